@@ -1,0 +1,40 @@
+"""Browsing the audit log (admins and auditors)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from app.audit import service
+from app.auth.guards import roles_required
+from app import nav
+from app.extensions import db
+from app.formtools import page_number
+
+bp = Blueprint("audit", __name__, url_prefix="/quan-tri/nhat-ky")
+nav.register(_l("Nhật ký thao tác"), "audit.index", ("admin", "auditor"), order=90)
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@roles_required("admin", "auditor")
+def index():
+    """Filter by who, what, target and dates; newest first, 50 a page."""
+    filters = {
+        "actor": request.args.get("actor", ""),
+        "action": request.args.get("action", ""),
+        "target_type": request.args.get("target_type", ""),
+        "target_id": request.args.get("target_id", ""),
+        "day_from": _day("from"),
+        "day_to": _day("to"),
+    }
+    page = db.paginate(service.query(**filters), page=page_number(), per_page=50, error_out=False)
+    return render_template("audit/index.html", page=page, filters=filters, actions=service.actions())

@@ -1,0 +1,1 @@
+"""Users, roles, login with two factors, and the guards that scope access by unit."""

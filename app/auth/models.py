@@ -1,0 +1,64 @@
+"""Back-office users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.dbtypes import UTCDateTime, utcnow
+from app.extensions import db
+from app.units.models import Unit
+
+
+class Role(enum.StrEnum):
+    """Roles of DESIGN.md §7."""
+
+    admin = "admin"
+    manager = "manager"
+    treasurer = "treasurer"
+    field = "field"
+    auditor = "auditor"
+
+
+ROLE_LABELS = {
+    Role.admin: "Quản trị (Văn phòng)",
+    Role.manager: "Quản lý đơn vị",
+    Role.treasurer: "Thủ quỹ / Kế toán",
+    Role.field: "Tổ công tác",
+    Role.auditor: "Kiểm toán (chỉ xem)",
+}
+
+
+class User(UserMixin, db.Model):
+    """A person who works in the back office."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds one of the roles."""
+        return self.role.value in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,166 @@
+"""Accounts: creation, passwords, authentication and two-factor enrolment."""
+
+from __future__ import annotations
+
+import pyotp
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.audit.service import diff, record
+from app.auth.models import Role, User
+from app.dbtypes import utcnow
+from app.errors import Conflict, DomainError, NotFound
+from app.extensions import db
+from app.units.models import Unit
+
+MIN_PASSWORD = 10
+# Hash compared against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def normalize_email(email: str) -> str:
+    """Validated, lower-cased e-mail, or DomainError."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise DomainError("Địa chỉ e-mail không hợp lệ.", field="email") from None
+
+
+def hash_password(password: str) -> str:
+    """Werkzeug scrypt hash after a length check."""
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", field="password")
+    return generate_password_hash(password, method="scrypt")
+
+
+def get_unit(unit_id: int | None) -> Unit:
+    """The unit with this id, or a clear error."""
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise NotFound("Đơn vị không tồn tại.", field="unit_id")
+    return unit
+
+
+def find_by_email(email: str) -> User | None:
+    """The user with this e-mail, case-insensitively."""
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    unit_id: int,
+    password: str,
+) -> User:
+    """A new back-office user; audited."""
+    email = normalize_email(email)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise DomainError("Vai trò không hợp lệ.", field="role") from None
+    unit = get_unit(unit_id)
+    if find_by_email(email):
+        raise Conflict("Đã có tài khoản với e-mail này.", field="email")
+    if not display_name.strip():
+        raise DomainError("Vui lòng nhập tên hiển thị.", field="display_name")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        unit_id=unit.id,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.create", user, f"Tạo tài khoản {email} ({role.value}, {unit.name})")
+    return user
+
+
+def update_user(
+    actor: User, user: User, *, display_name: str, role: str, unit_id: int, active: bool
+) -> User:
+    """Change a user's name, role, unit or activity; audited with the difference."""
+    role = Role(role)
+    get_unit(unit_id)
+    if user.id == actor.id and (not active or role != actor.role):
+        raise DomainError("Bạn không thể tự khoá hoặc tự đổi vai trò của mình.")
+    fields = {"display_name": display_name.strip(), "role": role, "unit_id": unit_id, "active": active}
+    changes = diff(user, fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    db.session.flush()
+    record(actor, "user.update", user, f"Sửa tài khoản {user.email}", changes)
+    return user
+
+
+def set_password(actor: User | None, user: User, password: str) -> None:
+    """Replace a password; audited without the password."""
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    record(actor, "user.password", user, f"Đặt lại mật khẩu cho {user.email}")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = find_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def note_login(user: User) -> None:
+    """Remember the time of a successful login."""
+    user.last_login_at = utcnow()
+    db.session.flush()
+    record(user, "user.login", user, f"Đăng nhập: {user.email}")
+
+
+def needs_totp_enrolment(user: User) -> bool:
+    """Admins and treasurers must have a second factor before they work."""
+    required = current_app.config["TOTP_REQUIRED_ROLES"]
+    return user.role.value in required and not user.totp_enabled
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret."""
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    """The otpauth:// URI that authenticator apps scan."""
+    issuer = current_app.config["FUND_SHORT_NAME"]
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def check_totp(secret: str | None, code: str) -> bool:
+    """True for a current code (one step of clock drift allowed)."""
+    code = (code or "").replace(" ", "")
+    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def enable_totp(user: User, secret: str, code: str) -> None:
+    """Turn on two-factor login once the user proves the app works."""
+    if not check_totp(secret, code):
+        raise DomainError("Mã xác thực không đúng hoặc đã hết hạn.", field="code")
+    user.totp_secret = secret
+    user.totp_enabled = True
+    db.session.flush()
+    record(user, "user.totp_enable", user, f"Bật xác thực hai lớp cho {user.email}")
+
+
+def reset_totp(actor: User, user: User) -> None:
+    """An admin clears a lost second factor; the user enrols again at next login."""
+    user.totp_secret = None
+    user.totp_enabled = False
+    db.session.flush()
+    record(actor, "user.totp_reset", user, f"Đặt lại xác thực hai lớp cho {user.email}")

@@ -1,0 +1,215 @@
+"""Configuration read from the environment in one place, with three profiles."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{INSTANCE / 'thapsang.db'}"
+    # Heroku-style URLs name the old driver; we use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _dev_secret_key() -> str:
+    """A key generated once into instance/ so development sessions survive restarts."""
+    path = INSTANCE / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings shared by every profile."""
+
+    ENV_NAME = "development"
+    SQLALCHEMY_DATABASE_URI = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SECRET_KEY = ""
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
+    TOTP_REQUIRED_ROLES = ("admin", "treasurer")
+
+    # The fund as the public sees it.
+    FUND_NAME = "Quỹ Thắp sáng ước mơ tuổi trẻ"
+    FUND_SHORT_NAME = "Thắp sáng ước mơ"
+    FUND_EMAIL = "quy@thapsanguocmo.example"
+    FUND_PHONE = "0200 3 888 999"
+    FUND_ADDRESS = ""
+    SITE_URL = "http://127.0.0.1:5000"
+
+    # Money.
+    MAX_AMOUNT = 10_000_000_000  # 10 tỷ đồng: anything larger is a typo
+    MIN_DONATION = 10_000
+
+    # Bank account that receives VietQR transfers.
+    BANK_BIN = "970415"
+    BANK_ACCOUNT_NUMBER = "0011001932418"
+    BANK_ACCOUNT_NAME = "QUY THAP SANG UOC MO"
+    SEPAY_API_KEY = ""
+    CASSO_WEBHOOK_SECRET = ""
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    STRIPE_API_BASE = ""
+
+    # Mail: an SMTP server in production, an outbox folder in development.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "Quỹ Thắp sáng ước mơ <no-reply@thapsanguocmo.example>"
+    MAIL_OUTBOX = str(INSTANCE / "outbox")
+
+    UPLOAD_FOLDER = str(INSTANCE / "uploads")
+    PRIVATE_FOLDER = str(INSTANCE / "private")
+    REDIS_URL = ""
+    RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_SECONDS = 5
+
+    @classmethod
+    def from_env(cls) -> dict:
+        """Values overridden by environment variables of the same name."""
+        values = {
+            "SQLALCHEMY_DATABASE_URI": _database_url(),
+            "SITE_URL": os.environ.get("SITE_URL", cls.SITE_URL),
+            "FUND_NAME": os.environ.get("FUND_NAME", cls.FUND_NAME),
+            "FUND_EMAIL": os.environ.get("FUND_EMAIL", cls.FUND_EMAIL),
+            "FUND_PHONE": os.environ.get("FUND_PHONE", cls.FUND_PHONE),
+            "FUND_ADDRESS": os.environ.get("FUND_ADDRESS", cls.FUND_ADDRESS),
+            "MAX_AMOUNT": _env_int("MAX_AMOUNT", cls.MAX_AMOUNT),
+            "MIN_DONATION": _env_int("MIN_DONATION", cls.MIN_DONATION),
+            "MAIL_PORT": _env_int("MAIL_PORT", cls.MAIL_PORT),
+            "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS),
+            "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", cls.RATELIMIT_ENABLED),
+        }
+        for name in (
+            "BANK_BIN",
+            "BANK_ACCOUNT_NUMBER",
+            "BANK_ACCOUNT_NAME",
+            "SEPAY_API_KEY",
+            "CASSO_WEBHOOK_SECRET",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "STRIPE_API_BASE",
+            "MAIL_SERVER",
+            "MAIL_USERNAME",
+            "MAIL_PASSWORD",
+            "MAIL_SENDER",
+            "MAIL_OUTBOX",
+            "UPLOAD_FOLDER",
+            "PRIVATE_FOLDER",
+        ):
+            if name in os.environ:
+                values[name] = os.environ[name]
+        redis_url = os.environ.get("REDIS_URL", "")
+        if redis_url:
+            values["REDIS_URL"] = redis_url
+            values["RATELIMIT_STORAGE_URI"] = redis_url
+        return values
+
+
+class DevelopmentConfig(Config):
+    """Local development on SQLite with demo data."""
+
+    ENV_NAME = "development"
+
+    @classmethod
+    def from_env(cls) -> dict:
+        values = super().from_env()
+        values["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _dev_secret_key()
+        return values
+
+
+class TestConfig(Config):
+    """The test suite: its own database, no rate limits unless a test turns them on."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    CACHE_SECONDS = 0
+
+    @classmethod
+    def from_env(cls) -> dict:
+        values = super().from_env()
+        values["RATELIMIT_ENABLED"] = False
+        return values
+
+
+class ProductionConfig(Config):
+    """Behind a reverse proxy, on PostgreSQL, with secrets from the environment."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def from_env(cls) -> dict:
+        values = super().from_env()
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set (at least 32 characters) in production; "
+                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        values["SECRET_KEY"] = key
+        return values
+
+
+PROFILES = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def load(profile: str | None = None) -> tuple[type[Config], dict]:
+    """The profile class and its environment overrides."""
+    name = profile or os.environ.get("APP_ENV", "development")
+    try:
+        cls = PROFILES[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(PROFILES)}, not {name!r}") from None
+    return cls, cls.from_env()

@@ -1,0 +1,27 @@
+"""Small helpers shared by every form-handling view."""
+
+from __future__ import annotations
+
+from flask import flash, request
+
+from app.errors import DomainError
+
+
+def show_error(form, err: DomainError) -> None:
+    """Put a domain error on its form field, or flash it when it names none."""
+    field = getattr(form, err.field, None) if err.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [err.message]
+    else:
+        flash(err.message, "error")
+
+
+def form_status(form) -> int:
+    """422 for a submitted form with errors, so tests and tools see the failure; 200 otherwise."""
+    return 422 if request.method == "POST" and form.errors else 200
+
+
+def page_number() -> int:
+    """The ?page= argument, at least 1, whatever was typed."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1

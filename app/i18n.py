@@ -1,0 +1,30 @@
+"""Language choice: Vietnamese first, English second."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The visitor's chosen language, Vietnamese by default."""
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.route("/ngon-ngu/<code>")
+def switch(code: str):
+    """Remember the language and go back where the visitor was."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.referrer or ""
+    host = request.host_url
+    return redirect(target if target.startswith(host) else url_for("web.home"))
+
+
+def register(app: Flask) -> None:
+    """Add the language switch route."""
+    app.register_blueprint(bp)

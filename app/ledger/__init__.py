@@ -1,0 +1,1 @@
+"""The hash-chained double-entry ledger of DESIGN.md §4."""

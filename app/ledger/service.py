@@ -1,0 +1,250 @@
+"""Posting to the ledger: the only way value moves (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.ledger.chain import canonical, entry_hash
+from app.ledger.models import GENESIS_HASH, AccountBalance, Asset, LedgerEntry, LedgerHead
+
+WORLD = "world"
+ACCOUNT_RE = re.compile(r"^(world|(campaign|student|expense|fees):[A-Za-z0-9_.\-]{1,70})$")
+KINDS = frozenset(
+    {
+        "donation",
+        "in_kind",
+        "allocation",
+        "disbursement",
+        "purchase",
+        "expense",
+        "fee",
+        "refund",
+        "chargeback",
+        "reallocation",
+        "reversal",
+        "adjustment",
+    }
+)
+
+
+class LedgerError(ValueError):
+    """A posting that the ledger refuses; the message is meant for people."""
+
+
+class InsufficientFunds(LedgerError):
+    """The source account would go below zero."""
+
+
+class IdempotencyConflict(LedgerError):
+    """The idempotency key was used before for a different movement."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    """What post() did: the entry, and whether it was already there."""
+
+    entry: LedgerEntry
+    created: bool
+
+
+def _lock_head() -> LedgerHead:
+    """Take the chain-head lock for the rest of the transaction and return the head."""
+    session = db.session
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        # pysqlite opens transactions lazily; an IMMEDIATE one takes the write lock now.
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+        head = session.execute(
+            select(LedgerHead).where(LedgerHead.id == 1).execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+    else:
+        head = session.execute(
+            select(LedgerHead)
+            .where(LedgerHead.id == 1)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+    if head is None:
+        head = LedgerHead(id=1, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def _balance_row(account: str, asset: str) -> AccountBalance:
+    row = db.session.execute(
+        select(AccountBalance)
+        .where(AccountBalance.account == account, AccountBalance.asset == asset)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if row is None:
+        row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
+        db.session.add(row)
+    return row
+
+
+def _validate(source: str, destination: str, asset: str, amount: int, kind: str) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise LedgerError("Số tiền phải là số nguyên (đồng hoặc đơn vị hiện vật).")
+    if amount <= 0:
+        raise LedgerError("Số tiền phải lớn hơn 0.")
+    for account in (source, destination):
+        if not ACCOUNT_RE.match(account):
+            raise LedgerError(f"Tài khoản sổ cái không hợp lệ: {account!r}.")
+    if source == destination:
+        raise LedgerError("Tài khoản nguồn và đích phải khác nhau.")
+    if kind not in KINDS:
+        raise LedgerError(f"Loại bút toán không hợp lệ: {kind!r}.")
+    if db.session.get(Asset, asset) is None:
+        raise LedgerError(f"Tài sản không tồn tại: {asset!r}.")
+
+
+def post(
+    *,
+    source: str,
+    destination: str,
+    asset: str,
+    amount: int,
+    kind: str,
+    ref: str,
+    idempotency_key: str,
+    reverses: LedgerEntry | None = None,
+    label: str = "",
+    at: datetime | None = None,
+) -> Posting:
+    """Append one entry to the chain; flushes, never commits.
+
+    The same idempotency key with the same movement returns the existing entry; with a
+    different movement it is refused. No account but `world` may go below zero.
+    """
+    _validate(source, destination, asset, amount, kind)
+    if not idempotency_key:
+        raise LedgerError("Thiếu khoá chống trùng (idempotency key).")
+    head = _lock_head()
+
+    existing = db.session.execute(
+        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        same = (existing.source, existing.destination, existing.asset, existing.amount) == (
+            source,
+            destination,
+            asset,
+            amount,
+        )
+        if not same:
+            raise IdempotencyConflict(
+                f"Khoá {idempotency_key!r} đã dùng cho một bút toán khác (#{existing.seq})."
+            )
+        return Posting(existing, created=False)
+
+    if reverses is not None:
+        _check_reversal(reverses, source, destination, asset, amount)
+
+    out_row = _balance_row(source, asset)
+    if source != WORLD and out_row.balance < amount:
+        raise InsufficientFunds(
+            f"Tài khoản {source} không đủ số dư ({out_row.balance} < {amount} {asset})."
+        )
+    in_row = _balance_row(destination, asset)
+
+    seq = head.seq + 1
+    when = (at or utcnow()).replace(microsecond=0)
+    body = canonical(
+        seq=seq,
+        at=when,
+        kind=kind,
+        source=source,
+        destination=destination,
+        asset=asset,
+        amount=amount,
+        ref=ref,
+    )
+    digest = entry_hash(head.hash, body)
+    entry = LedgerEntry(
+        seq=seq,
+        at=when,
+        kind=kind,
+        source=source,
+        destination=destination,
+        asset=asset,
+        amount=amount,
+        ref=ref,
+        idempotency_key=idempotency_key,
+        reverses_seq=reverses.seq if reverses is not None else None,
+        label=label,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    db.session.add(entry)
+    out_row.balance -= amount
+    out_row.total_out += amount
+    in_row.balance += amount
+    in_row.total_in += amount
+    head.seq = seq
+    head.hash = digest
+    db.session.flush()
+    return Posting(entry, created=True)
+
+
+def _check_reversal(
+    original: LedgerEntry, source: str, destination: str, asset: str, amount: int
+) -> None:
+    if (source, destination, asset) != (original.destination, original.source, original.asset):
+        raise LedgerError("Bút toán đảo phải đi ngược chiều bút toán gốc, cùng tài sản.")
+    if amount != original.amount:
+        raise LedgerError("Bút toán đảo phải có cùng số lượng với bút toán gốc.")
+    already = db.session.execute(
+        select(LedgerEntry.seq).where(LedgerEntry.reverses_seq == original.seq)
+    ).scalar_one_or_none()
+    if already is not None:
+        raise LedgerError(f"Bút toán #{original.seq} đã được đảo bởi #{already}.")
+
+
+def reverse(entry: LedgerEntry, *, idempotency_key: str, ref: str | None = None) -> Posting:
+    """Post the entry that cancels `entry` (never edit or delete)."""
+    return post(
+        source=entry.destination,
+        destination=entry.source,
+        asset=entry.asset,
+        amount=entry.amount,
+        kind="reversal",
+        ref=ref if ref is not None else entry.ref,
+        idempotency_key=idempotency_key,
+        reverses=entry,
+    )
+
+
+def balance(account: str, asset: str = "VND") -> int:
+    """Current balance of one account in one asset."""
+    value = db.session.execute(
+        select(AccountBalance.balance).where(
+            AccountBalance.account == account, AccountBalance.asset == asset
+        )
+    ).scalar_one_or_none()
+    return value or 0
+
+
+def balances(account: str) -> dict[str, AccountBalance]:
+    """Balance rows of one account, by asset."""
+    rows = db.session.execute(select(AccountBalance).where(AccountBalance.account == account))
+    return {row.asset: row for row in rows.scalars()}
+
+
+def head() -> tuple[int, str]:
+    """The last seq and hash (0 and 64 zeros for an empty ledger)."""
+    row = db.session.get(LedgerHead, 1)
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
+def entry_count() -> int:
+    """Number of entries in the ledger."""
+    return db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()

@@ -1,0 +1,63 @@
+"""Template filters and globals: money, dates, the fund's details, the back-office nav."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime, get_locale
+
+from app.dbtypes import VN_TZ
+from app.money import format_quantity, format_vnd
+
+
+def vnd(amount: int | None) -> str:
+    """`1.500.000 ₫` in the visitor's language."""
+    return format_vnd(int(amount or 0))
+
+
+def quantity(amount: int | None, asset: str = "VND") -> str:
+    """An amount of any asset, in words people use (kg of rice, bicycles…)."""
+    return format_quantity(int(amount or 0), asset)
+
+
+def local_datetime(value: datetime | None, fmt: str = "short") -> str:
+    """A UTC datetime shown in Vietnam's time zone."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(VN_TZ), fmt)
+
+
+def local_date(value: date | datetime | None, fmt: str = "short") -> str:
+    """A date in the visitor's language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ).date()
+    return format_date(value, fmt)
+
+
+def register(app: Flask) -> None:
+    """Install filters and context."""
+    app.add_template_filter(vnd)
+    app.add_template_filter(quantity)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+
+    @app.context_processor
+    def fund_context() -> dict:
+        from app.nav import backoffice_items, public_items
+
+        cfg = current_app.config
+        return {
+            "fund": {
+                "name": cfg["FUND_NAME"],
+                "short_name": cfg["FUND_SHORT_NAME"],
+                "email": cfg["FUND_EMAIL"],
+                "phone": cfg["FUND_PHONE"],
+                "address": cfg["FUND_ADDRESS"],
+            },
+            "get_locale": get_locale,
+            "backoffice_nav": backoffice_items,
+            "public_nav": public_items,
+        }

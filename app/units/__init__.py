@@ -1,0 +1,1 @@
+"""The union hierarchy, schools and communes: data an admin edits, never code."""

@@ -1,0 +1,142 @@
+"""Back-office pages for units, communes and schools (admins write, others read)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import uow
+from app.auth.guards import roles_required
+from app import nav
+from app.errors import DomainError
+from app.extensions import db
+from app.formtools import form_status, show_error
+from app.units import services
+from app.units.forms import CommuneForm, SchoolForm, UnitForm
+from app.units.models import UNIT_KIND_LABELS, Commune, School, Unit
+
+bp = Blueprint("units", __name__, url_prefix="/quan-tri/don-vi")
+READERS = ("admin", "auditor", "manager", "treasurer")
+nav.register(_l("Đơn vị, trường, xã"), "units.index", READERS, order=80)
+
+
+def _unit_choices(blank: str = "—") -> list[tuple[int | None, str]]:
+    return [(None, blank)] + [(u.id, "— " * d + u.name) for u, d in services.tree()]
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    """The hierarchy as an indented list, with counts."""
+    return render_template(
+        "units/index.html", tree=services.tree(), kinds=UNIT_KIND_LABELS, counts=services.counts()
+    )
+
+
+@bp.route("/moi", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/<int:unit_id>/sua", methods=["GET", "POST"])
+@roles_required("admin")
+def edit(unit_id: int | None):
+    """Create or edit a unit."""
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit_id and unit is None:
+        abort(404)
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _unit_choices(_("(không có — cấp tỉnh)"))
+    if form.validate_on_submit():
+        data = {k: form[k].data for k in ("name", "code", "kind", "parent_id")}
+        try:
+            if unit is None:
+                unit = services.create_unit(current_user, **data)
+            else:
+                services.update_unit(current_user, unit, active=form.active.data, **data)
+        except DomainError as err:
+            uow.rollback()
+            show_error(form, err)
+        else:
+            uow.commit()
+            flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
+            return redirect(url_for("units.index"))
+    return render_template("units/edit.html", form=form, unit=unit), form_status(form)
+
+
+@bp.route("/truong")
+@roles_required(*READERS)
+def schools():
+    """Schools, filtered by name, paginated."""
+    q = request.args.get("q", "").strip()
+    stmt = select(School).order_by(School.name)
+    if q:
+        stmt = stmt.where(School.name.ilike(f"%{q}%"))
+    page = db.paginate(stmt, per_page=30, error_out=False)
+    return render_template("units/schools.html", page=page, q=q)
+
+
+@bp.route("/truong/moi", methods=["GET", "POST"], defaults={"school_id": None})
+@bp.route("/truong/<int:school_id>/sua", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_school(school_id: int | None):
+    """Create or edit a school."""
+    school = db.session.get(School, school_id) if school_id else None
+    if school_id and school is None:
+        abort(404)
+    form = SchoolForm(obj=school)
+    form.unit_id.choices = _unit_choices()
+    form.commune_id.choices = [(None, "—")] + [
+        (c.id, c.name) for c in db.session.execute(select(Commune).order_by(Commune.name)).scalars()
+    ]
+    if form.validate_on_submit():
+        try:
+            school = services.save_school(
+                current_user, school, name=form.name.data, level=form.level.data,
+                commune_id=form.commune_id.data, unit_id=form.unit_id.data,
+            )
+        except DomainError as err:
+            uow.rollback()
+            show_error(form, err)
+        else:
+            uow.commit()
+            flash(_("Đã lưu trường %(name)s.", name=school.name), "success")
+            return redirect(url_for("units.schools"))
+    return render_template("units/edit_simple.html", form=form, title=_("Trường học"), back=url_for("units.schools")), form_status(form)
+
+
+@bp.route("/xa")
+@roles_required(*READERS)
+def communes():
+    """Communes and wards, paginated."""
+    q = request.args.get("q", "").strip()
+    stmt = select(Commune).order_by(Commune.name)
+    if q:
+        stmt = stmt.where(Commune.name.ilike(f"%{q}%"))
+    page = db.paginate(stmt, per_page=30, error_out=False)
+    return render_template("units/communes.html", page=page, q=q)
+
+
+@bp.route("/xa/moi", methods=["GET", "POST"], defaults={"commune_id": None})
+@bp.route("/xa/<int:commune_id>/sua", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_commune(commune_id: int | None):
+    """Create or edit a commune."""
+    commune = db.session.get(Commune, commune_id) if commune_id else None
+    if commune_id and commune is None:
+        abort(404)
+    form = CommuneForm(obj=commune)
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            commune = services.save_commune(
+                current_user, commune, name=form.name.data, district=form.district.data,
+                unit_id=form.unit_id.data,
+            )
+        except DomainError as err:
+            uow.rollback()
+            show_error(form, err)
+        else:
+            uow.commit()
+            flash(_("Đã lưu xã/phường %(name)s.", name=commune.name), "success")
+            return redirect(url_for("units.communes"))
+    return render_template("units/edit_simple.html", form=form, title=_("Xã/phường"), back=url_for("units.communes")), form_status(form)

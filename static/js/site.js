@@ -1,0 +1,37 @@
+// Small progressive enhancements; every page works without JavaScript.
+(function () {
+  "use strict";
+  // Ask before destructive actions: <form data-confirm="..."> or <button data-confirm="...">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute("data-confirm") ||
+      (event.submitter && event.submitter.getAttribute("data-confirm"));
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+  // Copy buttons: <button data-copy="text">; announce the result to screen readers.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var text = button.getAttribute("data-copy");
+    var done = function () {
+      var label = button.getAttribute("data-copied") || "Đã chép";
+      var before = button.textContent;
+      button.textContent = label;
+      setTimeout(function () { button.textContent = before; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else {
+      fallbackCopy(text); done();
+    }
+  });
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text; area.setAttribute("readonly", ""); area.style.position = "absolute"; area.style.left = "-9999px";
+    document.body.appendChild(area); area.select();
+    try { document.execCommand("copy"); } catch (e) { /* the text stays visible to copy by hand */ }
+    document.body.removeChild(area);
+  }
+})();
