@@ -173,6 +173,8 @@ def parse_amount(value: Any) -> int | None:
     if not isinstance(value, str):
         raise _CellError(f"Không đọc được số tiền: «{_text(value)}»")
     original = value.strip()
+    if not original.strip("-–—"):
+        return None  # some exports mark an empty money cell with a dash
     text = _CURRENCY_RE.sub("", original.replace("\u00a0", " ")).strip()
     negative = False
     if text.startswith("(") and text.endswith(")"):

@@ -1,0 +1,86 @@
+"""Recording money that arrived: the one function every rail (bank, card, in-kind) calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.ledger import service as ledger
+from campaigns.models import Campaign
+from donations.models import Donation, Pledge, PledgeStatus
+from donations.signals import donation_received
+
+
+def status_for(amount: int, received: int, *, expired: bool = False) -> PledgeStatus:
+    """The pledge status that the money seen so far implies (money is never rejected)."""
+    if received <= 0:
+        return PledgeStatus.expired if expired else PledgeStatus.pending
+    if received < amount:
+        return PledgeStatus.partial
+    if received == amount:
+        return PledgeStatus.paid
+    return PledgeStatus.overpaid
+
+
+def record_donation(
+    *,
+    campaign: Campaign,
+    amount: int,
+    provider: str,
+    provider_ref: str,
+    idempotency_key: str,
+    pledge: Pledge | None = None,
+    asset: str = "VND",
+    received_at: datetime | None = None,
+) -> tuple[Donation, bool]:
+    """Post `world → campaign` and store the Donation; returns (donation, created).
+
+    Idempotent twice over: by (provider, provider_ref) here and by the ledger's key, so the
+    same bank transaction or Stripe object recorded twice, even at the same moment, counts once.
+    Flushes, never commits.
+    """
+    existing = db.session.execute(
+        select(Donation).where(Donation.provider == provider, Donation.provider_ref == provider_ref)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    # Only donors who agreed appear by name in the public statement and on the donor wall.
+    label = pledge.public_name if pledge is not None and pledge.show_on_wall else ""
+    posting = ledger.post(
+        source="world",
+        destination=campaign.account,
+        asset=asset,
+        amount=amount,
+        kind="donation" if asset == "VND" else "in_kind",
+        ref=pledge.reference if pledge is not None else provider_ref[:80],
+        idempotency_key=idempotency_key,
+        label=label,
+        at=received_at,
+    )
+    if not posting.created:
+        # The ledger already holds this event (e.g. a concurrent duplicate that won the race).
+        done = db.session.execute(
+            select(Donation).where(Donation.ledger_seq == posting.entry.seq)
+        ).scalar_one_or_none()
+        if done is not None:
+            return done, False
+    donation = Donation(
+        pledge=pledge,
+        campaign_id=campaign.id,
+        asset=asset,
+        amount=amount,
+        provider=provider,
+        provider_ref=provider_ref,
+        ledger_seq=posting.entry.seq,
+        received_at=received_at or utcnow(),
+    )
+    db.session.add(donation)
+    if pledge is not None and asset == "VND":
+        pledge.received += amount
+        pledge.status = status_for(pledge.amount, pledge.received)
+    db.session.flush()
+    donation_received.send(donation)
+    return donation, True
