@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -46,8 +47,9 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import i18n
+    from app import i18n, wtforms_vi
 
+    wtforms_vi.install()
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
@@ -64,7 +66,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
 
 

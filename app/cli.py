@@ -48,7 +48,7 @@ def create_user(email: str, role: str, unit_ref: str, display_name: str, passwor
         )
     except DomainError as err:
         uow.rollback()
-        raise click.ClickException(err.message) from None
+        raise click.ClickException(str(err.message)) from None
     uow.commit()
     click.echo(f"Đã tạo {user.email} ({user.role.value}, {unit.name}).")
 
@@ -84,9 +84,8 @@ def verify() -> None:
 @ledger_cli.command("export")
 def export() -> None:
     """Every entry as JSON Lines on stdout."""
-    out = click.get_text_stream("stdout")
     for record in export_records():
-        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
 def register(app: Flask) -> None:

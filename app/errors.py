@@ -8,7 +8,8 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message, *, field: str | None = None) -> None:
+        # `message` may be a lazy_gettext string: it is rendered in the reader's language.
         super().__init__(message)
         self.message = message
         self.field = field

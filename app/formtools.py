@@ -11,9 +11,9 @@ def show_error(form, err: DomainError) -> None:
     """Put a domain error on its form field, or flash it when it names none."""
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
-        field.errors = list(field.errors) + [err.message]
+        field.errors = list(field.errors) + [str(err.message)]
     else:
-        flash(err.message, "error")
+        flash(str(err.message), "error")
 
 
 def form_status(form) -> int:

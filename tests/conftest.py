@@ -20,7 +20,7 @@ from app.auth.models import Role, User
 from app.auth.services import hash_password
 from app.config import _database_url
 from app.extensions import db
-from app.ledger.models import Asset
+from app.ledger.models import GENESIS_HASH, Asset, LedgerHead
 from app.units.models import Unit, UnitKind
 
 BASE_ASSETS = [
@@ -109,6 +109,7 @@ def _clean(application) -> None:
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            conn.execute(LedgerHead.__table__.insert(), [{"id": 1, "seq": 0, "hash": GENESIS_HASH}])
             conn.execute(
                 Asset.__table__.insert(),
                 [{"code": c, "name": n, "unit_label": u, "unit_value": v} for c, n, u, v in BASE_ASSETS],
@@ -198,3 +199,18 @@ def login_as(client, make_user):
         return user
 
     return factory
+
+
+@pytest.fixture
+def rate_limited_app(make_app):
+    """An app with rate limits on, as in production; limits are switched off again afterwards.
+
+    Flask-Limiter keeps `enabled` on its one shared instance, so the fixture restores it.
+    """
+    from app.extensions import limiter
+
+    other = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    yield other
+    limiter.reset()
+    limiter.enabled = False

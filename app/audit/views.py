@@ -7,9 +7,9 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from app import nav
 from app.audit import service
 from app.auth.guards import roles_required
-from app import nav
 from app.extensions import db
 from app.formtools import page_number
 

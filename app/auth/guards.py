@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from flask import abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import ColumnElement, literal, select
 
@@ -66,13 +67,13 @@ def can_reach_unit(user: User, unit_id: int | None) -> bool:
 def require_unit(user: User, unit_id: int | None) -> None:
     """Service-level guard: raise Forbidden outside the user's scope."""
     if not can_reach_unit(user, unit_id):
-        raise Forbidden("Bạn không có quyền với dữ liệu của đơn vị này.")
+        raise Forbidden(_l("Bạn không có quyền với dữ liệu của đơn vị này."))
 
 
 def require_role(user: User, roles: Iterable[str | Role]) -> None:
     """Service-level guard on the acting user's role."""
     if user.role not in {Role(r) for r in roles}:
-        raise Forbidden("Vai trò của bạn không được làm việc này.")
+        raise Forbidden(_l("Vai trò của bạn không được làm việc này."))
 
 
 def unit_scope_clause(user: User, column) -> ColumnElement[bool]:

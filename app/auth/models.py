@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,11 +26,11 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.admin: "Quản trị (Văn phòng)",
-    Role.manager: "Quản lý đơn vị",
-    Role.treasurer: "Thủ quỹ / Kế toán",
-    Role.field: "Tổ công tác",
-    Role.auditor: "Kiểm toán (chỉ xem)",
+    Role.admin: _l("Quản trị (Văn phòng)"),
+    Role.manager: _l("Quản lý đơn vị"),
+    Role.treasurer: _l("Thủ quỹ / Kế toán"),
+    Role.field: _l("Tổ công tác"),
+    Role.auditor: _l("Kiểm toán (chỉ xem)"),
 }
 
 

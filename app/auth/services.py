@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,13 +26,15 @@ def normalize_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise DomainError("Địa chỉ e-mail không hợp lệ.", field="email") from None
+        raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="email") from None
 
 
 def hash_password(password: str) -> str:
     """Werkzeug scrypt hash after a length check."""
     if len(password) < MIN_PASSWORD:
-        raise DomainError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", field="password")
+        raise DomainError(
+            _l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD), field="password"
+        )
     return generate_password_hash(password, method="scrypt")
 
 
@@ -39,7 +42,7 @@ def get_unit(unit_id: int | None) -> Unit:
     """The unit with this id, or a clear error."""
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None:
-        raise NotFound("Đơn vị không tồn tại.", field="unit_id")
+        raise NotFound(_l("Đơn vị không tồn tại."), field="unit_id")
     return unit
 
 
@@ -64,12 +67,12 @@ def create_user(
     try:
         role = Role(role)
     except ValueError:
-        raise DomainError("Vai trò không hợp lệ.", field="role") from None
+        raise DomainError(_l("Vai trò không hợp lệ."), field="role") from None
     unit = get_unit(unit_id)
     if find_by_email(email):
-        raise Conflict("Đã có tài khoản với e-mail này.", field="email")
+        raise Conflict(_l("Đã có tài khoản với e-mail này."), field="email")
     if not display_name.strip():
-        raise DomainError("Vui lòng nhập tên hiển thị.", field="display_name")
+        raise DomainError(_l("Vui lòng nhập tên hiển thị."), field="display_name")
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -90,7 +93,7 @@ def update_user(
     role = Role(role)
     get_unit(unit_id)
     if user.id == actor.id and (not active or role != actor.role):
-        raise DomainError("Bạn không thể tự khoá hoặc tự đổi vai trò của mình.")
+        raise DomainError(_l("Bạn không thể tự khoá hoặc tự đổi vai trò của mình."))
     fields = {"display_name": display_name.strip(), "role": role, "unit_id": unit_id, "active": active}
     changes = diff(user, fields)
     for name, value in fields.items():
@@ -151,7 +154,7 @@ def check_totp(secret: str | None, code: str) -> bool:
 def enable_totp(user: User, secret: str, code: str) -> None:
     """Turn on two-factor login once the user proves the app works."""
     if not check_totp(secret, code):
-        raise DomainError("Mã xác thực không đúng hoặc đã hết hạn.", field="code")
+        raise DomainError(_l("Mã xác thực không đúng hoặc đã hết hạn."), field="code")
     user.totp_secret = secret
     user.totp_enabled = True
     db.session.flush()

@@ -103,7 +103,7 @@ def enrol():
         try:
             services.enable_totp(current_user, secret, form.code.data)
         except DomainError as err:
-            form.code.errors.append(err.message)
+            form.code.errors.append(str(err.message))
         else:
             session.pop("totp_secret", None)
             uow.commit()

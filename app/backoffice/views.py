@@ -8,9 +8,9 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import nav
 from app.auth.guards import roles_required
 from app.auth.models import Role
-from app import nav
 
 bp = Blueprint("backoffice", __name__, url_prefix="/quan-tri")
 

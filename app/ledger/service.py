@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.dbtypes import utcnow
@@ -93,18 +94,18 @@ def _balance_row(account: str, asset: str) -> AccountBalance:
 
 def _validate(source: str, destination: str, asset: str, amount: int, kind: str) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise LedgerError("Số tiền phải là số nguyên (đồng hoặc đơn vị hiện vật).")
+        raise LedgerError(_l("Số tiền phải là số nguyên (đồng hoặc đơn vị hiện vật)."))
     if amount <= 0:
-        raise LedgerError("Số tiền phải lớn hơn 0.")
+        raise LedgerError(_l("Số tiền phải lớn hơn 0."))
     for account in (source, destination):
         if not ACCOUNT_RE.match(account):
-            raise LedgerError(f"Tài khoản sổ cái không hợp lệ: {account!r}.")
+            raise LedgerError(_l("Tài khoản sổ cái không hợp lệ: %(account)s.", account=account))
     if source == destination:
-        raise LedgerError("Tài khoản nguồn và đích phải khác nhau.")
+        raise LedgerError(_l("Tài khoản nguồn và đích phải khác nhau."))
     if kind not in KINDS:
-        raise LedgerError(f"Loại bút toán không hợp lệ: {kind!r}.")
+        raise LedgerError(_l("Loại bút toán không hợp lệ: %(kind)s.", kind=kind))
     if db.session.get(Asset, asset) is None:
-        raise LedgerError(f"Tài sản không tồn tại: {asset!r}.")
+        raise LedgerError(_l("Tài sản không tồn tại: %(asset)s.", asset=asset))
 
 
 def post(
@@ -127,7 +128,7 @@ def post(
     """
     _validate(source, destination, asset, amount, kind)
     if not idempotency_key:
-        raise LedgerError("Thiếu khoá chống trùng (idempotency key).")
+        raise LedgerError(_l("Thiếu khoá chống trùng (idempotency key)."))
     head = _lock_head()
 
     existing = db.session.execute(
@@ -142,7 +143,11 @@ def post(
         )
         if not same:
             raise IdempotencyConflict(
-                f"Khoá {idempotency_key!r} đã dùng cho một bút toán khác (#{existing.seq})."
+                _l(
+                    "Khoá %(key)s đã dùng cho một bút toán khác (#%(seq)s).",
+                    key=idempotency_key,
+                    seq=existing.seq,
+                )
             )
         return Posting(existing, created=False)
 
@@ -152,7 +157,13 @@ def post(
     out_row = _balance_row(source, asset)
     if source != WORLD and out_row.balance < amount:
         raise InsufficientFunds(
-            f"Tài khoản {source} không đủ số dư ({out_row.balance} < {amount} {asset})."
+            _l(
+                "Tài khoản %(account)s không đủ số dư: còn %(have)s, cần %(need)s (%(asset)s).",
+                account=source,
+                have=out_row.balance,
+                need=amount,
+                asset=asset,
+            )
         )
     in_row = _balance_row(destination, asset)
 
@@ -199,14 +210,16 @@ def _check_reversal(
     original: LedgerEntry, source: str, destination: str, asset: str, amount: int
 ) -> None:
     if (source, destination, asset) != (original.destination, original.source, original.asset):
-        raise LedgerError("Bút toán đảo phải đi ngược chiều bút toán gốc, cùng tài sản.")
+        raise LedgerError(_l("Bút toán đảo phải đi ngược chiều bút toán gốc, cùng tài sản."))
     if amount != original.amount:
-        raise LedgerError("Bút toán đảo phải có cùng số lượng với bút toán gốc.")
+        raise LedgerError(_l("Bút toán đảo phải có cùng số lượng với bút toán gốc."))
     already = db.session.execute(
         select(LedgerEntry.seq).where(LedgerEntry.reverses_seq == original.seq)
     ).scalar_one_or_none()
     if already is not None:
-        raise LedgerError(f"Bút toán #{original.seq} đã được đảo bởi #{already}.")
+        raise LedgerError(
+            _l("Bút toán #%(seq)s đã được đảo bởi #%(by)s.", seq=original.seq, by=already)
+        )
 
 
 def reverse(entry: LedgerEntry, *, idempotency_key: str, ref: str | None = None) -> Posting:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,10 +21,10 @@ class UnitKind(enum.StrEnum):
 
 
 UNIT_KIND_LABELS = {
-    UnitKind.province: "Tỉnh Đoàn",
-    UnitKind.district: "Huyện/Thành Đoàn",
-    UnitKind.direct: "Đoàn trực thuộc",
-    UnitKind.school: "Đoàn trường",
+    UnitKind.province: _l("Tỉnh Đoàn"),
+    UnitKind.district: _l("Huyện/Thành Đoàn"),
+    UnitKind.direct: _l("Đoàn trực thuộc"),
+    UnitKind.school: _l("Đoàn trường"),
 }
 
 # Which kind may sit under which: the province at the top, school unions at the leaves.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.service import diff, record
@@ -35,28 +36,28 @@ def _check(kind: str, parent_id: int | None, code: str, name: str, unit: Unit | 
     try:
         kind_ = UnitKind(kind)
     except ValueError:
-        raise DomainError("Cấp đơn vị không hợp lệ.", field="kind") from None
+        raise DomainError(_l("Cấp đơn vị không hợp lệ."), field="kind") from None
     if not name.strip():
-        raise DomainError("Vui lòng nhập tên đơn vị.", field="name")
+        raise DomainError(_l("Vui lòng nhập tên đơn vị."), field="name")
     if not CODE_RE.match(code):
         raise DomainError(
             "Mã đơn vị chỉ gồm chữ thường không dấu, số và gạch nối (2–39 ký tự).", field="code"
         )
     clash = db.session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
     if clash is not None and clash is not unit:
-        raise Conflict("Mã đơn vị đã được dùng.", field="code")
+        raise Conflict(_l("Mã đơn vị đã được dùng."), field="code")
     parent = db.session.get(Unit, parent_id) if parent_id else None
     if parent_id and parent is None:
-        raise NotFound("Đơn vị cấp trên không tồn tại.", field="parent_id")
+        raise NotFound(_l("Đơn vị cấp trên không tồn tại."), field="parent_id")
     allowed = ALLOWED_PARENTS[kind_]
     if (parent.kind if parent else None) not in allowed:
-        raise DomainError("Đơn vị cấp trên không phù hợp với cấp của đơn vị này.", field="parent_id")
+        raise DomainError(_l("Đơn vị cấp trên không phù hợp với cấp của đơn vị này."), field="parent_id")
     if unit is not None and parent is not None:
         # Refuse cycles: the new parent must not sit under the unit itself.
         from app.auth.guards import unit_subtree_ids
 
         if parent.id in unit_subtree_ids(unit.id):
-            raise DomainError("Không thể đặt đơn vị dưới chính nó.", field="parent_id")
+            raise DomainError(_l("Không thể đặt đơn vị dưới chính nó."), field="parent_id")
     return kind_, parent
 
 
@@ -87,9 +88,9 @@ def update_unit(actor, unit: Unit, *, name: str, code: str, kind: str, parent_id
 def save_commune(actor, commune: Commune | None, *, name: str, district: str, unit_id: int | None) -> Commune:
     """Create or edit a commune; audited."""
     if not name.strip():
-        raise DomainError("Vui lòng nhập tên xã/phường.", field="name")
+        raise DomainError(_l("Vui lòng nhập tên xã/phường."), field="name")
     if unit_id and db.session.get(Unit, unit_id) is None:
-        raise NotFound("Đơn vị không tồn tại.", field="unit_id")
+        raise NotFound(_l("Đơn vị không tồn tại."), field="unit_id")
     fields = {"name": name.strip(), "district": district.strip(), "unit_id": unit_id or None}
     created = commune is None
     commune = commune or Commune()
@@ -105,11 +106,11 @@ def save_commune(actor, commune: Commune | None, *, name: str, district: str, un
 def save_school(actor, school: School | None, *, name: str, level: str, commune_id: int | None, unit_id: int | None) -> School:
     """Create or edit a school; audited."""
     if not name.strip():
-        raise DomainError("Vui lòng nhập tên trường.", field="name")
+        raise DomainError(_l("Vui lòng nhập tên trường."), field="name")
     if commune_id and db.session.get(Commune, commune_id) is None:
-        raise NotFound("Xã/phường không tồn tại.", field="commune_id")
+        raise NotFound(_l("Xã/phường không tồn tại."), field="commune_id")
     if unit_id and db.session.get(Unit, unit_id) is None:
-        raise NotFound("Đơn vị không tồn tại.", field="unit_id")
+        raise NotFound(_l("Đơn vị không tồn tại."), field="unit_id")
     fields = {"name": name.strip(), "level": level.strip(), "commune_id": commune_id or None, "unit_id": unit_id or None}
     created = school is None
     school = school or School()

@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import uow
+from app import nav, uow
 from app.auth.guards import roles_required
-from app import nav
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, show_error

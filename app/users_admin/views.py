@@ -8,12 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from app import uow
+from app import nav, uow
 from app.auth import services
 from app.auth.forms import UserForm
 from app.auth.guards import roles_required
 from app.auth.models import ROLE_LABELS, User
-from app import nav
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number, show_error

@@ -38,7 +38,7 @@ def render_error(status: int, message: str | None = None, code: str | None = Non
     """One error response, HTML or JSON by what the caller expects."""
     title, default = _messages().get(status, _messages()[500])
     if _wants_json():
-        body = {"error": {"code": code or title_code(status), "message": message or default}}
+        body = {"error": {"code": code or title_code(status), "message": str(message or default)}}
         return jsonify(body), status
     # 503 means the database is gone: that page must not touch the session's user.
     template = "error_plain.html" if status == 503 else "error.html"

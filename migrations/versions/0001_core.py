@@ -159,6 +159,11 @@ def upgrade():
         sa.column("unit_label", sa.String),
         sa.column("unit_value", sa.BigInteger),
     )
+    # The chain head exists from the start, so concurrent first postings all lock the same row.
+    op.bulk_insert(
+        sa.table("ledger_head", sa.column("id", sa.Integer), sa.column("seq", sa.Integer), sa.column("hash", sa.String)),
+        [{"id": 1, "seq": 0, "hash": "0" * 64}],
+    )
     # The ledger needs its assets from the first posting on; admins may add more later.
     op.bulk_insert(
         assets,
