@@ -25,7 +25,9 @@ ledger_cli = AppGroup("ledger", help="The hash-chained ledger.")
 
 def _find_unit(value: str) -> Unit:
     unit = db.session.execute(
-        select(Unit).where(or_(Unit.code == value, Unit.id == (int(value) if value.isdigit() else -1)))
+        select(Unit).where(
+            or_(Unit.code == value, Unit.id == (int(value) if value.isdigit() else -1))
+        )
     ).scalar_one_or_none()
     if unit is None:
         raise click.ClickException(f"Không có đơn vị '{value}'. Xem mã đơn vị ở trang Đơn vị.")
@@ -43,8 +45,12 @@ def create_user(email: str, role: str, unit_ref: str, display_name: str, passwor
     unit = _find_unit(unit_ref)
     try:
         user = auth.create_user(
-            None, email=email, display_name=display_name or email.split("@")[0], role=role,
-            unit_id=unit.id, password=password,
+            None,
+            email=email,
+            display_name=display_name or email.split("@")[0],
+            role=role,
+            unit_id=unit.id,
+            password=password,
         )
     except DomainError as err:
         uow.rollback()
@@ -69,7 +75,9 @@ def current_otp(email: str) -> None:
 def list_users() -> None:
     """List users with role and unit."""
     for user in db.session.execute(select(User).order_by(User.email)).scalars():
-        click.echo(f"{user.email}\t{user.role.value}\t{user.unit.code}\t{'active' if user.active else 'inactive'}")
+        click.echo(
+            f"{user.email}\t{user.role.value}\t{user.unit.code}\t{'active' if user.active else 'inactive'}"
+        )
 
 
 @ledger_cli.command("verify")

@@ -65,19 +65,91 @@ SCHOOLS = [
 
 # (email, name, role, unit code, password, TOTP secret for the roles that must have one)
 DEMO_USERS = [
-    ("admin@demo.thapsang.vn", "Quản trị Văn phòng", Role.admin, "tinh-doan", "demo-admin-2026", "JBSWY3DPEHPK3PXPADMIN234"),
-    ("thuquy@demo.thapsang.vn", "Thủ quỹ Quỹ", Role.treasurer, "tinh-doan", "demo-thuquy-2026", "JBSWY3DPEHPK3PXPTREAS567"),
-    ("quanly@demo.thapsang.vn", "Quản lý Huyện Đoàn Bản Mây", Role.manager, "h-ban-may", "demo-quanly-2026", None),
-    ("quanly2@demo.thapsang.vn", "Quản lý Huyện Đoàn Suối Hoa", Role.manager, "h-suoi-hoa", "demo-quanly2-2026", None),
-    ("totac@demo.thapsang.vn", "Tổ công tác Bản Mây", Role.field, "h-ban-may", "demo-totac-2026", None),
-    ("kiemtoan@demo.thapsang.vn", "Kiểm toán viên", Role.auditor, "tinh-doan", "demo-kiemtoan-2026", None),
+    (
+        "admin@demo.thapsang.vn",
+        "Quản trị Văn phòng",
+        Role.admin,
+        "tinh-doan",
+        "demo-admin-2026",
+        "JBSWY3DPEHPK3PXPADMIN234",
+    ),
+    (
+        "thuquy@demo.thapsang.vn",
+        "Thủ quỹ Quỹ",
+        Role.treasurer,
+        "tinh-doan",
+        "demo-thuquy-2026",
+        "JBSWY3DPEHPK3PXPTREAS567",
+    ),
+    (
+        "quanly@demo.thapsang.vn",
+        "Quản lý Huyện Đoàn Bản Mây",
+        Role.manager,
+        "h-ban-may",
+        "demo-quanly-2026",
+        None,
+    ),
+    (
+        "quanly2@demo.thapsang.vn",
+        "Quản lý Huyện Đoàn Suối Hoa",
+        Role.manager,
+        "h-suoi-hoa",
+        "demo-quanly2-2026",
+        None,
+    ),
+    (
+        "totac@demo.thapsang.vn",
+        "Tổ công tác Bản Mây",
+        Role.field,
+        "h-ban-may",
+        "demo-totac-2026",
+        None,
+    ),
+    (
+        "kiemtoan@demo.thapsang.vn",
+        "Kiểm toán viên",
+        Role.auditor,
+        "tinh-doan",
+        "demo-kiemtoan-2026",
+        None,
+    ),
 ]
 
 DEMO_ENTRIES = [
     # Opening gifts to the general fund, dated so the chain is the same on every machine.
-    ("demo:core:1", "world", "campaign:quy-chung", "VND", 5_000_000, "donation", "TSDEMO0001", "Nhà hảo tâm ẩn danh", datetime(2026, 9, 1, 2, 0, tzinfo=UTC)),
-    ("demo:core:2", "world", "campaign:quy-chung", "VND", 2_500_000, "donation", "TSDEMO0002", "Công ty TNHH Ánh Dương", datetime(2026, 9, 2, 3, 30, tzinfo=UTC)),
-    ("demo:core:3", "world", "campaign:quy-chung", "RICE_G", 500_000, "in_kind", "HV-DEMO-1", "Hội Phụ nữ xã Bản Mây", datetime(2026, 9, 3, 1, 15, tzinfo=UTC)),
+    (
+        "demo:core:1",
+        "world",
+        "campaign:quy-chung",
+        "VND",
+        5_000_000,
+        "donation",
+        "TSDEMO0001",
+        "Nhà hảo tâm ẩn danh",
+        datetime(2026, 9, 1, 2, 0, tzinfo=UTC),
+    ),
+    (
+        "demo:core:2",
+        "world",
+        "campaign:quy-chung",
+        "VND",
+        2_500_000,
+        "donation",
+        "TSDEMO0002",
+        "Công ty TNHH Ánh Dương",
+        datetime(2026, 9, 2, 3, 30, tzinfo=UTC),
+    ),
+    (
+        "demo:core:3",
+        "world",
+        "campaign:quy-chung",
+        "RICE_G",
+        500_000,
+        "in_kind",
+        "HV-DEMO-1",
+        "Hội Phụ nữ xã Bản Mây",
+        datetime(2026, 9, 3, 1, 15, tzinfo=UTC),
+    ),
 ]
 
 
@@ -103,18 +175,32 @@ def seed_core(echo: Callable[[str], None]) -> list[tuple[str, str, str]]:
         _get_or_create(Asset, {"code": code}, name=name, unit_label=label, unit_value=value)
     units: dict[str, Unit] = {}
     for code, name, kind, parent in UNITS:
-        units[code] = _get_or_create(Unit, {"code": code}, name=name, kind=kind, parent=units.get(parent))
-    communes = {name: _get_or_create(Commune, {"name": name}, unit_id=units[u].id) for name, u in COMMUNES}
+        units[code] = _get_or_create(
+            Unit, {"code": code}, name=name, kind=kind, parent=units.get(parent)
+        )
+    communes = {
+        name: _get_or_create(Commune, {"name": name}, unit_id=units[u].id) for name, u in COMMUNES
+    }
     for name, level, commune, unit in SCHOOLS:
-        _get_or_create(School, {"name": name}, level=level, commune_id=communes[commune].id, unit_id=units[unit].id)
+        _get_or_create(
+            School,
+            {"name": name},
+            level=level,
+            commune_id=communes[commune].id,
+            unit_id=units[unit].id,
+        )
     logins = []
     for email, name, role, unit, password, secret in DEMO_USERS:
         existing = db.session.execute(select(User).filter_by(email=email)).scalar_one_or_none()
         if existing is None:
             db.session.add(
                 User(
-                    email=email, display_name=name, role=role, unit_id=units[unit].id,
-                    password_hash=hash_password(password), totp_secret=secret,
+                    email=email,
+                    display_name=name,
+                    role=role,
+                    unit_id=units[unit].id,
+                    password_hash=hash_password(password),
+                    totp_secret=secret,
                     totp_enabled=secret is not None,
                 )
             )
@@ -122,8 +208,15 @@ def seed_core(echo: Callable[[str], None]) -> list[tuple[str, str, str]]:
     db.session.flush()
     for key, source, dest, asset, amount, kind, ref, label, at in DEMO_ENTRIES:
         ledger.post(
-            source=source, destination=dest, asset=asset, amount=amount, kind=kind, ref=ref,
-            idempotency_key=key, label=label, at=at,
+            source=source,
+            destination=dest,
+            asset=asset,
+            amount=amount,
+            kind=kind,
+            ref=ref,
+            idempotency_key=key,
+            label=label,
+            at=at,
         )
     return logins
 

@@ -52,7 +52,9 @@ def build(message: Message) -> EmailMessage:
         mime.add_alternative(message.html, subtype="html")
     for item in message.attachments:
         maintype, subtype = item.mimetype.split("/", 1)
-        mime.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
+        mime.add_attachment(
+            item.content, maintype=maintype, subtype=subtype, filename=item.filename
+        )
     return mime
 
 

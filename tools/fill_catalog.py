@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po, write_po
 def main(po_path: str, dict_path: str) -> int:
     with open(po_path, "rb") as fh:
         catalog = read_po(fh)
-    english = json.load(open(dict_path, encoding="utf-8"))
+    with open(dict_path, encoding="utf-8") as fh:
+        english = json.load(fh)
     missing = []
     for message in catalog:
         if not message.id:

@@ -91,4 +91,8 @@ def query(
 
 def actions() -> list[str]:
     """Distinct action names, for the filter."""
-    return list(db.session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars())
+    return list(
+        db.session.execute(
+            select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+        ).scalars()
+    )

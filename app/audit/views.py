@@ -37,4 +37,6 @@ def index():
         "day_to": _day("to"),
     }
     page = db.paginate(service.query(**filters), page=page_number(), per_page=50, error_out=False)
-    return render_template("audit/index.html", page=page, filters=filters, actions=service.actions())
+    return render_template(
+        "audit/index.html", page=page, filters=filters, actions=service.actions()
+    )

@@ -32,9 +32,7 @@ def normalize_email(email: str) -> str:
 def hash_password(password: str) -> str:
     """Werkzeug scrypt hash after a length check."""
     if len(password) < MIN_PASSWORD:
-        raise DomainError(
-            _l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD), field="password"
-        )
+        raise DomainError(_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD), field="password")
     return generate_password_hash(password, method="scrypt")
 
 
@@ -94,7 +92,12 @@ def update_user(
     get_unit(unit_id)
     if user.id == actor.id and (not active or role != actor.role):
         raise DomainError(_l("Bạn không thể tự khoá hoặc tự đổi vai trò của mình."))
-    fields = {"display_name": display_name.strip(), "role": role, "unit_id": unit_id, "active": active}
+    fields = {
+        "display_name": display_name.strip(),
+        "role": role,
+        "unit_id": unit_id,
+        "active": active,
+    }
     changes = diff(user, fields)
     for name, value in fields.items():
         setattr(user, name, value)

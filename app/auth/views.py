@@ -38,7 +38,12 @@ def _account_key() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the login page cannot be used to redirect elsewhere."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
         return target
     return url_for("backoffice.dashboard")
 

@@ -46,9 +46,7 @@ class LedgerEntry(db.Model):
     amount: Mapped[int] = mapped_column(Money)
     ref: Mapped[str] = mapped_column(String(80), default="", index=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    reverses_seq: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_entries.seq"), unique=True
-    )
+    reverses_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"), unique=True)
     # Outside the chain: public label (donor display name…) that may later be hidden.
     label: Mapped[str] = mapped_column(String(200), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))

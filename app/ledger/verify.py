@@ -40,7 +40,12 @@ def verify_records(records: Iterable[dict]) -> VerifyResult:
             return VerifyResult(False, count - 1, prev, rec["seq"], f"expected seq {count}")
         if rec["prev_hash"] != prev:
             return VerifyResult(False, count - 1, prev, rec["seq"], "prev_hash does not link")
-        body = canonical(**{k: rec[k] for k in ("seq", "at", "kind", "source", "destination", "asset", "amount", "ref")})
+        body = canonical(
+            **{
+                k: rec[k]
+                for k in ("seq", "at", "kind", "source", "destination", "asset", "amount", "ref")
+            }
+        )
         digest = entry_hash(prev, body)
         if digest != rec["hash"]:
             return VerifyResult(False, count - 1, prev, rec["seq"], "hash does not match content")
@@ -86,7 +91,10 @@ def verify_database() -> VerifyResult:
     for row in db.session.execute(select(AccountBalance)).scalars():
         if totals.get((row.account, row.asset), 0) != row.balance:
             return VerifyResult(
-                False, result.count, result.head, None,
+                False,
+                result.count,
+                result.head,
+                None,
                 f"balance of {row.account} {row.asset} disagrees with the entries",
             )
     return result

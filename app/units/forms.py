@@ -17,7 +17,10 @@ def _optional_int(value):
 class UnitForm(FlaskForm):
     """A unit of the union."""
 
-    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(_l("Vui lòng nhập tên đơn vị.")), Length(max=200)])
+    name = StringField(
+        _l("Tên đơn vị"),
+        validators=[DataRequired(_l("Vui lòng nhập tên đơn vị.")), Length(max=200)],
+    )
     code = StringField(
         _l("Mã (chữ thường không dấu, dùng trong đường dẫn)"),
         validators=[DataRequired(_l("Vui lòng nhập mã.")), Length(max=39)],
@@ -30,7 +33,9 @@ class UnitForm(FlaskForm):
 class CommuneForm(FlaskForm):
     """A commune or ward."""
 
-    name = StringField(_l("Tên xã/phường"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=200)])
+    name = StringField(
+        _l("Tên xã/phường"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=200)]
+    )
     district = StringField(_l("Khu vực (huyện cũ, nếu cần)"), validators=[Length(max=200)])
     unit_id = SelectField(_l("Đơn vị phụ trách"), coerce=_optional_int)
 
@@ -38,10 +43,19 @@ class CommuneForm(FlaskForm):
 class SchoolForm(FlaskForm):
     """A school."""
 
-    name = StringField(_l("Tên trường"), validators=[DataRequired(_l("Vui lòng nhập tên trường.")), Length(max=200)])
+    name = StringField(
+        _l("Tên trường"),
+        validators=[DataRequired(_l("Vui lòng nhập tên trường.")), Length(max=200)],
+    )
     level = SelectField(
         _l("Cấp học"),
-        choices=[("", "—"), ("tieu-hoc", "Tiểu học"), ("thcs", "THCS"), ("thpt", "THPT"), ("lien-cap", "Liên cấp")],
+        choices=[
+            ("", "—"),
+            ("tieu-hoc", "Tiểu học"),
+            ("thcs", "THCS"),
+            ("thpt", "THPT"),
+            ("lien-cap", "Liên cấp"),
+        ],
     )
     commune_id = SelectField(_l("Xã/phường"), coerce=_optional_int)
     unit_id = SelectField(_l("Đoàn trường / đơn vị phụ trách"), coerce=_optional_int)

@@ -32,7 +32,9 @@ def tree() -> list[tuple[Unit, int]]:
     return out
 
 
-def _check(kind: str, parent_id: int | None, code: str, name: str, unit: Unit | None = None) -> tuple[UnitKind, Unit | None]:
+def _check(
+    kind: str, parent_id: int | None, code: str, name: str, unit: Unit | None = None
+) -> tuple[UnitKind, Unit | None]:
     try:
         kind_ = UnitKind(kind)
     except ValueError:
@@ -51,7 +53,9 @@ def _check(kind: str, parent_id: int | None, code: str, name: str, unit: Unit | 
         raise NotFound(_l("Đơn vị cấp trên không tồn tại."), field="parent_id")
     allowed = ALLOWED_PARENTS[kind_]
     if (parent.kind if parent else None) not in allowed:
-        raise DomainError(_l("Đơn vị cấp trên không phù hợp với cấp của đơn vị này."), field="parent_id")
+        raise DomainError(
+            _l("Đơn vị cấp trên không phù hợp với cấp của đơn vị này."), field="parent_id"
+        )
     if unit is not None and parent is not None:
         # Refuse cycles: the new parent must not sit under the unit itself.
         from app.auth.guards import unit_subtree_ids
@@ -72,11 +76,19 @@ def create_unit(actor, *, name: str, code: str, kind: str, parent_id: int | None
     return unit
 
 
-def update_unit(actor, unit: Unit, *, name: str, code: str, kind: str, parent_id: int | None, active: bool) -> Unit:
+def update_unit(
+    actor, unit: Unit, *, name: str, code: str, kind: str, parent_id: int | None, active: bool
+) -> Unit:
     """Rename, move or deactivate a unit; audited with the difference."""
     code = code.strip().lower()
     kind_, parent = _check(kind, parent_id, code, name, unit)
-    fields = {"name": name.strip(), "code": code, "kind": kind_, "parent_id": parent.id if parent else None, "active": active}
+    fields = {
+        "name": name.strip(),
+        "code": code,
+        "kind": kind_,
+        "parent_id": parent.id if parent else None,
+        "active": active,
+    }
     changes = diff(unit, fields)
     for key, value in fields.items():
         setattr(unit, key, value)
@@ -85,7 +97,9 @@ def update_unit(actor, unit: Unit, *, name: str, code: str, kind: str, parent_id
     return unit
 
 
-def save_commune(actor, commune: Commune | None, *, name: str, district: str, unit_id: int | None) -> Commune:
+def save_commune(
+    actor, commune: Commune | None, *, name: str, district: str, unit_id: int | None
+) -> Commune:
     """Create or edit a commune; audited."""
     if not name.strip():
         raise DomainError(_l("Vui lòng nhập tên xã/phường."), field="name")
@@ -99,11 +113,25 @@ def save_commune(actor, commune: Commune | None, *, name: str, district: str, un
         setattr(commune, key, value)
     db.session.add(commune)
     db.session.flush()
-    record(actor, "commune.create" if created else "commune.update", commune, f"Xã/phường {commune.name}", changes)
+    record(
+        actor,
+        "commune.create" if created else "commune.update",
+        commune,
+        f"Xã/phường {commune.name}",
+        changes,
+    )
     return commune
 
 
-def save_school(actor, school: School | None, *, name: str, level: str, commune_id: int | None, unit_id: int | None) -> School:
+def save_school(
+    actor,
+    school: School | None,
+    *,
+    name: str,
+    level: str,
+    commune_id: int | None,
+    unit_id: int | None,
+) -> School:
     """Create or edit a school; audited."""
     if not name.strip():
         raise DomainError(_l("Vui lòng nhập tên trường."), field="name")
@@ -111,7 +139,12 @@ def save_school(actor, school: School | None, *, name: str, level: str, commune_
         raise NotFound(_l("Xã/phường không tồn tại."), field="commune_id")
     if unit_id and db.session.get(Unit, unit_id) is None:
         raise NotFound(_l("Đơn vị không tồn tại."), field="unit_id")
-    fields = {"name": name.strip(), "level": level.strip(), "commune_id": commune_id or None, "unit_id": unit_id or None}
+    fields = {
+        "name": name.strip(),
+        "level": level.strip(),
+        "commune_id": commune_id or None,
+        "unit_id": unit_id or None,
+    }
     created = school is None
     school = school or School()
     changes = diff(school, fields) if not created else fields
@@ -119,7 +152,13 @@ def save_school(actor, school: School | None, *, name: str, level: str, commune_
         setattr(school, key, value)
     db.session.add(school)
     db.session.flush()
-    record(actor, "school.create" if created else "school.update", school, f"Trường {school.name}", changes)
+    record(
+        actor,
+        "school.create" if created else "school.update",
+        school,
+        f"Trường {school.name}",
+        changes,
+    )
     return school
 
 

@@ -90,8 +90,12 @@ def edit_school(school_id: int | None):
     if form.validate_on_submit():
         try:
             school = services.save_school(
-                current_user, school, name=form.name.data, level=form.level.data,
-                commune_id=form.commune_id.data, unit_id=form.unit_id.data,
+                current_user,
+                school,
+                name=form.name.data,
+                level=form.level.data,
+                commune_id=form.commune_id.data,
+                unit_id=form.unit_id.data,
             )
         except DomainError as err:
             uow.rollback()
@@ -100,7 +104,9 @@ def edit_school(school_id: int | None):
             uow.commit()
             flash(_("Đã lưu trường %(name)s.", name=school.name), "success")
             return redirect(url_for("units.schools"))
-    return render_template("units/edit_simple.html", form=form, title=_("Trường học"), back=url_for("units.schools")), form_status(form)
+    return render_template(
+        "units/edit_simple.html", form=form, title=_("Trường học"), back=url_for("units.schools")
+    ), form_status(form)
 
 
 @bp.route("/xa")
@@ -128,7 +134,10 @@ def edit_commune(commune_id: int | None):
     if form.validate_on_submit():
         try:
             commune = services.save_commune(
-                current_user, commune, name=form.name.data, district=form.district.data,
+                current_user,
+                commune,
+                name=form.name.data,
+                district=form.district.data,
                 unit_id=form.unit_id.data,
             )
         except DomainError as err:
@@ -138,4 +147,6 @@ def edit_commune(commune_id: int | None):
             uow.commit()
             flash(_("Đã lưu xã/phường %(name)s.", name=commune.name), "success")
             return redirect(url_for("units.communes"))
-    return render_template("units/edit_simple.html", form=form, title=_("Xã/phường"), back=url_for("units.communes")), form_status(form)
+    return render_template(
+        "units/edit_simple.html", form=form, title=_("Xã/phường"), back=url_for("units.communes")
+    ), form_status(form)

@@ -53,15 +53,25 @@ def edit(user_id: int | None):
         try:
             if user is None:
                 if not form.password.data:
-                    raise DomainError(_("Vui lòng đặt mật khẩu cho tài khoản mới."), field="password")
+                    raise DomainError(
+                        _("Vui lòng đặt mật khẩu cho tài khoản mới."), field="password"
+                    )
                 user = services.create_user(
-                    current_user, email=form.email.data, display_name=form.display_name.data,
-                    role=form.role.data, unit_id=form.unit_id.data, password=form.password.data,
+                    current_user,
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    role=form.role.data,
+                    unit_id=form.unit_id.data,
+                    password=form.password.data,
                 )
             else:
                 services.update_user(
-                    current_user, user, display_name=form.display_name.data, role=form.role.data,
-                    unit_id=form.unit_id.data, active=form.active.data,
+                    current_user,
+                    user,
+                    display_name=form.display_name.data,
+                    role=form.role.data,
+                    unit_id=form.unit_id.data,
+                    active=form.active.data,
                 )
                 if form.password.data:
                     services.set_password(current_user, user, form.password.data)

@@ -18,19 +18,37 @@ log = logging.getLogger(__name__)
 
 def _wants_json() -> bool:
     path = request.path
-    return path.startswith(("/api/", "/webhooks/")) or request.accept_mimetypes.best == "application/json"
+    return (
+        path.startswith(("/api/", "/webhooks/"))
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _messages() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Yêu cầu không hợp lệ"), _("Dữ liệu gửi lên không đúng. Vui lòng kiểm tra và thử lại.")),
+        400: (
+            _("Yêu cầu không hợp lệ"),
+            _("Dữ liệu gửi lên không đúng. Vui lòng kiểm tra và thử lại."),
+        ),
         403: (_("Không có quyền truy cập"), _("Tài khoản của bạn không được xem trang này.")),
         404: (_("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
-        405: (_("Phương thức không được hỗ trợ"), _("Thao tác này không thực hiện được theo cách đó.")),
+        405: (
+            _("Phương thức không được hỗ trợ"),
+            _("Thao tác này không thực hiện được theo cách đó."),
+        ),
         413: (_("Tệp quá lớn"), _("Tệp tải lên vượt quá dung lượng cho phép.")),
-        429: (_("Quá nhiều yêu cầu"), _("Bạn đã thử quá nhiều lần. Vui lòng đợi vài phút rồi thử lại.")),
-        500: (_("Đã có lỗi xảy ra"), _("Lỗi không mong muốn. Chúng tôi đã ghi nhận và sẽ khắc phục.")),
-        503: (_("Hệ thống tạm thời gián đoạn"), _("Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.")),
+        429: (
+            _("Quá nhiều yêu cầu"),
+            _("Bạn đã thử quá nhiều lần. Vui lòng đợi vài phút rồi thử lại."),
+        ),
+        500: (
+            _("Đã có lỗi xảy ra"),
+            _("Lỗi không mong muốn. Chúng tôi đã ghi nhận và sẽ khắc phục."),
+        ),
+        503: (
+            _("Hệ thống tạm thời gián đoạn"),
+            _("Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."),
+        ),
     }
 
 
@@ -68,7 +86,9 @@ def register(app: Flask) -> None:
     def csrf_error(err: CSRFError):
         return render_error(
             400,
-            _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."),
+            _(
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+            ),
             "csrf",
         )
 

@@ -31,7 +31,9 @@ def test_wrong_password_shows_a_clear_error(client, make_user):
 
 
 def test_unknown_email_gets_the_same_message(client, units):
-    response = client.post("/dang-nhap", data={"email": "ai-do@khong.co", "password": "whatever123"})
+    response = client.post(
+        "/dang-nhap", data={"email": "ai-do@khong.co", "password": "whatever123"}
+    )
     assert response.status_code == 401
     assert "E-mail hoặc mật khẩu không đúng." in response.get_data(as_text=True)
 
@@ -45,12 +47,17 @@ def test_deactivated_user_cannot_log_in(client, make_user):
     user = make_user("field", "a")
     user.active = False
     db.session.commit()
-    assert client.post("/dang-nhap", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/dang-nhap", data={"email": user.email, "password": PASSWORD}).status_code
+        == 401
+    )
 
 
 def test_login_email_is_case_insensitive(client, make_user):
     user = make_user("field", "a", email="To.Cong.Tac@Test.Example")
-    response = client.post("/dang-nhap", data={"email": "to.cong.tac@test.example", "password": PASSWORD})
+    response = client.post(
+        "/dang-nhap", data={"email": "to.cong.tac@test.example", "password": PASSWORD}
+    )
     assert response.status_code == 302, user
 
 
@@ -115,7 +122,9 @@ def test_login_is_rate_limited_per_account(rate_limited_app, make_user):
     user = make_user("manager", "a")
     client = rate_limited_app.test_client()
     codes = [
-        client.post("/dang-nhap", data={"email": user.email, "password": "sai-mat-khau-1"}).status_code
+        client.post(
+            "/dang-nhap", data={"email": user.email, "password": "sai-mat-khau-1"}
+        ).status_code
         for _ in range(9)
     ]
     assert codes[:8] == [401] * 8 and codes[8] == 429
@@ -124,13 +133,18 @@ def test_login_is_rate_limited_per_account(rate_limited_app, make_user):
     assert "Quá nhiều" in blocked.get_data(as_text=True)
     # Another account from the same address is not blocked by this account's limit.
     other = make_user("field", "a")
-    assert client.post("/dang-nhap", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/dang-nhap", data={"email": other.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_login_is_rate_limited_per_ip(rate_limited_app, units):
     client = rate_limited_app.test_client()
     codes = [
-        client.post("/dang-nhap", data={"email": f"x{i}@test.example", "password": "abcdefghijk"}).status_code
+        client.post(
+            "/dang-nhap", data={"email": f"x{i}@test.example", "password": "abcdefghijk"}
+        ).status_code
         for i in range(21)
     ]
     assert codes[:20] == [401] * 20 and codes[20] == 429
@@ -165,7 +179,16 @@ def test_passwords_are_scrypt_hashes(make_user):
 def test_cli_creates_a_user_after_asking_for_the_password(app, units):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--email", "Moi@Test.Example", "--role", "field", "--unit", "huyen-a"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Moi@Test.Example",
+            "--role",
+            "field",
+            "--unit",
+            "huyen-a",
+        ],
         input="mot-mat-khau-dai\nmot-mat-khau-dai\n",
     )
     assert result.exit_code == 0, result.output
@@ -176,9 +199,21 @@ def test_cli_creates_a_user_after_asking_for_the_password(app, units):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["--email", "a@test.example", "--role", "field", "--unit", "khong-co"], "mot-mat-khau-dai\nmot-mat-khau-dai\n", "Không có đơn vị"),
-        (["--email", "khong-phai-email", "--role", "field", "--unit", "huyen-a"], "mot-mat-khau-dai\nmot-mat-khau-dai\n", "e-mail không hợp lệ"),
-        (["--email", "a@test.example", "--role", "field", "--unit", "huyen-a"], "ngan\nngan\n", "ít nhất 10 ký tự"),
+        (
+            ["--email", "a@test.example", "--role", "field", "--unit", "khong-co"],
+            "mot-mat-khau-dai\nmot-mat-khau-dai\n",
+            "Không có đơn vị",
+        ),
+        (
+            ["--email", "khong-phai-email", "--role", "field", "--unit", "huyen-a"],
+            "mot-mat-khau-dai\nmot-mat-khau-dai\n",
+            "e-mail không hợp lệ",
+        ),
+        (
+            ["--email", "a@test.example", "--role", "field", "--unit", "huyen-a"],
+            "ngan\nngan\n",
+            "ít nhất 10 ký tự",
+        ),
         (["--email", "a@test.example", "--role", "boss", "--unit", "huyen-a"], "", "Invalid value"),
     ],
 )

@@ -54,7 +54,10 @@ def test_export_and_the_independent_verifier_agree_with_verify(app):
     exported = runner.invoke(args=["ledger", "export"]).output
     checker = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "verify_ledger.py")],
-        input=exported, capture_output=True, text=True, check=False,
+        input=exported,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert checker.returncode == 0
     assert checker.stdout.strip() == verified.output.strip()
@@ -63,7 +66,10 @@ def test_export_and_the_independent_verifier_agree_with_verify(app):
     lines[1] = lines[1].replace('"amount":', '"amount":1', 1)
     broken = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "verify_ledger.py")],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, check=False,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert broken.returncode == 1 and broken.stdout.strip() == "BROKEN at seq 2"
 

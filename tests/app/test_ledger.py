@@ -19,8 +19,14 @@ AT = datetime(2026, 11, 1, 8, 30, 15, tzinfo=UTC)
 
 def give(amount: int, key: str, to: str = "campaign:hoc-bong", asset: str = "VND", **kw):
     return ledger.post(
-        source="world", destination=to, asset=asset, amount=amount, kind="donation",
-        ref=kw.pop("ref", "TS0000000A"), idempotency_key=key, **kw,
+        source="world",
+        destination=to,
+        asset=asset,
+        amount=amount,
+        kind="donation",
+        ref=kw.pop("ref", "TS0000000A"),
+        idempotency_key=key,
+        **kw,
     )
 
 
@@ -50,8 +56,13 @@ def test_balances_follow_the_entries(ctx):
     give(1_000_000, "a")
     give(500_000, "b")
     ledger.post(
-        source="campaign:hoc-bong", destination="student:HS-7Q2K9", asset="VND", amount=300_000,
-        kind="allocation", ref="DT-1", idempotency_key="alloc:1:1",
+        source="campaign:hoc-bong",
+        destination="student:HS-7Q2K9",
+        asset="VND",
+        amount=300_000,
+        kind="allocation",
+        ref="DT-1",
+        idempotency_key="alloc:1:1",
     )
     db.session.commit()
     assert ledger.balance("campaign:hoc-bong") == 1_200_000
@@ -73,8 +84,13 @@ def test_no_account_but_world_goes_below_zero(ctx):
     db.session.commit()
     with pytest.raises(ledger.InsufficientFunds, match="không đủ số dư"):
         ledger.post(
-            source="campaign:hoc-bong", destination="student:HS-1", asset="VND", amount=100_001,
-            kind="allocation", ref="x", idempotency_key="alloc:x",
+            source="campaign:hoc-bong",
+            destination="student:HS-1",
+            asset="VND",
+            amount=100_001,
+            kind="allocation",
+            ref="x",
+            idempotency_key="alloc:x",
         )
     db.session.rollback()
     assert ledger.entry_count() == 1
@@ -115,8 +131,13 @@ def test_same_key_different_movement_is_refused(ctx):
 )
 def test_bad_postings_are_refused_and_nothing_is_written(ctx, changes, message):
     args = dict(
-        source="world", destination="campaign:a", asset="VND", amount=10_000, kind="donation",
-        ref="r", idempotency_key="k",
+        source="world",
+        destination="campaign:a",
+        asset="VND",
+        amount=10_000,
+        kind="donation",
+        ref="r",
+        idempotency_key="k",
     )
     args.update(changes)
     with pytest.raises(ledger.LedgerError, match=message):
@@ -140,16 +161,27 @@ def test_reversal_must_mirror_the_original(ctx):
     original = give(200_000, "e1").entry
     with pytest.raises(ledger.LedgerError, match="ngược chiều"):
         ledger.post(
-            source="campaign:hoc-bong", destination="student:HS-1", asset="VND", amount=200_000,
-            kind="reversal", ref="x", idempotency_key="bad-rev", reverses=original,
+            source="campaign:hoc-bong",
+            destination="student:HS-1",
+            asset="VND",
+            amount=200_000,
+            kind="reversal",
+            ref="x",
+            idempotency_key="bad-rev",
+            reverses=original,
         )
 
 
 def test_reversal_cannot_overdraw(ctx):
     original = give(200_000, "e1").entry
     ledger.post(
-        source="campaign:hoc-bong", destination="student:HS-1", asset="VND", amount=150_000,
-        kind="allocation", ref="x", idempotency_key="alloc",
+        source="campaign:hoc-bong",
+        destination="student:HS-1",
+        asset="VND",
+        amount=150_000,
+        kind="allocation",
+        ref="x",
+        idempotency_key="alloc",
     )
     with pytest.raises(ledger.InsufficientFunds):
         ledger.reverse(original, idempotency_key="rev")
@@ -183,7 +215,9 @@ def test_verify_catches_a_deleted_entry(ctx):
 def test_verify_catches_a_balance_row_edited_behind_the_ledgers_back(ctx):
     give(10_000, "k")
     db.session.commit()
-    db.session.execute(text("UPDATE account_balances SET balance = 1 WHERE account = 'campaign:hoc-bong'"))
+    db.session.execute(
+        text("UPDATE account_balances SET balance = 1 WHERE account = 'campaign:hoc-bong'")
+    )
     db.session.commit()
     assert "disagrees" in verify_database().reason
 
@@ -195,7 +229,18 @@ def test_export_is_json_lines_with_the_public_keys(ctx, app):
     out = app.test_cli_runner().invoke(args=["ledger", "export"])
     lines = [json.loads(line) for line in out.output.splitlines()]
     assert [r["seq"] for r in lines] == [1, 2]
-    assert set(lines[0]) == {"seq", "at", "kind", "source", "destination", "asset", "amount", "ref", "prev_hash", "hash"}
+    assert set(lines[0]) == {
+        "seq",
+        "at",
+        "kind",
+        "source",
+        "destination",
+        "asset",
+        "amount",
+        "ref",
+        "prev_hash",
+        "hash",
+    }
     assert lines[1]["prev_hash"] == lines[0]["hash"]
     assert list(export_records()) == lines
 
@@ -205,13 +250,20 @@ def test_balance_table_matches_entries_after_many_postings(ctx):
         give(1_000 + i, f"g{i}")
         if i % 3 == 0:
             ledger.post(
-                source="campaign:hoc-bong", destination="expense:xe-dap", asset="VND", amount=500,
-                kind="purchase", ref=f"p{i}", idempotency_key=f"p{i}",
+                source="campaign:hoc-bong",
+                destination="expense:xe-dap",
+                asset="VND",
+                amount=500,
+                kind="purchase",
+                ref=f"p{i}",
+                idempotency_key=f"p{i}",
             )
     db.session.commit()
     sums = dict(
         db.session.execute(
-            select(LedgerEntry.destination, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.destination)
+            select(LedgerEntry.destination, func.sum(LedgerEntry.amount)).group_by(
+                LedgerEntry.destination
+            )
         ).all()
     )
     row = db.session.get(AccountBalance, ("expense:xe-dap", "VND"))

@@ -17,18 +17,38 @@ THREADS = 8
 PER_THREAD = 200
 
 
-def _worker(app, number: int, barrier: threading.Barrier, outcome: Counter, lock: threading.Lock) -> None:
+def _worker(
+    app, number: int, barrier: threading.Barrier, outcome: Counter, lock: threading.Lock
+) -> None:
     with app.app_context():
         barrier.wait()
         for i in range(PER_THREAD):
             if i % 10 == 0:
                 # Every thread posts this one at about the same moment: it must count once.
-                args = dict(source="world", destination="campaign:chung", amount=7_000, kind="donation", key=f"shared:{i}")
+                args = dict(
+                    source="world",
+                    destination="campaign:chung",
+                    amount=7_000,
+                    kind="donation",
+                    key=f"shared:{i}",
+                )
             elif i % 3 == 0:
                 # Spending races against giving: some must be refused, none may overdraw.
-                args = dict(source="campaign:chung", destination="student:HS-X", amount=9_000, kind="allocation", key=f"t{number}:{i}")
+                args = dict(
+                    source="campaign:chung",
+                    destination="student:HS-X",
+                    amount=9_000,
+                    kind="allocation",
+                    key=f"t{number}:{i}",
+                )
             else:
-                args = dict(source="world", destination="campaign:chung", amount=1_000 + number, kind="donation", key=f"t{number}:{i}")
+                args = dict(
+                    source="world",
+                    destination="campaign:chung",
+                    amount=1_000 + number,
+                    kind="donation",
+                    key=f"t{number}:{i}",
+                )
             key = args.pop("key")
             try:
                 posting = ledger.post(asset="VND", ref=key, idempotency_key=key, **args)
@@ -49,7 +69,10 @@ def test_eight_threads_two_hundred_postings_each(ctx, app):
     outcome: Counter = Counter()
     lock = threading.Lock()
     barrier = threading.Barrier(THREADS)
-    threads = [threading.Thread(target=_worker, args=(app, n, barrier, outcome, lock)) for n in range(THREADS)]
+    threads = [
+        threading.Thread(target=_worker, args=(app, n, barrier, outcome, lock))
+        for n in range(THREADS)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -62,9 +85,13 @@ def test_eight_threads_two_hundred_postings_each(ctx, app):
     seqs = list(db.session.execute(select(LedgerEntry.seq).order_by(LedgerEntry.seq)).scalars())
     assert seqs == list(range(1, len(seqs) + 1))  # contiguous, no gaps
     assert len(seqs) == outcome["created"]
-    shared = db.session.execute(
-        select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.like("shared:%"))
-    ).scalars().all()
+    shared = (
+        db.session.execute(
+            select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key.like("shared:%"))
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(shared) == sorted({f"shared:{i}" for i in range(0, PER_THREAD, 10)})
     assert outcome["duplicate"] == (THREADS - 1) * len(shared)
     for row in db.session.execute(select(AccountBalance)).scalars():

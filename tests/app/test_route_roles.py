@@ -24,7 +24,8 @@ def backoffice_rules(app):
 
 def test_every_backoffice_route_declares_its_roles(app):
     missing = [
-        r.rule for r in backoffice_rules(app)
+        r.rule
+        for r in backoffice_rules(app)
         if not getattr(app.view_functions[r.endpoint], "allowed_roles", None)
     ]
     assert missing == [], f"back-office routes without @roles_required: {missing}"

@@ -33,14 +33,18 @@ def test_healthz_ok(client):
 
 def test_healthz_503_when_database_is_down(make_app, tmp_path):
     # A PostgreSQL URL nobody listens on: the check must answer 503, not raise.
-    down = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    down = make_app(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     response = down.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
 
 
 def test_database_down_page_is_friendly(make_app):
-    down = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    down = make_app(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     response = down.test_client().post(
         "/dang-nhap", data={"email": "a@b.vn", "password": "whatever-long"}
     )
