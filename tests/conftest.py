@@ -112,7 +112,10 @@ def _clean(application) -> None:
             conn.execute(LedgerHead.__table__.insert(), [{"id": 1, "seq": 0, "hash": GENESIS_HASH}])
             conn.execute(
                 Asset.__table__.insert(),
-                [{"code": c, "name": n, "unit_label": u, "unit_value": v} for c, n, u, v in BASE_ASSETS],
+                [
+                    {"code": c, "name": n, "unit_label": u, "unit_value": v}
+                    for c, n, u, v in BASE_ASSETS
+                ],
             )
 
 

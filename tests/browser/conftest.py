@@ -50,7 +50,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+        )
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
@@ -81,4 +83,6 @@ def phone(browser, live_server):
 
 def has_horizontal_scroll(tab) -> bool:
     """True when the page is wider than the viewport."""
-    return tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    return tab.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
