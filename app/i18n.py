@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The visitor's chosen language, Vietnamese by default."""
+    """The visitor's chosen language, Vietnamese by default (and outside requests: CLI, jobs)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
