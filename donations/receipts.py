@@ -1,0 +1,155 @@
+"""Receipts: numbered per year when a donation is recorded, e-mailed after the commit."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from app import mail
+from app.dbtypes import VN_TZ, utcnow
+from app.extensions import db
+from donations.models import Donation
+from donations.models_cards import Receipt, ReceiptCounter
+
+log = logging.getLogger(__name__)
+
+PROVIDER_LABELS = {
+    "stripe": "Thẻ thanh toán (Stripe)",
+    "sepay": "Chuyển khoản ngân hàng",
+    "casso": "Chuyển khoản ngân hàng",
+    "statement": "Chuyển khoản ngân hàng",
+    "manual": "Ghi nhận thủ công",
+}
+
+
+def _next_number(year: int) -> tuple[int, str]:
+    """Take the next number of the year under a row lock (gap-free, never reused)."""
+    stmt = select(ReceiptCounter).where(ReceiptCounter.year == year)
+    if db.session.get_bind().dialect.name != "sqlite":
+        # SQLite already holds the database write lock: the ledger took it for this donation.
+        stmt = stmt.with_for_update()
+    counter = db.session.execute(
+        stmt.execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = ReceiptCounter(year=year, last=0)
+        db.session.add(counter)
+    counter.last += 1
+    return counter.last, f"{year}-{counter.last:06d}"
+
+
+def issue_receipt(donation: Donation) -> Receipt | None:
+    """The receipt of a money donation (created once; in-kind gifts get none); flushes."""
+    if donation.asset != "VND":
+        return None
+    existing = db.session.execute(
+        select(Receipt).where(Receipt.donation_id == donation.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    issued = utcnow()
+    year = issued.astimezone(VN_TZ).year
+    seq, number = _next_number(year)
+    pledge = donation.pledge
+    receipt = Receipt(
+        number=number,
+        year=year,
+        seq=seq,
+        donation_id=donation.id,
+        pledge_id=pledge.id if pledge else None,
+        email=(pledge.email if pledge else "").strip(),
+        donor_name=(pledge.donor_name if pledge else "").strip(),
+        is_business=bool(pledge and pledge.is_business),
+        company_name=pledge.company_name if pledge else "",
+        tax_code=pledge.tax_code if pledge else "",
+        company_address=pledge.company_address if pledge else "",
+        campaign_title=donation.campaign.title,
+        amount=donation.amount,
+        method=donation.provider,
+        reference=pledge.reference if pledge else donation.provider_ref[:120],
+        ledger_seq=donation.ledger_seq,
+        received_at=donation.received_at,
+        issued_at=issued,
+    )
+    db.session.add(receipt)
+    db.session.flush()
+    if receipt.email:
+        send_receipt(receipt)
+    return receipt
+
+
+def _serializer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"receipt-{purpose}")
+
+
+def download_token(receipt: Receipt) -> str:
+    """The signed part of a receipt's download link (long-lived: it is in the donor's mail)."""
+    return _serializer("download").dumps(receipt.id)
+
+
+def check_token(receipt: Receipt) -> str:
+    """The signed part of the public check page the receipt's QR points to."""
+    return _serializer("check").dumps(receipt.id)
+
+
+def receipt_from_token(token: str, purpose: str) -> Receipt | None:
+    """The receipt a signed token names, or None when the signature is wrong."""
+    try:
+        receipt_id = _serializer(purpose).loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Receipt, receipt_id) if isinstance(receipt_id, int) else None
+
+
+def site_url(endpoint: str, **values: object) -> str:
+    """An absolute link on the public site (SITE_URL, not the request's host), also from CLI."""
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["SITE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def send_receipt(receipt: Receipt) -> None:
+    """Queue the receipt e-mail (PDF attached) for after the commit."""
+    from donations.receipt_pdf import render_pdf
+
+    receipt_id = receipt.id
+
+    def _build() -> mail.Message:
+        # Built after the commit, in the same app context, from the committed row.
+        row = db.session.get(Receipt, receipt_id)
+        context = receipt_context(row)
+        return mail.Message(
+            to=row.email,
+            subject=f"Biên nhận ủng hộ số {row.number} – {current_app.config['FUND_NAME']}",
+            text=render_template("emails/receipt.txt", **context),
+            html=render_template("emails/receipt.html", **context),
+            attachments=[mail.Attachment(f"bien-nhan-{row.number}.pdf", render_pdf(row))],
+        )
+
+    def _send() -> None:
+        try:
+            mail.deliver(_build())
+        except Exception:  # noqa: BLE001 - the gift is committed; the receipt can be re-sent
+            log.exception("could not send receipt %s", receipt_id)
+
+    from app.uow import after_commit
+
+    after_commit(_send)
+
+
+def receipt_context(receipt: Receipt) -> dict:
+    """What the e-mail, the PDF and the pages show about a receipt."""
+    return {
+        "receipt": receipt,
+        "method_label": PROVIDER_LABELS.get(receipt.method, receipt.method),
+        "download_url": site_url("donations_cards.receipt_pdf", token=download_token(receipt)),
+        "check_url": site_url("donations_cards.receipt_check", token=check_token(receipt)),
+        "fund_name": current_app.config["FUND_NAME"],
+    }
+
+
+def on_donation_received(donation: Donation, **_: object) -> None:
+    """Signal receiver: every recorded money donation gets its receipt in the same transaction."""
+    issue_receipt(donation)
