@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app.dbtypes import utcnow
 from app.extensions import db
@@ -54,9 +55,26 @@ class Posting:
     created: bool
 
 
+# While a transaction holds the head lock, no other writer can touch the head or any balance
+# row, so both are remembered for the rest of the transaction instead of read again for every
+# posting (a statement import posts thousands of entries in one transaction).
+_LOCKED_HEAD = "ledger.locked_head"
+_BALANCE_ROWS = "ledger.balance_rows"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_lock(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_LOCKED_HEAD, None)
+        session.info.pop(_BALANCE_ROWS, None)
+
+
 def _lock_head() -> LedgerHead:
     """Take the chain-head lock for the rest of the transaction and return the head."""
     session = db.session
+    held = session.info.get(_LOCKED_HEAD)
+    if held is not None:
+        return held
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
@@ -77,10 +95,17 @@ def _lock_head() -> LedgerHead:
         head = LedgerHead(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)
         session.flush()
+    session.info[_LOCKED_HEAD] = head
+    session.info[_BALANCE_ROWS] = {}
     return head
 
 
 def _balance_row(account: str, asset: str) -> AccountBalance:
+    """The balance row, read once per locked transaction (see _LOCKED_HEAD)."""
+    cache = db.session.info.setdefault(_BALANCE_ROWS, {})
+    row = cache.get((account, asset))
+    if row is not None:
+        return row
     row = db.session.execute(
         select(AccountBalance)
         .where(AccountBalance.account == account, AccountBalance.asset == asset)
@@ -89,6 +114,7 @@ def _balance_row(account: str, asset: str) -> AccountBalance:
     if row is None:
         row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
         db.session.add(row)
+    cache[(account, asset)] = row
     return row
 
 
