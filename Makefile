@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 translations: $(VENV)/.runtime
-	@for d in $(CATALOGS); do $(BIN)/pybabel compile -f -d $$d >/dev/null || exit 1; done
+	@for d in $(CATALOGS); do $(BIN)/pybabel compile -f -d $$d >/dev/null 2>&1 || $(BIN)/pybabel compile -f -d $$d || exit 1; done
 
 ## Serve the site with demo data on SQLite at http://127.0.0.1:5000
 run: $(VENV)/.runtime translations

@@ -35,11 +35,13 @@ def record_donation(
     pledge: Pledge | None = None,
     asset: str = "VND",
     received_at: datetime | None = None,
+    label: str | None = None,
 ) -> tuple[Donation, bool]:
     """Post `world → campaign` and store the Donation; returns (donation, created).
 
     Idempotent twice over: by (provider, provider_ref) here and by the ledger's key, so the
     same bank transaction or Stripe object recorded twice, even at the same moment, counts once.
+    `label` overrides the public label (default: the pledge's name if the donor agreed).
     Flushes, never commits.
     """
     existing = db.session.execute(
@@ -48,7 +50,8 @@ def record_donation(
     if existing is not None:
         return existing, False
     # Only donors who agreed appear by name in the public statement and on the donor wall.
-    label = pledge.public_name if pledge is not None and pledge.show_on_wall else ""
+    if label is None:
+        label = pledge.public_name if pledge is not None and pledge.show_on_wall else ""
     posting = ledger.post(
         source="world",
         destination=campaign.account,
@@ -79,8 +82,28 @@ def record_donation(
     )
     db.session.add(donation)
     if pledge is not None and asset == "VND":
-        pledge.received += amount
-        pledge.status = status_for(pledge.amount, pledge.received)
+        # Re-read under the ledger's chain lock (held since post()): a concurrent transfer for
+        # the same pledge may have committed since the pledge was loaded.
+        current = db.session.execute(
+            select(Pledge.received).where(Pledge.id == pledge.id)
+        ).scalar_one()
+        pledge.received = current + amount
+        # A monthly code is a standing order: every transfer is a whole gift of its own.
+        pledge.status = (
+            PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, pledge.received)
+        )
     db.session.flush()
     donation_received.send(donation)
+    _credit_referral(pledge, campaign, amount, donation)
     return donation, True
+
+
+def _credit_referral(pledge: Pledge | None, campaign: Campaign, amount: int, donation) -> None:
+    """Credit the referral link the donor came through (campaigns owns the rules)."""
+    if pledge is None or not pledge.ref_code or donation.asset != "VND":
+        return
+    try:
+        from campaigns.referrals import credit_referral
+    except ImportError:  # the campaigns part has no referral links (yet)
+        return
+    credit_referral(pledge.ref_code, campaign, amount, f"donation:{donation.id}")

@@ -48,7 +48,12 @@ REASON_FORMULA = "Ô chứa công thức"
 REASON_NO_AMOUNT = "Không có số tiền ghi có"
 REASON_BOTH = "Dòng có cả số tiền ghi nợ và ghi có, cần kiểm tra tay"
 
-_ZIP, _OLE, _PDF, _PNG, _JPEG = b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8"
+_MAGIC = (
+    (b"\xd0\xcf\x11\xe0", "tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu"),
+    (b"%PDF", "tệp PDF"),
+    (b"\x89PNG", "tệp ảnh"),
+    (b"\xff\xd8", "tệp ảnh"),
+)
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 _SPACE_RE = re.compile(r"\s+")
 _DATE_RE = re.compile(
@@ -229,11 +234,13 @@ def parse_date(value: Any) -> tuple[dt.date, str | None]:
 
 def _is_footer(cells: list[Cell]) -> bool:
     """Tell whether a row (known to have no date) is a totals or closing-balance row."""
-    for value, _ in cells:
-        label = f"{_norm(value)} "
-        if any(label.startswith(f"{word} ") for word in _FOOTER_WORDS):
-            return True
-    return False
+    labels = [f"{_norm(value)} " for value, _ in cells]
+    return any(label.startswith(f"{word} ") for label in labels for word in _FOOTER_WORDS)
+
+
+def _money_columns(header: _Header) -> list[int]:
+    """Columns of the credit and debit fields."""
+    return [header.columns[name] for name in ("credit", "debit") if name in header.columns]
 
 
 def _classify(line_no: int, cells: list[Cell], header: _Header) -> StatementRow | RowProblem | None:
@@ -336,9 +343,10 @@ def _read_body(
                 if _is_footer(cells):
                     quiet, quiet_rows = True, 0
                     continue
-            if not quiet or dated:
-                # After a footer or a blank stretch, only a dated row resumes the table, so
-                # the next section's preamble produces no noise.
+            money = [cells[c][0] for c in _money_columns(header) if c < len(cells)]
+            if not quiet or (dated and not all(_is_empty(value) for value in money)):
+                # After a footer or a blank stretch only a dated row with money resumes the
+                # table, so signatures and the next section's preamble produce no noise.
                 quiet = False
                 result = _classify(line_no, cells, header)
                 if result is not None:
@@ -442,8 +450,7 @@ def _sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, list[Cell]]]:
 
 def _sniff_kind(head: bytes, filename: str) -> str:
     """Decide between "csv" and "xlsx" from the extension and the magic bytes."""
-    ext = os.path.splitext(filename)[1].lower()
-    shown = os.path.basename(filename)
+    ext, shown = os.path.splitext(filename)[1].lower(), os.path.basename(filename)
     if not head:
         raise StatementError(f"Tệp «{shown}» rỗng: không có dữ liệu.")
     if ext == ".xls":
@@ -453,22 +460,17 @@ def _sniff_kind(head: bytes, filename: str) -> str:
         )
     if ext not in (".csv", ".xlsx"):
         raise StatementError(f"Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx (tệp đã gửi: «{shown}»).")
-    if head.startswith(_ZIP):
+    if head.startswith(b"PK\x03\x04"):
         return "xlsx"  # also a .csv that is really a workbook: reading it is the kind answer
-    if head.startswith(_OLE):
-        what = "tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu"
-    elif head.startswith(_PDF):
-        what = "tệp PDF"
-    elif head.startswith((_PNG, _JPEG)):
-        what = "tệp ảnh"
-    elif head.lstrip().lower().startswith(b"<") and ext == ".xlsx":
+    what = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
+    if what is None and ext == ".xlsx" and head.lstrip().startswith(b"<"):
         what = "trang HTML đổi đuôi (hãy mở bằng Excel và lưu lại dạng .xlsx)"
-    elif ext == ".csv":
+    if what is None and ext == ".csv":
         return "csv"
-    else:
-        what = "tệp khác bị đổi đuôi"
     expected = "tệp Excel .xlsx" if ext == ".xlsx" else "tệp văn bản CSV"
-    raise StatementError(f"Tệp «{shown}» không phải {expected} hợp lệ: đây là {what}.")
+    raise StatementError(
+        f"Tệp «{shown}» không phải {expected} hợp lệ: đây là {what or 'tệp khác bị đổi đuôi'}."
+    )
 
 
 def _sections(

@@ -73,11 +73,112 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_donations_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_donations_pledge_id'), ['pledge_id'], unique=False)
 
+    op.create_table('statement_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('imported_by_id', sa.Integer(), nullable=True),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('added', sa.Integer(), nullable=False),
+    sa.Column('duplicates', sa.Integer(), nullable=False),
+    sa.Column('matched', sa.Integer(), nullable=False),
+    sa.Column('to_review', sa.Integer(), nullable=False),
+    sa.Column('skipped', sa.Integer(), nullable=False),
+    sa.Column('amount_added', sa.BigInteger(), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=False),
+    sa.Column('created_at', app.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['imported_by_id'], ['users.id'], name=op.f('fk_statement_imports_imported_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_statement_imports'))
+    )
+    with op.batch_alter_table('statement_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_statement_imports_sha256'), ['sha256'], unique=False)
+
+    op.create_table('bank_transactions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('provider', sa.String(length=20), nullable=False),
+    sa.Column('provider_id', sa.String(length=120), nullable=False),
+    sa.Column('direction', sa.String(length=3), nullable=False),
+    sa.Column('account_number', sa.String(length=40), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('memo', sa.Text(), nullable=False),
+    sa.Column('bank_reference', sa.String(length=120), nullable=False),
+    sa.Column('occurred_at', app.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=80), nullable=False),
+    sa.Column('twin_key', sa.String(length=120), nullable=True),
+    sa.Column('status', sa.Enum('matched', 'review', 'assigned', 'not_donation', 'ignored', 'duplicate', name='txstatus', native_enum=False, length=14), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('pledge_id', sa.Integer(), nullable=True),
+    sa.Column('donation_id', sa.Integer(), nullable=True),
+    sa.Column('import_id', sa.Integer(), nullable=True),
+    sa.Column('raw', sa.JSON(), nullable=False),
+    sa.Column('received_at', app.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', app.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('amount >= 0', name=op.f('ck_bank_transactions_amount_not_negative')),
+    sa.ForeignKeyConstraint(['donation_id'], ['donations.id'], name=op.f('fk_bank_transactions_donation_id_donations')),
+    sa.ForeignKeyConstraint(['import_id'], ['statement_imports.id'], name=op.f('fk_bank_transactions_import_id_statement_imports')),
+    sa.ForeignKeyConstraint(['pledge_id'], ['pledges.id'], name=op.f('fk_bank_transactions_pledge_id_pledges')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_bank_transactions_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_transactions')),
+    sa.UniqueConstraint('provider', 'provider_id', name='uq_bank_transactions_provider_id'),
+    sa.UniqueConstraint('twin_key', name=op.f('uq_bank_transactions_twin_key'))
+    )
+    with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_transactions_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_transactions_pledge_id'), ['pledge_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_transactions_status'), ['status'], unique=False)
+        batch_op.create_index('ix_bank_transactions_twin', ['dedupe_key'], unique=False)
+
+    op.create_table('in_kind_gifts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('asset', sa.String(length=20), nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=False),
+    sa.Column('estimated_value', sa.BigInteger(), nullable=False),
+    sa.Column('donor_name', sa.String(length=160), nullable=False),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('donation_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('estimated_value >= 0', name=op.f('ck_in_kind_gifts_value_not_negative')),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_in_kind_gifts_quantity_positive')),
+    sa.ForeignKeyConstraint(['asset'], ['assets.code'], name=op.f('fk_in_kind_gifts_asset_assets')),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_in_kind_gifts_campaign_id_campaigns')),
+    sa.ForeignKeyConstraint(['donation_id'], ['donations.id'], name=op.f('fk_in_kind_gifts_donation_id_donations')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_in_kind_gifts_recorded_by_id_users')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_in_kind_gifts_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_in_kind_gifts')),
+    sa.UniqueConstraint('reference', name=op.f('uq_in_kind_gifts_reference'))
+    )
+    with op.batch_alter_table('in_kind_gifts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_in_kind_gifts_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_in_kind_gifts_unit_id'), ['unit_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('in_kind_gifts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_in_kind_gifts_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_in_kind_gifts_campaign_id'))
+
+    op.drop_table('in_kind_gifts')
+    with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_bank_transactions_twin')
+        batch_op.drop_index(batch_op.f('ix_bank_transactions_status'))
+        batch_op.drop_index(batch_op.f('ix_bank_transactions_pledge_id'))
+        batch_op.drop_index(batch_op.f('ix_bank_transactions_import_id'))
+
+    op.drop_table('bank_transactions')
+    with op.batch_alter_table('statement_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_statement_imports_sha256'))
+
+    op.drop_table('statement_imports')
     with op.batch_alter_table('donations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_donations_pledge_id'))
         batch_op.drop_index(batch_op.f('ix_donations_campaign_id'))

@@ -13,7 +13,7 @@ from donations.refcode import ALPHABET, check_char, is_valid, new_code
 
 
 def code_of(body: str) -> str:
-    """A valid code for a 7-character body."""
+    """Return a valid code for a 7-character body."""
     return "TS" + body + check_char(body)
 
 
