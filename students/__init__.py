@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         models,  # noqa: F401 - tables must be known to metadata and Alembic
         views,
         views_care,
+        views_photos,
         views_rounds,
         views_sponsors,
     )

@@ -151,6 +151,19 @@ class ConsentForm(FlaskForm):
     scan = FileField(_l("Bản quét giấy đồng ý (ảnh hoặc PDF, không bắt buộc)"))
 
 
+class PhotoForm(FlaskForm):
+    """A student's photo (upload or replace)."""
+
+    photo = FileField(
+        _l("Ảnh của học sinh (JPEG, PNG hoặc WebP)"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+
+
+class PhotoRemoveForm(FlaskForm):
+    """Remove the photo (only the CSRF token)."""
+
+
 class DateOnlyForm(FlaskForm):
     """Just a date (withdrawal, end of sponsorship)."""
 

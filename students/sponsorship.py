@@ -23,6 +23,7 @@ from students.models import ConsentScope, Sponsorship, Student, TermUpdate
 from students.privacy import current_scope, public_label, public_view
 from students.services import WRITERS
 from students.services_care import check_term
+from students.services_photos import sponsor_may_see_photo
 
 MANAGERS = ("admin", "manager", "treasurer")
 READERS = ("admin", "manager", "treasurer", "auditor")
@@ -221,6 +222,8 @@ def sponsor_page(token: str) -> dict:
         "student": public_view(sp.student),
         "public_id": sp.student.public_id,
         "updates": updates,
+        # Checked again by the photo's own route on every request.
+        "photo": sponsor_may_see_photo(sp),
     }
 
 

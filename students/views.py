@@ -17,7 +17,7 @@ from app.extensions import db
 from app.formtools import form_status, page_number, show_error
 from students import importer, risk
 from students.blueprint import READERS, WRITERS, bp, commune_choices, school_choices, unit_choices
-from students.forms import ImportForm, StatusForm, StudentForm
+from students.forms import ImportForm, PhotoForm, PhotoRemoveForm, StatusForm, StudentForm
 from students.labels import CAUSE, GENDER, OUTCOME, SCOPE, SITUATION, STATUS
 from students.models import StudentStatus
 from students.privacy import current_consent, public_label
@@ -139,6 +139,8 @@ def detail(public_id: str):
         outcomes=outcomes_of(student),
         support=support_of(student) if shows_money else None,
         status_form=StatusForm(formdata=None),
+        photo_form=PhotoForm(formdata=None),
+        photo_remove_form=PhotoRemoveForm(formdata=None),
         can_write=current_user.role.value in WRITERS,
         today=date.today(),
         today_iso=date.today().isoformat(),
