@@ -118,6 +118,7 @@ class Config:
             "FUND_ADDRESS": os.environ.get("FUND_ADDRESS", cls.FUND_ADDRESS),
             "MAX_AMOUNT": _env_int("MAX_AMOUNT", cls.MAX_AMOUNT),
             "MIN_DONATION": _env_int("MIN_DONATION", cls.MIN_DONATION),
+            "CACHE_SECONDS": _env_int("CACHE_SECONDS", cls.CACHE_SECONDS),
             "MAIL_PORT": _env_int("MAIL_PORT", cls.MAIL_PORT),
             "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", cls.RATELIMIT_ENABLED),

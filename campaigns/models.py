@@ -63,6 +63,12 @@ class Campaign(db.Model):
     goals: Mapped[list[CampaignGoal]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignGoal.id"
     )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        cascade="all, delete-orphan", order_by="BudgetLine.id"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        cascade="all, delete-orphan", order_by="Milestone.id"
+    )
 
     @property
     def account(self) -> str:
@@ -82,9 +88,127 @@ class CampaignGoal(db.Model):
     __table_args__ = (CheckConstraint("target > 0", name="target_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
     asset: Mapped[str] = mapped_column(ForeignKey("assets.code"))
     target: Mapped[int] = mapped_column(Money)
     label: Mapped[str] = mapped_column(String(120), default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="goals")
+
+
+class CampaignUpdate(db.Model):
+    """A news post on a campaign (progress, a hand-over, a photo of the new boarding house)."""
+
+    __tablename__ = "campaign_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[str | None] = mapped_column(String(120))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+
+
+class BudgetLine(db.Model):
+    """One line of a works budget (a boarding house: foundation, roof, beds…), in đồng."""
+
+    __tablename__ = "campaign_budget_lines"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(160))
+    amount: Mapped[int] = mapped_column(Money)
+
+
+class Milestone(db.Model):
+    """A step of the works, with its planned date and whether it is done."""
+
+    __tablename__ = "campaign_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(default=False)
+
+
+class ReferralCode(db.Model):
+    """A `?ref=` code: one per unit (its code), one per personal fundraising page."""
+
+    __tablename__ = "referral_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class PageStatus(enum.StrEnum):
+    """A personal page waits for its campaign's unit to approve it."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class FundraisingPage(db.Model):
+    """A member's personal page for a campaign: own goal and message, own referral code."""
+
+    __tablename__ = "fundraising_pages"
+    __table_args__ = (CheckConstraint("goal > 0", name="goal_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    referral_code_id: Mapped[int] = mapped_column(ForeignKey("referral_codes.id"), unique=True)
+    owner_name: Mapped[str] = mapped_column(String(120))
+    owner_email: Mapped[str] = mapped_column(String(254), default="")
+    title: Mapped[str] = mapped_column(String(160))
+    message: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[int] = mapped_column(Money)
+    status: Mapped[PageStatus] = mapped_column(
+        Enum(PageStatus, native_enum=False, length=12), default=PageStatus.pending, index=True
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    unit: Mapped[Unit] = relationship()
+    referral: Mapped[ReferralCode] = relationship()
+
+    @property
+    def code(self) -> str:
+        """The page's `?ref=` code."""
+        return self.referral.code
+
+
+class ReferralCredit(db.Model):
+    """Money (đồng) a referral link raised for a campaign; once per confirmed donation (key)."""
+
+    __tablename__ = "referral_credits"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    referral_code_id: Mapped[int] = mapped_column(ForeignKey("referral_codes.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    referral: Mapped[ReferralCode] = relationship()

@@ -45,13 +45,9 @@ def card_enabled() -> bool:
 
 
 def _referral_code() -> str | None:
-    code = (request.args.get("ref") or "").strip()[:40]
-    if code:
-        return code
-    try:
-        from campaigns.referrals import current_ref_code
-    except ImportError:
-        return None
+    """The visit's referral code if it is a real one (unknown codes are dropped, not stored)."""
+    from campaigns.referrals import current_ref_code
+
     return current_ref_code()
 
 

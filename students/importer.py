@@ -6,12 +6,12 @@ import csv
 import io
 import json
 import secrets
+import time
 import zipfile
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -21,12 +21,18 @@ from app.auth.models import User
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.units.models import Commune, School
+from students import private_files
 from students.codes import name_key
 from students.models import StudentStatus
 from students.services import WRITERS, StudentData, check, create_student, find_duplicate
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
+# Previews wait under PRIVATE_FOLDER/imports/ (they name children) until confirmed or cancelled;
+# one nobody came back to is deleted when a later preview is written.
+PREVIEW_FOLDER = "imports"
+PREVIEW_TTL = timedelta(hours=24)
+_GONE = "Bản xem trước không tồn tại hoặc đã hết hạn."
 # Header (without diacritics) → field. Several spellings of the same column are accepted.
 HEADERS = {
     "ho va ten": "full_name",
@@ -262,30 +268,65 @@ def analyse(actor: User, data: bytes, filename: str, unit_id: int) -> list[Row]:
 
 
 def _folder() -> Path:
-    path = Path(current_app.config["PRIVATE_FOLDER"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_files.root() / PREVIEW_FOLDER
+
+
+def _preview_path(token: str) -> Path:
+    if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
+        raise NotFound(_GONE)
+    return _folder() / f"{token}.json"
+
+
+def _cutoff(now: float | None = None) -> float:
+    return (time.time() if now is None else now) - PREVIEW_TTL.total_seconds()
+
+
+def sweep_previews(now: float | None = None) -> int:
+    """Delete previews older than PREVIEW_TTL (never confirmed or cancelled); returns how many."""
+    folder = _folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = _cutoff(now)
+    removed = 0
+    for path in folder.glob("*.json"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:  # gone meanwhile, or cannot be deleted now: the next sweep tries again
+            continue
+    return removed
 
 
 def save_preview(actor: User, rows: list[Row], unit_id: int) -> str:
-    """Keep the analysed rows for the confirm step; returns the token."""
+    """Keep the analysed rows for the confirm step; returns the token. Sweeps stale previews."""
+    sweep_previews()
     token = secrets.token_urlsafe(16)
     payload = {"user_id": actor.id, "unit_id": unit_id, "rows": [asdict(r) for r in rows]}
-    (_folder() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False))
+    data = json.dumps(payload, ensure_ascii=False).encode()
+    private_files.write_atomically(_preview_path(token), data)
     return token
 
 
 def load_preview(actor: User, token: str) -> tuple[list[Row], int]:
-    """The rows of a preview this user made."""
-    if not token.replace("-", "").replace("_", "").isalnum():
-        raise NotFound("Bản xem trước không tồn tại hoặc đã hết hạn.")
-    path = _folder() / f"{token}.json"
-    if not path.exists():
-        raise NotFound("Bản xem trước không tồn tại hoặc đã hết hạn.")
-    payload = json.loads(path.read_text())
-    if payload["user_id"] != actor.id:
-        raise NotFound("Bản xem trước không tồn tại hoặc đã hết hạn.")
+    """The rows of a preview this user made (one older than PREVIEW_TTL has expired)."""
+    path = _preview_path(token)
+    try:
+        if path.stat().st_mtime < _cutoff():
+            path.unlink(missing_ok=True)
+            raise NotFound(_GONE)
+        payload = json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise NotFound(_GONE) from None
+    if payload.get("user_id") != actor.id:
+        raise NotFound(_GONE)
     return [Row(**r) for r in payload["rows"]], payload["unit_id"]
+
+
+def discard_preview(actor: User, token: str) -> None:
+    """Cancel: delete the preview (only its author can)."""
+    load_preview(actor, token)
+    _preview_path(token).unlink(missing_ok=True)
 
 
 def confirm(actor: User, token: str) -> int:
@@ -301,5 +342,6 @@ def confirm(actor: User, token: str) -> int:
         create_student(actor, data)
         added += 1
     record(actor, "student.import", None, f"Nhập {added} học sinh từ tệp", target_type="Student")
-    (_folder() / f"{token}.json").unlink(missing_ok=True)
+    # Deleted once the students are saved: a failed confirm can be tried again.
+    private_files.delete_after_commit(f"{PREVIEW_FOLDER}/{_preview_path(token).name}")
     return added

@@ -12,7 +12,7 @@ from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
 from app.errors import Conflict, DomainError
 from app.extensions import db
-from students import risk, storage
+from students import private_files, risk
 from students.models import (
     Cause,
     Consent,
@@ -26,6 +26,7 @@ from students.services import WRITERS
 
 CHILD_CONSENT_AGE = 7  # the personal-data decree asks the child too, from age 7
 TERM_RE = re.compile(r"^(\d{4})-(\d{4}) HK([12])$")
+SCAN_FOLDER = "consents"
 
 
 def record_consent(
@@ -39,7 +40,11 @@ def record_consent(
     scan: bytes | None = None,
     scan_name: str = "",
 ) -> Consent:
-    """A new consent replaces the previous one; the scan goes to private storage."""
+    """A new consent replaces the previous one; the scan goes to private storage.
+
+    The scan is checked here and written only after the commit (`private_files`); earlier
+    consents keep their own scans (they are the record of what was agreed when).
+    """
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     if not guardian_name.strip():
@@ -60,13 +65,13 @@ def record_consent(
             "Học sinh từ 7 tuổi trở lên cũng phải đồng ý thì mới được công khai thông tin.",
             field="child_agreed",
         )
-    path = storage.store_scan(scan, scan_name, "consents")[0] if scan else None
+    pending = private_files.scan(scan, scan_name, SCAN_FOLDER, field="scan") if scan else None
     consent = Consent(
         guardian_name=guardian_name.strip()[:120],
         given_on=given_on,
         scope=scope_,
         child_agreed=bool(child_agreed),
-        scan_path=path,
+        scan_path=pending.relative if pending else None,
         recorded_by_id=actor.id,
     )
     student.consents.append(consent)
@@ -79,6 +84,8 @@ def record_consent(
         {"scope": scope},
         target_id=student.public_id,
     )
+    if pending is not None:
+        private_files.save_after_commit([pending])
     return consent
 
 

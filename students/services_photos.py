@@ -4,16 +4,14 @@ The photo is a child's personal data (DESIGN.md §6). It lives under PRIVATE_FOL
 static/, and leaves it only through views that check role and unit (back office) or the
 sponsor's token and the consent in force today (public). Every change and every read is audited.
 
-Files follow the database: a new file is written, and a replaced or removed one deleted, only
-once the unit of work has committed (`app.uow.after_commit`), so a failed request leaves no
-orphan file and no row pointing at a file that was never written.
+Files follow the database (`students.private_files`): a new file is written, and a replaced or
+removed one deleted, only once the unit of work has committed (`app.uow.after_commit`), so a
+failed request leaves no orphan file and no row pointing at a file that was never written.
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +23,10 @@ from app.auth.guards import require_role, require_unit
 from app.auth.models import User
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.uow import after_commit
-from campaigns.images import sanitize_image
-from students import storage
+from students import private_files
 from students.models import ConsentScope, Sponsorship, Student
 from students.privacy import current_scope
 from students.services import READERS, WRITERS
-
-log = logging.getLogger(__name__)
 
 FOLDER = "student-photos"
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -70,21 +64,6 @@ def _fit(clean: bytes, ext: str) -> bytes:
     return out.getvalue()
 
 
-def _write_file(target: Path, data: bytes) -> None:
-    """Write atomically: a reader never sees half a photo."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-
-
-def _delete_file(target: Path) -> None:
-    try:
-        target.unlink(missing_ok=True)
-    except OSError:  # the row no longer points at it: log, never fail the request
-        log.exception("could not delete old student photo %s", target.name)
-
-
 def _swap_path(student: Student, new: str | None) -> str | None:
     """Point the row at `new` only if nobody changed the photo meanwhile; returns the old path.
 
@@ -114,12 +93,10 @@ def set_photo(actor: User, student: Student, data: bytes) -> str:
     """
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
-    clean, ext = sanitize_image(data, max_bytes=MAX_PHOTO_BYTES, max_pixels=MAX_PHOTO_PIXELS)
-    clean = _fit(clean, ext)
-    relative = f"{FOLDER}/{secrets.token_hex(16)}.{ext}"
-    target = storage.absolute(relative)
-    old = _swap_path(student, relative)
-    old_target = storage.absolute(old) if old else None
+    new = private_files.image(
+        data, FOLDER, max_bytes=MAX_PHOTO_BYTES, max_pixels=MAX_PHOTO_PIXELS, adjust=_fit
+    )
+    old = _swap_path(student, new.relative)
     record(
         actor,
         "student.photo_replace" if old else "student.photo_upload",
@@ -127,14 +104,8 @@ def set_photo(actor: User, student: Student, data: bytes) -> str:
         f"{'Thay' if old else 'Tải lên'} ảnh của {student.public_id}",
         target_id=student.public_id,
     )
-
-    def write() -> None:
-        _write_file(target, clean)
-        if old_target is not None:
-            _delete_file(old_target)
-
-    after_commit(write)
-    return relative
+    private_files.save_after_commit([new], replaced=[old])
+    return new.relative
 
 
 def remove_photo(actor: User, student: Student) -> None:
@@ -144,7 +115,6 @@ def remove_photo(actor: User, student: Student) -> None:
     if not student.photo_path:
         raise NotFound("Học sinh này chưa có ảnh.")
     old = _swap_path(student, None)
-    old_target = storage.absolute(old) if old else None
     record(
         actor,
         "student.photo_remove",
@@ -152,22 +122,14 @@ def remove_photo(actor: User, student: Student) -> None:
         f"Xoá ảnh của {student.public_id}",
         target_id=student.public_id,
     )
-    if old_target is not None:
-        after_commit(lambda: _delete_file(old_target))
-
-
-def _existing(relative: str | None) -> Path | None:
-    if not relative:
-        return None
-    path = storage.absolute(relative)
-    return path if path.is_file() else None
+    private_files.delete_after_commit(old)
 
 
 def photo_file(actor: User, student: Student) -> tuple[Path, str]:
     """The photo for a back-office reader in scope: (file, MIME type). The read is audited."""
     require_role(actor, READERS)
     require_unit(actor, student.unit_id)
-    path = _existing(student.photo_path)
+    path = private_files.existing(student.photo_path)
     if path is None:
         raise NotFound("Học sinh này chưa có ảnh.")
     record(
@@ -177,7 +139,7 @@ def photo_file(actor: User, student: Student) -> tuple[Path, str]:
         f"Xem ảnh của {student.public_id}",
         target_id=student.public_id,
     )
-    return path, storage.content_type(student.photo_path or "")
+    return path, private_files.content_type(student.photo_path or "")
 
 
 def sponsor_may_see_photo(sponsorship: Sponsorship) -> bool:
@@ -202,7 +164,7 @@ def sponsor_photo_file(token: str) -> tuple[Path, str]:
     if sponsorship is None or not sponsor_may_see_photo(sponsorship):
         raise NotFound("Không có ảnh.")
     student = sponsorship.student
-    path = _existing(student.photo_path)
+    path = private_files.existing(student.photo_path)
     if path is None:
         raise NotFound("Không có ảnh.")
     record(
@@ -212,4 +174,4 @@ def sponsor_photo_file(token: str) -> tuple[Path, str]:
         f"Nhà đỡ đầu #{sponsorship.id} xem ảnh của {student.public_id}",
         target_id=student.public_id,
     )
-    return path, storage.content_type(student.photo_path or "")
+    return path, private_files.content_type(student.photo_path or "")

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.money import format_quantity
 from campaigns.models import Campaign
-from students import storage
+from students import private_files
 from students.codes import new_public_id
 from students.labels import ROUND_ASSETS
 from students.models import (
@@ -35,6 +35,7 @@ PROPOSERS = ("admin", "manager")
 APPROVERS = ("admin", "treasurer")
 EDITABLE = (RoundStatus.draft, RoundStatus.returned)
 MAX_PHOTOS = 10
+EVIDENCE_FOLDER = "handovers"
 # Service messages are Vietnamese and may be built outside a request (CLI, tests).
 ASSET_NAMES = {
     "VND": "Tiền",
@@ -288,7 +289,11 @@ def record_handover(
     photos: list[bytes] | None = None,
     signed_list: tuple[bytes, str] | None = None,
 ) -> Handover:
-    """Post `student → world` for each line handed over, with the evidence files."""
+    """Post `student → world` for each line handed over, with the evidence files.
+
+    Every file is checked before anything is recorded; the files are written only after the
+    commit (`private_files`), so a refused or failed hand-over leaves nothing on disk.
+    """
     require_role(actor, APPROVERS)
     require_unit(actor, rnd.unit_id)
     if rnd.status != RoundStatus.approved:
@@ -307,6 +312,19 @@ def record_handover(
         raise DomainError("Chọn ít nhất một học sinh chưa nhận trong đợt này.", field="lines")
     if len(photos or []) > MAX_PHOTOS:
         raise DomainError(f"Tối đa {MAX_PHOTOS} ảnh cho một lần trao.", field="photos")
+    # Files first: a bad file refuses the whole hand-over before anything is posted.
+    files = [
+        ("photo", private_files.image(data, EVIDENCE_FOLDER, field="photos"))
+        for data in photos or []
+    ]
+    if signed_list is not None:
+        data, filename = signed_list
+        files.append(
+            (
+                "signed_list",
+                private_files.scan(data, filename, EVIDENCE_FOLDER, field="signed_list"),
+            )
+        )
     handover = Handover(
         round_id=rnd.id,
         handed_on=handed_on,
@@ -319,17 +337,15 @@ def record_handover(
     )
     db.session.add(handover)
     db.session.flush()
-    # Files first: a bad file refuses the whole hand-over before anything is posted.
-    for data in photos or []:
-        path, ctype = storage.store_image(data, "handovers")
-        db.session.add(
-            Evidence(handover_id=handover.id, kind="photo", path=path, content_type=ctype)
+    db.session.add_all(
+        Evidence(
+            handover_id=handover.id,
+            kind=kind,
+            path=pending.relative,
+            content_type=pending.content_type,
         )
-    if signed_list is not None:
-        path, ctype = storage.store_scan(signed_list[0], signed_list[1], "handovers")
-        db.session.add(
-            Evidence(handover_id=handover.id, kind="signed_list", path=path, content_type=ctype)
-        )
+        for kind, pending in files
+    )
     for line in chosen:
         posting = ledger.post(
             source=line.student.account,
@@ -353,6 +369,7 @@ def record_handover(
         f"Trao {len(chosen)} suất của đợt {rnd.public_id} ngày {handed_on.isoformat()}",
         target_id=rnd.public_id,
     )
+    private_files.save_after_commit(pending for _kind, pending in files)
     return handover
 
 

@@ -277,3 +277,12 @@ def import_preview(token: str):
     return render_template(
         "students/import_preview.html", rows=rows, ok=ok, token=token, statuses=StudentStatus
     )
+
+
+@bp.route("/nhap/<token>/huy", methods=["POST"])
+@roles_required(*WRITERS)
+def import_cancel(token: str):
+    """Cancel an import: the preview (it names children) is deleted at once."""
+    importer.discard_preview(current_user, token)
+    flash(_("Đã huỷ bản xem trước."), "success")
+    return redirect(url_for("students.import_upload"), code=303)

@@ -15,7 +15,7 @@ from app.auth.guards import roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number, show_error
-from students import risk, storage
+from students import private_files, risk
 from students.blueprint import READERS, WRITERS, bp
 from students.forms import ConsentForm, DateOnlyForm, OutcomeTermForm, VisitForm
 from students.labels import CAUSE, OUTCOME, STATUS
@@ -49,14 +49,17 @@ def consent(public_id: str):
                 given_on=form.given_on.data,
                 scope=form.scope.data,
                 child_agreed=form.child_agreed.data,
-                scan=upload.read() if upload and upload.filename else None,
+                # One byte over the limit is enough for the service to refuse it clearly.
+                scan=upload.read(private_files.MAX_UPLOAD_BYTES + 1)
+                if upload and upload.filename
+                else None,
                 scan_name=upload.filename if upload else "",
             )
         except DomainError as err:
             uow.rollback()
             show_error(form, err)
         else:
-            uow.commit()
+            uow.commit()  # the scan is written now, after the commit
             flash(_("Đã ghi nhận sự đồng ý."), "success")
             return redirect(url_for("students.detail", public_id=public_id))
     return render_template("students/consent.html", form=form, s=student), form_status(form)
@@ -89,6 +92,9 @@ def consent_scan(consent_id: int):
     if item is None or not item.scan_path:
         abort(404)
     get_student(current_user, item.student.public_id, audit_read=False)  # scope check
+    path = private_files.existing(item.scan_path)
+    if path is None:
+        abort(404)
     record(
         current_user,
         "student.consent_scan",
@@ -97,9 +103,7 @@ def consent_scan(consent_id: int):
         target_id=item.student.public_id,
     )
     uow.commit()
-    return send_file(
-        storage.absolute(item.scan_path), mimetype=storage.content_type(item.scan_path), max_age=0
-    )
+    return send_file(path, mimetype=private_files.content_type(item.scan_path), max_age=0)
 
 
 @bp.route("/<public_id>/tham", methods=["GET", "POST"])

@@ -16,8 +16,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number, show_error
 from campaigns.models import Campaign
+from students import private_files, signoff
 from students import services_rounds as svc
-from students import signoff, storage
 from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
 from students.forms import DecisionForm, HandoverForm, LineForm, RoundForm
 from students.labels import METHOD, ROUND_ASSETS, ROUND_STATUS
@@ -209,7 +209,12 @@ def handover(public_id: str):
     open_lines = [ln for ln in rnd.lines if ln.handover_id is None]
     chosen = [int(x) for x in request.form.getlist("lines") if x.isdigit()]
     if form.validate_on_submit():
-        photos = [f.read() for f in (form.photos.data or []) if f and f.filename]
+        # One byte over a limit is enough for the service to refuse the file clearly.
+        photos = [
+            f.read(private_files.MAX_IMAGE_BYTES + 1)
+            for f in (form.photos.data or [])
+            if f and f.filename
+        ]
         signed = form.signed_list.data
         try:
             svc.record_handover(
@@ -223,7 +228,7 @@ def handover(public_id: str):
                 signers=form.signers.data or "",
                 note=form.note.data or "",
                 photos=photos,
-                signed_list=(signed.read(), signed.filename)
+                signed_list=(signed.read(private_files.MAX_UPLOAD_BYTES + 1), signed.filename)
                 if signed and signed.filename
                 else None,
             )
@@ -233,7 +238,7 @@ def handover(public_id: str):
             if err.field in ("lines",):
                 flash(err.message, "error")
         else:
-            uow.commit()
+            uow.commit()  # the evidence files are written now, after the commit
             flash(_("Đã ghi nhận việc trao và ghi vào sổ cái."), "success")
             return redirect(url_for("student_rounds.detail", public_id=public_id))
     elif request.method == "GET":
@@ -248,8 +253,11 @@ def handover(public_id: str):
 def evidence(evidence_id: int):
     """A hand-over photo or scan, served only through this checked view."""
     item = svc.evidence_for(current_user, evidence_id)
+    path = private_files.existing(item.path)
+    if path is None:
+        abort(404)
     uow.commit()
-    return send_file(storage.absolute(item.path), mimetype=item.content_type, max_age=0)
+    return send_file(path, mimetype=item.content_type, max_age=0)
 
 
 @rounds_bp.route("/<public_id>/ky-nhan.<fmt>")

@@ -22,16 +22,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_app(app):
-    """The test app with CSRF and everything else on, as a visitor meets it."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield app
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture(scope="session")
-def _server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+def _server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -40,8 +32,13 @@ def _server(live_app):
 
 @pytest.fixture
 def live_server(_server, app):
-    """Base URL of the running site (the database is cleaned before each test)."""
-    return _server
+    """Base URL of the running site, with CSRF on as a visitor meets it (off again after).
+
+    The database is cleaned before each test like any other.
+    """
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield _server
+    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture(scope="session")

@@ -170,8 +170,15 @@ def test_honeypot_stores_nothing(client, units):
 
 def test_referral_code_kept_on_pledge(client, units):
     make_campaign(units)
-    client.post("/ung-ho/hoc-bong-thu?ref=DOANBM", data=FORM)
-    assert db.session.execute(select(Pledge.ref_code)).scalar_one() == "DOANBM"
+    client.post("/ung-ho/hoc-bong-thu?ref=huyen-a", data=FORM)  # a unit's own code
+    assert db.session.execute(select(Pledge.ref_code)).scalar_one() == "huyen-a"
+
+
+def test_unknown_referral_code_is_ignored_never_an_error(client, units):
+    make_campaign(units)
+    response = client.post("/ung-ho/hoc-bong-thu?ref=KHONG-CO-MA-NAY", data=FORM)
+    assert response.status_code == 303
+    assert db.session.execute(select(Pledge.ref_code)).scalar_one() is None
 
 
 def test_monthly_pledge_never_expires(client, units):

@@ -10,11 +10,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from app import uow
 from app.errors import DomainError
 from app.extensions import db
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
 from students import risk
-from students.models import ConsentScope, Outcome
+from students.models import Consent, ConsentScope, Outcome
 from students.privacy import current_scope, public_view
 from students.services_care import (
     add_visit,
@@ -31,6 +32,20 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (10, 10), (1, 2, 3)).save(out, "PNG")
     return out.getvalue()
+
+
+def consent_with_scan(actor, student) -> Consent:
+    """A basic consent with a scanned paper (the scan is written once the caller commits)."""
+    return record_consent(
+        actor,
+        student,
+        guardian_name="Lò Văn Giám",
+        given_on=date(2026, 9, 1),
+        scope="basic",
+        child_agreed=True,
+        scan=_png(),
+        scan_name="giay.png",
+    )
 
 
 def test_consent_needs_the_child_from_age_seven_and_can_be_withdrawn(make_student, make_user, app):
@@ -69,18 +84,8 @@ def test_consent_needs_the_child_from_age_seven_and_can_be_withdrawn(make_studen
 
 
 def test_consent_scan_is_served_only_through_the_checked_view(client, make_student, make_user, app):
-    student = make_student()
-    consent = record_consent(
-        make_user("admin"),
-        student,
-        guardian_name="Lò Văn Giám",
-        given_on=date(2026, 9, 1),
-        scope="basic",
-        child_agreed=True,
-        scan=_png(),
-        scan_name="giay.png",
-    )
-    db.session.commit()
+    consent = consent_with_scan(make_user("admin"), make_student())
+    uow.commit()  # the scan is written after the commit
     url = f"/quan-tri/hoc-sinh/dong-y/{consent.id}/ban-quet"
     assert client.get(url).status_code == 302  # to the login page
     login(client, make_user("manager", "a"))

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 
+from app import uow
 from app.errors import Conflict, DomainError, Forbidden
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
+from students import private_files
 from students import services_rounds as svc
-from students.models import Evidence, RoundStatus
+from students.models import AllocationRound, Evidence, RoundStatus
 from students.quantity import parse_quantity
 from tests.conftest import login
 
@@ -235,13 +238,11 @@ def test_handover_posts_to_world_and_strips_exif(people, campaign, units, make_s
         photos=[photo],
         signed_list=(b"%PDF-1.4 test", "ky-nhan.pdf"),
     )
-    db.session.commit()
+    uow.commit()  # the evidence files are written after the commit
     assert ledger.balance(a.account, "VND") == 0 and rnd.status == RoundStatus.approved
     stored = [e for e in first.evidence if e.kind == "photo"][0]
-    from students.storage import absolute
-
-    path = absolute(stored.path)
-    assert str(path).startswith(app.config["PRIVATE_FOLDER"])
+    path = private_files.absolute(stored.path)
+    assert str(path).startswith(app.config["PRIVATE_FOLDER"]) and path.is_file()
     assert not Image.open(path).getexif()
     with pytest.raises(DomainError):  # the same line twice
         svc.record_handover(
@@ -343,3 +344,92 @@ def test_overspend_through_the_page_shows_the_message(
     text = response.get_data(as_text=True)
     assert "không đủ" in text and "thiếu 1.000.000" in text
     assert ledger.balance(a.account, "VND") == 0
+
+
+def _evidence_files(app) -> set[Path]:
+    folder = Path(app.config["PRIVATE_FOLDER"]) / svc.EVIDENCE_FOLDER
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+def _post_handover(client, rnd, photos, signed):
+    data = {
+        "handed_on": date.today().isoformat(),
+        "place": "Nhà văn hoá xã",
+        "method": "cash",
+        "handed_by": "Bí thư xã",
+        "lines": [str(ln.id) for ln in rnd.lines],
+        "photos": [(io.BytesIO(p), f"anh{i}.jpg") for i, p in enumerate(photos)],
+    }
+    if signed is not None:
+        data["signed_list"] = (io.BytesIO(signed[0]), signed[1])
+    return client.post(
+        f"/quan-tri/dot-trao/{rnd.public_id}/trao", data=data, content_type="multipart/form-data"
+    )
+
+
+def test_a_refused_or_failed_handover_leaves_no_evidence_file(
+    app, client, people, campaign, units, make_student, monkeypatch
+):
+    a = make_student()
+    rnd = _proposed(people, campaign, units, [a], [(a, "VND", 100_000)])
+    svc.approve(people["treasurer"], rnd)
+    db.session.commit()
+    login(client, people["treasurer"])
+    before, entries = _evidence_files(app), _entries()
+
+    # A good photo, then a "PDF" that is not one in the same form: nothing at all is written.
+    response = _post_handover(client, rnd, [_jpeg_with_gps()], (b"MZ not a pdf", "ky.pdf"))
+    assert response.status_code == 422
+    assert "không phải là PDF" in response.get_data(as_text=True)
+
+    # Every file is good but the request fails after them: still nothing.
+    def refuse(*_args, **_kwargs):
+        raise Conflict("Hỏng giữa chừng (thử).")
+
+    monkeypatch.setattr(svc, "record", refuse)
+    response = _post_handover(client, rnd, [_jpeg_with_gps()], (b"%PDF-1.4 ky", "ky.pdf"))
+    assert "Hỏng giữa chừng" in response.get_data(as_text=True)
+    assert _evidence_files(app) == before and _entries() == entries
+    assert db.session.execute(select(func.count(Evidence.id))).scalar_one() == 0
+
+    # Rolled back in code: the queued files are forgotten.
+    monkeypatch.undo()
+    db.session.expire_all()
+    svc.record_handover(
+        people["treasurer"],
+        db.session.get(AllocationRound, rnd.id),
+        line_ids=[rnd.lines[0].id],
+        handed_on=date.today(),
+        place="Xã",
+        method="cash",
+        handed_by="Ai đó",
+        photos=[_jpeg_with_gps()],
+    )
+    uow.rollback()
+    uow.commit()
+    assert _evidence_files(app) == before
+
+
+def test_a_recorded_handover_writes_exactly_its_evidence_files(
+    app, client, people, campaign, units, make_student
+):
+    a = make_student()
+    rnd = _proposed(people, campaign, units, [a], [(a, "VND", 100_000)])
+    svc.approve(people["treasurer"], rnd)
+    db.session.commit()
+    login(client, people["treasurer"])
+    before = _evidence_files(app)
+    pdf = b"%PDF-1.4\n% danh sach ky nhan\n%%EOF"
+    response = _post_handover(client, rnd, [_jpeg_with_gps()], (pdf, "ky.pdf"))
+    assert response.status_code == 302, response.data[:500]
+    db.session.expire_all()
+    evidence = list(db.session.execute(select(Evidence).order_by(Evidence.id)).scalars())
+    assert [e.kind for e in evidence] == ["photo", "signed_list"]
+    written = _evidence_files(app) - before
+    assert {p.name for p in written} == {e.path.rsplit("/", 1)[-1] for e in evidence}
+    assert len(written) == 2
+    scan = client.get(f"/quan-tri/dot-trao/minh-chung/{evidence[1].id}")
+    assert scan.status_code == 200 and scan.data == pdf and scan.mimetype == "application/pdf"
+    photo = client.get(f"/quan-tri/dot-trao/minh-chung/{evidence[0].id}")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert not Image.open(io.BytesIO(photo.data)).getexif()

@@ -1,0 +1,137 @@
+"""The share card: a 1200×630 PNG per campaign (title, progress, amount raised, fund name).
+
+Cards are files named after a digest of what they show, so a new total gives a new file (and a
+new URL for Facebook and Zalo to fetch) while an unchanged one is drawn only once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageDraw, ImageFont
+
+from app.fonts import BOLD, REGULAR
+from app.money import format_quantity
+from campaigns.images import image_exists, variant_path
+from campaigns.models import Campaign
+
+WIDTH, HEIGHT = 1200, 630
+BRAND = (179, 38, 30)
+GREEN = (11, 107, 58)
+INK = (27, 31, 36)
+TRACK = (227, 230, 235)
+
+
+def main_goal(campaign: Campaign, raised: dict[str, int]) -> tuple[str, int, int]:
+    """(asset, raised, target) of the goal shown first: the đồng goal when there is one."""
+    goals = sorted(campaign.goals, key=lambda g: (g.asset != "VND", g.id or 0))
+    if goals:
+        goal = goals[0]
+        return goal.asset, raised.get(goal.asset, 0), goal.target
+    return "VND", raised.get("VND", 0), 0
+
+
+def percent(done: int, target: int) -> int:
+    """Whole percent of a goal reached (integer arithmetic, may exceed 100)."""
+    return done * 100 // target if target > 0 else 0
+
+
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The shipped DejaVu font, which covers every Vietnamese letter."""
+    return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int, lines: int) -> list[str]:
+    """Greedy word wrap into at most `lines` lines, the last one ellipsised."""
+    out: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if draw.textlength(trial, font=face) <= width:
+            current = trial
+            continue
+        if current:
+            out.append(current)
+        current = word
+        if len(out) == lines:
+            break
+    if current and len(out) < lines:
+        out.append(current)
+    if len(out) == lines and " ".join(out) != " ".join(text.split()):
+        last = out[-1]
+        while last and draw.textlength(last + "…", font=face) > width:
+            last = last[:-1]
+        out[-1] = last.rstrip() + "…"
+    return out
+
+
+def _digest(campaign: Campaign, asset: str, done: int, target: int, fund: str) -> str:
+    key = f"v1|{campaign.title}|{campaign.cover_image}|{asset}|{done}|{target}|{fund}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def card_version(campaign: Campaign, raised: dict[str, int]) -> str:
+    """A short digest of what the card shows; changes whenever the totals change."""
+    asset, done, target = main_goal(campaign, raised)
+    return _digest(campaign, asset, done, target, current_app.config["FUND_NAME"])
+
+
+def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> bytes:
+    """Draw the card as PNG bytes."""
+    asset, done, target = main_goal(campaign, raised)
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    text_left = 60
+    if image_exists(campaign.cover_image):
+        with Image.open(variant_path(campaign.cover_image, "card", "jpg")) as cover:
+            cover = cover.convert("RGB")
+            scale = max(420 / cover.width, HEIGHT / cover.height)
+            cover = cover.resize((int(cover.width * scale) + 1, int(cover.height * scale) + 1))
+            left = (cover.width - 420) // 2
+            top = (cover.height - HEIGHT) // 2
+            image.paste(cover.crop((left, top, left + 420, top + HEIGHT)), (0, 0))
+        text_left = 470
+    draw.rectangle((0, 0, WIDTH, 14), fill=BRAND)
+    width = WIDTH - text_left - 50
+    draw.text((text_left, 50), fund_name, font=font(28, bold=True), fill=BRAND)
+    y = 110
+    for line in wrap(draw, campaign.title, font(52, bold=True), width, 3):
+        draw.text((text_left, y), line, font=font(52, bold=True), fill=INK)
+        y += 66
+    y = max(y + 30, 360)
+    share = min(percent(done, target), 100)
+    draw.rounded_rectangle((text_left, y, text_left + width, y + 34), radius=17, fill=TRACK)
+    if share:
+        filled = max(34, width * share // 100)
+        draw.rounded_rectangle((text_left, y, text_left + filled, y + 34), radius=17, fill=GREEN)
+    y += 56
+    draw.text(
+        (text_left, y), format_quantity(done, asset, "vi"), font=font(46, bold=True), fill=GREEN
+    )
+    y += 62
+    if target:
+        goal = f"{percent(done, target)}% · mục tiêu {format_quantity(target, asset, 'vi')}"
+        draw.text((text_left, y), goal, font=font(28), fill=INK)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def card_path(campaign: Campaign, raised: dict[str, int]) -> Path:
+    """The card file for the current totals, drawn on first use."""
+    fund = current_app.config["FUND_NAME"]
+    asset, done, target = main_goal(campaign, raised)
+    path = (
+        Path(current_app.config["UPLOAD_FOLDER"])
+        / "share"
+        / f"{campaign.slug}-{_digest(campaign, asset, done, target, fund)}.png"
+    )
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(render_card(campaign, raised, fund))
+        tmp.replace(path)
+    return path
