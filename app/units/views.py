@@ -74,39 +74,56 @@ def schools():
     return render_template("units/schools.html", page=page, q=q)
 
 
-@bp.route("/truong/moi", methods=["GET", "POST"], defaults={"school_id": None})
-@bp.route("/truong/<int:school_id>/sua", methods=["GET", "POST"])
-@roles_required("admin")
-def edit_school(school_id: int | None):
-    """Create or edit a school."""
-    school = db.session.get(School, school_id) if school_id else None
-    if school_id and school is None:
+def _edit_data(model, item_id, form, save, title: str, back: str, saved: str):
+    """Create or edit one row of editable data (a school, a commune); shared by both pages."""
+    item = db.session.get(model, item_id) if item_id else None
+    if item_id and item is None:
         abort(404)
-    form = SchoolForm(obj=school)
-    form.unit_id.choices = _unit_choices()
-    form.commune_id.choices = [(None, "—")] + [
-        (c.id, c.name) for c in db.session.execute(select(Commune).order_by(Commune.name)).scalars()
-    ]
     if form.validate_on_submit():
         try:
-            school = services.save_school(
-                current_user,
-                school,
-                name=form.name.data,
-                level=form.level.data,
-                commune_id=form.commune_id.data,
-                unit_id=form.unit_id.data,
-            )
+            item = save(item)
         except DomainError as err:
             uow.rollback()
             show_error(form, err)
         else:
             uow.commit()
-            flash(_("Đã lưu trường %(name)s.", name=school.name), "success")
-            return redirect(url_for("units.schools"))
+            flash(saved % {"name": item.name}, "success")
+            return redirect(url_for(back))
     return render_template(
-        "units/edit_simple.html", form=form, title=_("Trường học"), back=url_for("units.schools")
+        "units/edit_simple.html", form=form, title=title, back=url_for(back)
     ), form_status(form)
+
+
+@bp.route("/truong/moi", methods=["GET", "POST"], defaults={"school_id": None})
+@bp.route("/truong/<int:school_id>/sua", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_school(school_id: int | None):
+    """Create or edit a school."""
+    form = SchoolForm(obj=db.session.get(School, school_id) if school_id else None)
+    form.unit_id.choices = _unit_choices()
+    form.commune_id.choices = [(None, "—")] + [
+        (c.id, c.name) for c in db.session.execute(select(Commune).order_by(Commune.name)).scalars()
+    ]
+
+    def save(school):
+        return services.save_school(
+            current_user,
+            school,
+            name=form.name.data,
+            level=form.level.data,
+            commune_id=form.commune_id.data,
+            unit_id=form.unit_id.data,
+        )
+
+    return _edit_data(
+        School,
+        school_id,
+        form,
+        save,
+        _("Trường học"),
+        "units.schools",
+        _("Đã lưu trường %(name)s."),
+    )
 
 
 @bp.route("/xa")
@@ -126,27 +143,24 @@ def communes():
 @roles_required("admin")
 def edit_commune(commune_id: int | None):
     """Create or edit a commune."""
-    commune = db.session.get(Commune, commune_id) if commune_id else None
-    if commune_id and commune is None:
-        abort(404)
-    form = CommuneForm(obj=commune)
+    form = CommuneForm(obj=db.session.get(Commune, commune_id) if commune_id else None)
     form.unit_id.choices = _unit_choices()
-    if form.validate_on_submit():
-        try:
-            commune = services.save_commune(
-                current_user,
-                commune,
-                name=form.name.data,
-                district=form.district.data,
-                unit_id=form.unit_id.data,
-            )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
-            flash(_("Đã lưu xã/phường %(name)s.", name=commune.name), "success")
-            return redirect(url_for("units.communes"))
-    return render_template(
-        "units/edit_simple.html", form=form, title=_("Xã/phường"), back=url_for("units.communes")
-    ), form_status(form)
+
+    def save(commune):
+        return services.save_commune(
+            current_user,
+            commune,
+            name=form.name.data,
+            district=form.district.data,
+            unit_id=form.unit_id.data,
+        )
+
+    return _edit_data(
+        Commune,
+        commune_id,
+        form,
+        save,
+        _("Xã/phường"),
+        "units.communes",
+        _("Đã lưu xã/phường %(name)s."),
+    )
