@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users …` and `flask ledger …`."""
+"""Command-line tools: `flask users …`, `flask ledger …` and `flask mail …`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from app.units.models import Unit
 
 users_cli = AppGroup("users", help="Back-office accounts.")
 ledger_cli = AppGroup("ledger", help="The hash-chained ledger.")
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
 
 
 def _find_unit(value: str) -> Unit:
@@ -96,7 +97,43 @@ def export() -> None:
         click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
+@mail_cli.command("send-pending")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Send at most N.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Per batch.")
+def mail_send_pending(limit: int | None, batch_size: int | None) -> None:
+    """Send queued e-mail that is due (imports, retries after a failure), in batches."""
+    from app import mail
+
+    report = mail.send_pending(
+        limit=limit, batch_size=batch_size, between_batches=db.session.rollback
+    )
+    db.session.rollback()
+    click.echo(
+        f"Đã gửi {report.sent} thư; {report.retrying} thư lỗi sẽ thử lại sau; "
+        f"{report.given_up} thư bỏ hẳn sau quá nhiều lần lỗi."
+    )
+    left = mail.counts()
+    click.echo(
+        f"Còn trong hàng đợi: {left['pending'] + left['sending']} thư ({left['due']} đến hạn gửi)."
+    )
+    if report.server_down:
+        click.echo(f"Không kết nối được máy chủ thư, đã dừng: {report.server_down}", err=True)
+        sys.exit(1)
+
+
+@mail_cli.command("status")
+def mail_status() -> None:
+    """Messages in the outbox per status."""
+    from app import mail
+
+    for status, count in mail.counts().items():
+        click.echo(f"{status:<8} {count}")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups."""
+    from app import mail_models  # noqa: F401 - the outbox table must be known to metadata
+
     app.cli.add_command(users_cli)
     app.cli.add_command(ledger_cli)
+    app.cli.add_command(mail_cli)

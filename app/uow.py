@@ -16,10 +16,23 @@ def after_commit(callback: Callable[[], None]) -> None:
     g.setdefault("_after_commit", []).append(callback)
 
 
+def state() -> dict:
+    """Scratch space of the current unit of work, forgotten at its commit or rollback.
+
+    The mail outbox keeps here the messages this unit queued, to send them after the commit.
+    """
+    if not has_app_context():
+        raise RuntimeError("the unit of work needs an application context")
+    return g.setdefault("_uow_state", {})
+
+
 def commit() -> None:
     """Commit the session, then run what waited for the commit."""
     db.session.commit()
-    callbacks = g.pop("_after_commit", []) if has_app_context() else []
+    if not has_app_context():
+        return
+    callbacks = g.pop("_after_commit", [])
+    g.pop("_uow_state", None)
     for callback in callbacks:
         callback()
 
@@ -29,3 +42,4 @@ def rollback() -> None:
     db.session.rollback()
     if has_app_context():
         g.pop("_after_commit", None)
+        g.pop("_uow_state", None)

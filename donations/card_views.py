@@ -153,7 +153,7 @@ def card_status(session_id: str):
     ).scalar_one_or_none()
     if checkout is None:
         return jsonify(
-            error={"code": "not_found", "message": "Không tìm thấy phiên thanh toán."}
+            error={"code": "not_found", "message": str(_l("Không tìm thấy phiên thanh toán."))}
         ), 404
     return jsonify(_checkout_state(checkout))
 
@@ -173,14 +173,14 @@ def stripe_webhook():
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET") or ""
     if not secret:
         return jsonify(
-            error={"code": "unavailable", "message": "Stripe webhook chưa được cấu hình."}
+            error={"code": "unavailable", "message": str(_l("Stripe webhook chưa được cấu hình."))}
         ), 503
     try:
         event = verify_and_parse(
             request.get_data(cache=False), request.headers.get("Stripe-Signature"), secret
         )
     except BadWebhook as err:
-        return jsonify(error={"code": "bad_request", "message": err.message}), 400
+        return jsonify(error={"code": "bad_request", "message": str(err.message)}), 400
     try:
         outcome = process_event(event)
         uow.commit()
@@ -188,11 +188,11 @@ def stripe_webhook():
         # A concurrent delivery of the same event or payment won the race; the retry will see it.
         uow.rollback()
         return jsonify(
-            error={"code": "conflict", "message": "Đang xử lý đồng thời, thử lại sau."}
+            error={"code": "conflict", "message": str(_l("Đang xử lý đồng thời, thử lại sau."))}
         ), 503
     except RetryLater as err:
         uow.rollback()
-        return jsonify(error={"code": "retry", "message": err.message}), 503
+        return jsonify(error={"code": "retry", "message": str(err.message)}), 503
     return jsonify(received=True, outcome=outcome)
 
 

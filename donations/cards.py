@@ -9,9 +9,19 @@ from donations.stripe_checkout import DEFAULTS
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the receipt signal receiver, template helpers and CLI once."""
+    from app import mail
+    from app.demo import add_seeder
     from donations import models_cards  # noqa: F401 - tables must be known to metadata
+    from donations.card_admin_views import bp as admin_bp
+    from donations.card_admin_views import register_nav
     from donations.card_views import bp
-    from donations.receipts import download_token, on_donation_received
+    from donations.cards_demo import seed as seed_cards
+    from donations.receipts import (
+        RECEIPT_MAIL,
+        download_token,
+        on_donation_received,
+        render_receipt_mail,
+    )
     from donations.signals import donation_received
     from donations.stripe_cli import cards_cli
     from donations.stripe_client import STRIPE_MAX_AMOUNT
@@ -19,9 +29,13 @@ def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.config.setdefault("MY_GIFTS_LINK_HOURS", 24)
+    mail.register_renderer(RECEIPT_MAIL, render_receipt_mail)
     if bp.name in app.blueprints:
         return
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    register_nav()
+    add_seeder(25, seed_cards)
     # blinker keeps one connection per receiver, so many app factories (tests) connect once.
     donation_received.connect(on_donation_received)
     app.cli.add_command(cards_cli)

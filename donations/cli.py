@@ -29,6 +29,17 @@ def _print_report(report: importing.ImportReport) -> None:
     click.echo(f"  dòng bỏ qua            : {report.skipped}")
     for problem in report.problems:
         click.echo(f"    dòng {problem['line']}: {problem['reason']}")
+    if report.receipts_queued and not report.dry_run:
+        click.echo(
+            f"  biên nhận e-mail       : {report.receipts_queued} thư đã xếp vào hàng đợi, "
+            "chưa gửi. Chạy `flask mail send-pending` để gửi (có thể chạy nhiều lần, "
+            "thư đã gửi không gửi lại)."
+        )
+    elif not report.dry_run:
+        click.echo(
+            "  biên nhận e-mail       : không có thư mới (chạy `flask mail send-pending` "
+            "nếu còn thư chờ)."
+        )
 
 
 @bank_cli.command("import")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -37,11 +38,11 @@ def normalize_email(raw: str) -> str:
     """A lower-cased, syntactically valid address, or a DomainError for the form."""
     text = (raw or "").strip()
     if not text:
-        raise DomainError("Vui lòng nhập e-mail bạn đã dùng khi ủng hộ.", field="email")
+        raise DomainError(_l("Vui lòng nhập e-mail bạn đã dùng khi ủng hộ."), field="email")
     try:
         valid = validate_email(text, check_deliverability=False)
     except EmailNotValidError as err:
-        raise DomainError("Địa chỉ e-mail không hợp lệ.", field="email") from err
+        raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="email") from err
     return valid.normalized.lower()
 
 
@@ -65,12 +66,12 @@ def email_from_token(token: str) -> str:
         email = _serializer().loads(token, max_age=link_hours() * 3600)
     except SignatureExpired as err:
         raise LinkExpired(
-            "Đường dẫn đã hết hạn. Vui lòng nhập lại e-mail để nhận đường dẫn mới."
+            _l("Đường dẫn đã hết hạn. Vui lòng nhập lại e-mail để nhận đường dẫn mới.")
         ) from err
     except BadSignature as err:
-        raise LinkInvalid("Đường dẫn không hợp lệ.") from err
+        raise LinkInvalid(_l("Đường dẫn không hợp lệ.")) from err
     if not isinstance(email, str):
-        raise LinkInvalid("Đường dẫn không hợp lệ.")
+        raise LinkInvalid(_l("Đường dẫn không hợp lệ."))
     return email
 
 
@@ -96,7 +97,9 @@ def request_link(raw_email: str) -> bool:
     mail.send_after_commit(
         mail.Message(
             to=email,
-            subject=f"Các khoản ủng hộ của bạn – {current_app.config['FUND_NAME']}",
+            subject=str(
+                _l("Các khoản ủng hộ của bạn – %(fund)s", fund=current_app.config["FUND_NAME"])
+            ),
             text=render_template("emails/my_gifts.txt", **context),
             html=render_template("emails/my_gifts.html", **context),
         )

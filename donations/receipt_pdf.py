@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import qrcode
 from flask import current_app
+from flask_babel import force_locale
 from fpdf import FPDF
 
 from app.dbtypes import VN_TZ
@@ -50,7 +51,8 @@ def receipt_rows(receipt: Receipt, method_label: str) -> list[tuple[str, str]]:
 def render_pdf(receipt: Receipt) -> bytes:
     """The receipt PDF (A4 portrait) as bytes."""
     cfg = current_app.config
-    context = receipt_context(receipt)
+    with force_locale("vi"):  # the receipt is a Vietnamese document, whoever asks for it
+        context = receipt_context(receipt)
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=16)

@@ -1,10 +1,11 @@
-"""Receipts: numbered per year when a donation is recorded, e-mailed after the commit."""
+"""Receipts: numbered per year when a donation is recorded, e-mailed through the outbox."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -16,12 +17,14 @@ from donations.models_cards import Receipt, ReceiptCounter
 
 log = logging.getLogger(__name__)
 
+RECEIPT_MAIL = "receipt"  # the outbox renderer of receipt e-mails
+
 PROVIDER_LABELS = {
-    "stripe": "Thẻ thanh toán (Stripe)",
-    "sepay": "Chuyển khoản ngân hàng",
-    "casso": "Chuyển khoản ngân hàng",
-    "statement": "Chuyển khoản ngân hàng",
-    "manual": "Ghi nhận thủ công",
+    "stripe": _l("Thẻ thanh toán (Stripe)"),
+    "sepay": _l("Chuyển khoản ngân hàng"),
+    "casso": _l("Chuyển khoản ngân hàng"),
+    "statement": _l("Chuyển khoản ngân hàng"),
+    "manual": _l("Ghi nhận thủ công"),
 }
 
 
@@ -111,39 +114,49 @@ def site_url(endpoint: str, **values: object) -> str:
 
 
 def send_receipt(receipt: Receipt) -> None:
-    """Queue the receipt e-mail (PDF attached) for after the commit."""
+    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent)."""
+    if receipt.id is None:
+        db.session.flush()
+    mail.queue_rendered(
+        RECEIPT_MAIL,
+        to=receipt.email,
+        payload={"receipt_id": receipt.id},
+        subject=_subject(receipt),
+    )
+
+
+def _subject(receipt: Receipt) -> str:
+    return str(
+        _l(
+            "Biên nhận ủng hộ số %(number)s – %(fund)s",
+            number=receipt.number,
+            fund=current_app.config["FUND_NAME"],
+        )
+    )
+
+
+def render_receipt_mail(item: mail.Queued) -> mail.Message:
+    """The receipt e-mail with its PDF, built from the committed row when it is sent."""
     from donations.receipt_pdf import render_pdf
 
-    receipt_id = receipt.id
-
-    def _build() -> mail.Message:
-        # Built after the commit, in the same app context, from the committed row.
-        row = db.session.get(Receipt, receipt_id)
-        context = receipt_context(row)
-        return mail.Message(
-            to=row.email,
-            subject=f"Biên nhận ủng hộ số {row.number} – {current_app.config['FUND_NAME']}",
-            text=render_template("emails/receipt.txt", **context),
-            html=render_template("emails/receipt.html", **context),
-            attachments=[mail.Attachment(f"bien-nhan-{row.number}.pdf", render_pdf(row))],
-        )
-
-    def _send() -> None:
-        try:
-            mail.deliver(_build())
-        except Exception:  # noqa: BLE001 - the gift is committed; the receipt can be re-sent
-            log.exception("could not send receipt %s", receipt_id)
-
-    from app.uow import after_commit
-
-    after_commit(_send)
+    row = db.session.get(Receipt, int(item.payload["receipt_id"]))
+    if row is None:
+        raise LookupError(f"receipt {item.payload['receipt_id']} not found")
+    context = receipt_context(row)
+    return mail.Message(
+        to=item.to or row.email,
+        subject=_subject(row),
+        text=render_template("emails/receipt.txt", **context),
+        html=render_template("emails/receipt.html", **context),
+        attachments=[mail.Attachment(f"bien-nhan-{row.number}.pdf", render_pdf(row))],
+    )
 
 
 def receipt_context(receipt: Receipt) -> dict:
     """What the e-mail, the PDF and the pages show about a receipt."""
     return {
         "receipt": receipt,
-        "method_label": PROVIDER_LABELS.get(receipt.method, receipt.method),
+        "method_label": str(PROVIDER_LABELS.get(receipt.method, receipt.method)),
         "download_url": site_url("donations_cards.receipt_pdf", token=download_token(receipt)),
         "check_url": site_url("donations_cards.receipt_check", token=check_token(receipt)),
         "fund_name": current_app.config["FUND_NAME"],

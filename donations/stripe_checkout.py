@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import stripe
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.dbtypes import utcnow
@@ -64,12 +65,16 @@ def check_amount(amount: int) -> None:
     minimum = current_app.config["MIN_DONATION"]
     if amount < minimum:
         raise DomainError(
-            f"Số tiền ủng hộ qua thẻ tối thiểu là {format_vnd(minimum, 'vi')}.", field="amount"
+            _l("Số tiền ủng hộ qua thẻ tối thiểu là %(amount)s.", amount=format_vnd(minimum, "vi")),
+            field="amount",
         )
     if amount > STRIPE_MAX_AMOUNT:
         raise DomainError(
-            f"Thanh toán thẻ nhận tối đa {format_vnd(STRIPE_MAX_AMOUNT, 'vi')} mỗi lần. "
-            "Khoản ủng hộ lớn hơn xin chuyển khoản ngân hàng qua mã VietQR.",
+            _l(
+                "Thanh toán thẻ nhận tối đa %(amount)s mỗi lần. "
+                "Khoản ủng hộ lớn hơn xin chuyển khoản ngân hàng qua mã VietQR.",
+                amount=format_vnd(STRIPE_MAX_AMOUNT, "vi"),
+            ),
             field="amount",
         )
 
@@ -84,8 +89,10 @@ def _check_bursts(pledge: Pledge, client_ip: str, now: datetime) -> None:
     )
     if failed >= limit:
         raise TooManyAttempts(
-            "Có quá nhiều lần thanh toán thẻ không thành công từ địa chỉ này. "
-            "Vui lòng thử lại sau hoặc chuyển khoản qua mã VietQR."
+            _l(
+                "Có quá nhiều lần thanh toán thẻ không thành công từ địa chỉ này. "
+                "Vui lòng thử lại sau hoặc chuyển khoản qua mã VietQR."
+            )
         )
     limit, seconds = cfg["CARD_BURST_PER_IP"]
     if (
@@ -96,8 +103,10 @@ def _check_bursts(pledge: Pledge, client_ip: str, now: datetime) -> None:
         >= limit
     ):
         raise TooManyAttempts(
-            "Bạn đã mở quá nhiều phiên thanh toán thẻ trong thời gian ngắn. "
-            "Vui lòng đợi vài phút rồi thử lại."
+            _l(
+                "Bạn đã mở quá nhiều phiên thanh toán thẻ trong thời gian ngắn. "
+                "Vui lòng đợi vài phút rồi thử lại."
+            )
         )
     email = (pledge.email or "").strip().lower()
     limit, seconds = cfg["CARD_BURST_PER_EMAIL"]
@@ -110,8 +119,10 @@ def _check_bursts(pledge: Pledge, client_ip: str, now: datetime) -> None:
         >= limit
     ):
         raise TooManyAttempts(
-            "Địa chỉ e-mail này đã mở quá nhiều phiên thanh toán thẻ. "
-            "Vui lòng đợi vài phút rồi thử lại."
+            _l(
+                "Địa chỉ e-mail này đã mở quá nhiều phiên thanh toán thẻ. "
+                "Vui lòng đợi vài phút rồi thử lại."
+            )
         )
 
 
@@ -180,14 +191,16 @@ def start_checkout(
     webhook alone confirms a payment.
     """
     if not current_app.config.get("STRIPE_SECRET_KEY"):
-        raise DomainError("Thanh toán thẻ hiện chưa được mở. Vui lòng chuyển khoản qua VietQR.")
+        raise DomainError(_l("Thanh toán thẻ hiện chưa được mở. Vui lòng chuyển khoản qua VietQR."))
     if pledge.status != PledgeStatus.pending:
-        raise DomainError("Cam kết này đã được ghi nhận hoặc đã hết hạn, không thể thanh toán lại.")
+        raise DomainError(
+            _l("Cam kết này đã được ghi nhận hoặc đã hết hạn, không thể thanh toán lại.")
+        )
     now = utcnow()
     if pledge.expires_at is not None and pledge.expires_at <= now:
-        raise DomainError("Cam kết này đã hết hạn. Vui lòng tạo cam kết ủng hộ mới.")
+        raise DomainError(_l("Cam kết này đã hết hạn. Vui lòng tạo cam kết ủng hộ mới."))
     if not pledge.campaign.accepts_gifts:
-        raise DomainError("Chiến dịch này không còn nhận ủng hộ.")
+        raise DomainError(_l("Chiến dịch này không còn nhận ủng hộ."))
     check_amount(pledge.amount)
 
     existing = open_checkout(pledge, now)
@@ -207,8 +220,10 @@ def start_checkout(
     except stripe.StripeError as err:
         current_app.logger.warning("Stripe refused checkout for pledge %s: %s", pledge.id, err)
         raise PaymentGatewayError(
-            "Không mở được trang thanh toán thẻ lúc này. Vui lòng thử lại sau ít phút "
-            "hoặc chuyển khoản qua mã VietQR."
+            _l(
+                "Không mở được trang thanh toán thẻ lúc này. Vui lòng thử lại sau ít phút "
+                "hoặc chuyển khoản qua mã VietQR."
+            )
         ) from err
     data = session.to_dict()
     stripe_expiry = data.get("expires_at")

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from app import uow
 from app.extensions import db
-from donations.models_cards import CardReversal, Receipt
+from donations import stripe_reversals as reversals
+from donations.models_cards import Receipt
 from donations.receipts import send_receipt
-from donations.stripe_reversals import _post_out
 
 cards_cli = AppGroup("cards", help="Card payments (Stripe) and receipts.")
 
@@ -18,18 +18,11 @@ cards_cli = AppGroup("cards", help="Card payments (Stripe) and receipts.")
 @cards_cli.command("post-blocked")
 def post_blocked() -> None:
     """Post refunds and chargebacks that waited for the campaign to have the money."""
-    rows = db.session.execute(
-        select(CardReversal).where(CardReversal.status == "blocked").order_by(CardReversal.id)
-    ).scalars()
-    posted = waiting = 0
-    for reversal in rows:
-        _post_out(reversal.gift, reversal, reversal.kind, None)
-        if reversal.status == "posted":
-            posted += 1
-        else:
-            waiting += 1
+    result = reversals.post_blocked(None)
     uow.commit()
-    click.echo(f"Đã ghi sổ {posted} khoản; còn {waiting} khoản chờ chiến dịch đủ số dư.")
+    click.echo(
+        f"Đã ghi sổ {result.posted} khoản; còn {result.waiting} khoản chờ chiến dịch đủ số dư."
+    )
 
 
 @cards_cli.command("resend-receipt")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit import service as audit
+from app.errors import DomainError
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
+from donations.models import Pledge, PledgeStatus
 from donations.models_cards import CardGift, CardReversal
+from donations.recording import status_for
 from donations.stripe_client import from_stripe_amount
 from donations.stripe_payments import RetryLater, _id
 
@@ -34,10 +39,28 @@ def find_gift(obj: dict) -> CardGift | None:
     return None
 
 
+def _adjust_pledge(gift: CardGift, change: int) -> None:
+    """Move the pledge's received amount by `change` đồng (never below 0) and its status.
+
+    A refund or lost chargeback lowers it; a won dispute gives it back. A pledge left with
+    nothing is closed as `expired` (it cannot be paid again by mistake); a monthly one stays
+    `paid` while any of its gifts is kept.
+    """
+    pledge = gift.donation.pledge
+    if pledge is None or change == 0:
+        return
+    current = db.session.execute(select(Pledge.received).where(Pledge.id == pledge.id)).scalar_one()
+    pledge.received = max(0, int(current) + change)
+    if pledge.monthly:
+        pledge.status = PledgeStatus.paid if pledge.received > 0 else PledgeStatus.expired
+    else:
+        pledge.status = status_for(pledge.amount, pledge.received, expired=True)
+
+
 def _missing_gift(obj: dict) -> str:
     """A reversal for a payment not confirmed yet: retry if it is ours, ignore otherwise."""
     if isinstance(obj.get("metadata"), dict) and obj["metadata"].get("pledge_id"):
-        raise RetryLater("Chưa ghi nhận khoản thanh toán gốc; Stripe sẽ gửi lại sự kiện này.")
+        raise RetryLater(_l("Chưa ghi nhận khoản thanh toán gốc; Stripe sẽ gửi lại sự kiện này."))
     return "ignored: not a gift of ours"
 
 
@@ -58,7 +81,7 @@ def _post_out(gift: CardGift, reversal: CardReversal, kind: str, at: datetime | 
         )
     except ledger.InsufficientFunds as err:
         # The money already left the bank; a treasurer must free funds (reallocate) and then
-        # run `flask stripe post-blocked`. Stripe is answered 200: a retry cannot help.
+        # run `flask cards post-blocked` (or use the back-office card page). Stripe is answered 200: a retry cannot help.
         reversal.status = "blocked"
         reversal.note = str(err)[:300]
         return
@@ -109,6 +132,7 @@ def charge_refunded(charge: dict, at: datetime | None) -> str:
     db.session.add(reversal)
     _post_out(gift, reversal, "refund", at)
     gift.refunded = total
+    _adjust_pledge(gift, -delta)
     db.session.flush()
     audit.record(
         None,
@@ -143,6 +167,7 @@ def _open_dispute(gift: CardGift, dispute: dict, at: datetime | None) -> CardRev
     db.session.add(reversal)
     _post_out(gift, reversal, "chargeback", at)
     gift.disputed = reversal.amount
+    _adjust_pledge(gift, -reversal.amount)
     db.session.flush()
     audit.record(
         None,
@@ -196,6 +221,54 @@ def dispute_closed(dispute: dict, at: datetime | None) -> str:
         reversal.reversal_seq = posting.entry.seq
     reversal.status = "won"
     reversal.gift.disputed = 0
+    _adjust_pledge(reversal.gift, reversal.amount)
     db.session.flush()
     audit.record(None, "stripe.dispute_won", reversal.gift.donation, "Thắng khiếu nại thẻ")
     return "dispute won"
+
+
+@dataclass(frozen=True)
+class BlockedResult:
+    """What posting the blocked reversals did."""
+
+    posted: int
+    waiting: int
+
+
+def blocked_reversals() -> list[CardReversal]:
+    """Refunds and chargebacks that wait for their campaign to have the money again."""
+    return list(
+        db.session.execute(
+            select(CardReversal).where(CardReversal.status == "blocked").order_by(CardReversal.id)
+        ).scalars()
+    )
+
+
+def post_blocked(actor=None, reversal_ids: list[int] | None = None) -> BlockedResult:
+    """Post blocked reversals whose campaign now has the funds (all, or those named); flushes.
+
+    Each one posted is audited; one still short of money stays blocked with the reason.
+    """
+    rows = blocked_reversals()
+    if reversal_ids is not None:
+        wanted = set(reversal_ids)
+        rows = [row for row in rows if row.id in wanted]
+        if not rows:
+            raise DomainError(_l("Khoản hoàn tiền này không còn chờ ghi sổ."))
+    posted = waiting = 0
+    for reversal in rows:
+        _post_out(reversal.gift, reversal, reversal.kind, None)
+        if reversal.status == "posted":
+            posted += 1
+            audit.record(
+                actor,
+                "stripe.post_blocked",
+                reversal.gift.donation,
+                f"Ghi sổ khoản {reversal.kind} {reversal.amount} ₫ đã chờ "
+                f"(bút toán {reversal.ledger_seq})",
+                {"reversal": reversal.id, "status": ["blocked", "posted"]},
+            )
+        else:
+            waiting += 1
+    db.session.flush()
+    return BlockedResult(posted, waiting)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import stripe
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.errors import DomainError
@@ -27,24 +28,26 @@ class BadWebhook(DomainError):
 def verify_and_parse(payload: bytes, header: str | None, secret: str) -> dict:
     """The event as a dict, once the signature over the raw bytes checks out."""
     if not header:
-        raise BadWebhook("Thiếu chữ ký Stripe-Signature.")
+        raise BadWebhook(_l("Thiếu chữ ký Stripe-Signature."))
     try:
         stripe.WebhookSignature.verify_header(payload, header, secret, TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError as err:
-        raise BadWebhook(f"Chữ ký Stripe không hợp lệ hoặc đã quá hạn: {err}") from err
+        raise BadWebhook(
+            _l("Chữ ký Stripe không hợp lệ hoặc đã quá hạn: %(error)s", error=str(err))
+        ) from err
     except UnicodeDecodeError as err:
-        raise BadWebhook("Nội dung không phải UTF-8.") from err
+        raise BadWebhook(_l("Nội dung không phải UTF-8.")) from err
     try:
         event = json.loads(payload)
     except ValueError as err:
-        raise BadWebhook("Nội dung không phải JSON hợp lệ.") from err
+        raise BadWebhook(_l("Nội dung không phải JSON hợp lệ.")) from err
     if (
         not isinstance(event, dict)
         or not isinstance(event.get("id"), str)
         or not isinstance(event.get("type"), str)
         or not isinstance((event.get("data") or {}).get("object"), dict)
     ):
-        raise BadWebhook("Sự kiện Stripe thiếu id, type hoặc data.object.")
+        raise BadWebhook(_l("Sự kiện Stripe thiếu id, type hoặc data.object."))
     return event
 
 

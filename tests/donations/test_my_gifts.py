@@ -131,3 +131,15 @@ def test_no_pledges_left_shows_an_empty_state(mail_app, smtp, make_pledge):
         token = make_token("ghost@example.com")
     html = mail_app.test_client().get(f"/qua-cua-toi/{token}").get_data(as_text=True)
     assert "Chưa có cam kết ủng hộ nào" in html
+
+
+def test_service_messages_are_translated(mail_app, smtp):
+    client = mail_app.test_client()
+    client.get("/ngon-ngu/en")
+    response = client.post("/qua-cua-toi", data={"email": ""})
+    assert response.status_code == 422
+    assert "Please enter the e-mail address you used when you gave." in response.get_data(
+        as_text=True
+    )
+    forged = client.get("/qua-cua-toi/" + "eyJhbGciOiJIUzI1NiJ9.forged.sig")
+    assert "This link is not valid." in forged.get_data(as_text=True)

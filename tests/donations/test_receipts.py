@@ -225,3 +225,99 @@ def test_pdf_of_a_person_reads_out_the_amount(mail_app, make_pledge, campaign):
     assert "Phạm Thị Thử" in text
     assert "Một triệu không trăm linh năm nghìn đồng" in text
     assert "Mã số thuế" not in text
+
+
+# --- the outbox: receipts are queued with the gift, rendered when sent ---------------------------
+
+
+def _outbox():
+    from app.mail_models import OutboxMail
+
+    return sorted(fresh(OutboxMail), key=lambda r: r.id)
+
+
+def test_receipt_is_queued_with_the_gift_and_stores_no_pdf(mail_app, smtp, make_pledge):
+    from app.mail_models import MailStatus
+
+    post_event(
+        mail_app.test_client(), event("checkout.session.completed", paid_session(make_pledge()))
+    )
+    [row] = _outbox()
+    [receipt] = fresh(Receipt)
+    assert row.kind == "receipt" and row.payload["receipt_id"] == receipt.id
+    assert row.status == MailStatus.sent and row.text == "" and "attachments" not in row.payload
+    assert len(smtp[0].messages) == 1
+
+
+def test_rolled_back_gift_queues_no_receipt(mail_app, smtp, make_pledge, campaign):
+    from app import uow
+
+    pledge = make_pledge()
+    with mail_app.app_context():
+        record_donation(
+            campaign=campaign,
+            amount=250_000,
+            provider="stripe",
+            provider_ref="pi_rollback",
+            idempotency_key="stripe:pi_rollback",
+            pledge=db.session.get(type(pledge), pledge.id),
+        )
+        uow.rollback()
+        uow.commit()
+        db.session.remove()
+    assert _outbox() == [] and fresh(Receipt) == [] and smtp[0].messages == []
+
+
+def test_smtp_down_receipt_waits_in_the_outbox_then_is_sent(app_settings, smtp, make_pledge):
+    from app.mail_models import MailStatus
+
+    inbox, port = smtp
+    down = build_cards_app(
+        app_settings,
+        STRIPE_SECRET_KEY=STRIPE_KEY,
+        STRIPE_WEBHOOK_SECRET=WHSEC,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=_free_port(),
+        MAIL_RETRY_SECONDS=0,
+    )
+    post_event(down.test_client(), event("checkout.session.completed", paid_session(make_pledge())))
+    [row] = _outbox()
+    assert row.status == MailStatus.pending and row.attempts == 1 and row.last_error
+    up = build_cards_app(app_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with up.app_context():  # the CLI runs in the current app context, so push this one
+        result = up.test_cli_runner().invoke(args=["mail", "send-pending"])
+        assert result.exit_code == 0 and "Đã gửi 1 thư" in result.output, result.output
+        [message] = inbox.messages
+        assert f"{YEAR}-000001" in pdf_text(_pdf_of(message))
+        assert up.test_cli_runner().invoke(args=["mail", "send-pending"]).exit_code == 0
+        db.session.remove()
+    assert len(inbox.messages) == 1 and _outbox()[0].status == MailStatus.sent
+
+
+def test_statement_import_queues_receipts_for_send_pending(app_settings, smtp, units, tmp_path):
+    from app.mail_models import MailStatus
+    from tests.donations.bank_helpers import make_campaign
+    from tests.donations.bank_helpers import make_pledge as bank_pledge
+    from tests.donations.test_importing import rows_for, write_csv
+
+    inbox, port = smtp
+    with_mail = build_cards_app(app_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    campaign_row = make_campaign(units)
+    pledges = [
+        bank_pledge(campaign_row, amount=100_000 * (i + 1), email=f"donor{i}@example.test")
+        for i in range(3)
+    ]
+    path = write_csv(tmp_path / "receipts.csv", rows_for(pledges))
+    runner = with_mail.test_cli_runner()
+    with with_mail.app_context():
+        result = runner.invoke(args=["bank", "import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "3 thư đã xếp vào hàng đợi" in result.output
+        assert "flask mail send-pending" in result.output
+        assert inbox.messages == []  # the import itself sends nothing
+        assert [r.status for r in _outbox()] == [MailStatus.pending] * 3
+        sent = runner.invoke(args=["mail", "send-pending", "--batch-size", "2"])
+        assert sent.exit_code == 0 and "Đã gửi 3 thư" in sent.output, sent.output
+        db.session.remove()
+    assert sorted(m["To"] for m in inbox.messages) == [f"donor{i}@example.test" for i in range(3)]
+    assert all(_pdf_of(m).startswith(b"%PDF") for m in inbox.messages)

@@ -474,3 +474,38 @@ def test_unknown_event_types_are_stored_and_ignored(cards_client):
     assert response.status_code == 200 and response.json["outcome"] == "ignored"
     [row] = fresh(StripeEvent)
     assert row.type == "customer.created" and row.payload["data"]["object"]["id"] == "cus_1"
+
+
+def _pledge_state(pledge):
+    db.session.expire_all()
+    fresh_pledge = db.session.get(type(pledge), pledge.id)
+    return fresh_pledge.received, fresh_pledge.status
+
+
+def test_refunds_and_chargebacks_lower_what_the_pledge_received(
+    cards_client, make_pledge, campaign
+):
+    pledge = make_pledge(amount=300_000)
+    _pay(cards_client, pledge, "pi_rx")
+    assert _pledge_state(pledge) == (300_000, PledgeStatus.paid)
+    partial = charge("pi_rx", amount=300_000, refunded=100_000, pledge=pledge)
+    post_event(cards_client, event("charge.refunded", partial))
+    post_event(cards_client, event("charge.refunded", partial))  # replayed: counted once
+    assert _pledge_state(pledge) == (200_000, PledgeStatus.partial)
+    full = charge("pi_rx", amount=300_000, refunded=300_000, pledge=pledge)
+    post_event(cards_client, event("charge.refunded", full))
+    assert _pledge_state(pledge) == (0, PledgeStatus.expired)
+    # A dispute on money already refunded cannot take the pledge below zero.
+    post_event(
+        cards_client,
+        event("charge.dispute.created", dispute("pi_rx", amount=300_000, charge_id="ch_rx")),
+    )
+    assert _pledge_state(pledge)[0] == 0
+
+    other = make_pledge(amount=200_000)
+    _pay(cards_client, other, "pi_dx")
+    opened = dispute("pi_dx", amount=200_000, dispute_id="dp_dx", charge_id="ch_dx")
+    post_event(cards_client, event("charge.dispute.created", opened))
+    assert _pledge_state(other) == (0, PledgeStatus.expired)
+    post_event(cards_client, event("charge.dispute.closed", {**opened, "status": "won"}))
+    assert _pledge_state(other) == (200_000, PledgeStatus.paid)
