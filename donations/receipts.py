@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import mail
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
+from app.txcache import tx_cache
 from donations.models import Donation
 from donations.models_cards import Receipt, ReceiptCounter
 
@@ -30,6 +31,12 @@ PROVIDER_LABELS = {
 
 def _next_number(year: int) -> tuple[int, str]:
     """Take the next number of the year under a row lock (gap-free, never reused)."""
+    # Locked for the rest of the transaction: an import numbers thousands of receipts in one.
+    cache = tx_cache(db.session)
+    counter = cache.get(("receipt_counter", year))
+    if counter is not None:
+        counter.last += 1
+        return counter.last, f"{year}-{counter.last:06d}"
     stmt = select(ReceiptCounter).where(ReceiptCounter.year == year)
     if db.session.get_bind().dialect.name != "sqlite":
         # SQLite already holds the database write lock: the ledger took it for this donation.
@@ -40,6 +47,7 @@ def _next_number(year: int) -> tuple[int, str]:
     if counter is None:
         counter = ReceiptCounter(year=year, last=0)
         db.session.add(counter)
+    cache[("receipt_counter", year)] = counter
     counter.last += 1
     return counter.last, f"{year}-{counter.last:06d}"
 
@@ -48,9 +56,10 @@ def issue_receipt(donation: Donation) -> Receipt | None:
     """The receipt of a money donation (created once; in-kind gifts get none); flushes."""
     if donation.asset != "VND":
         return None
-    existing = db.session.execute(
-        select(Receipt).where(Receipt.donation_id == donation.id)
-    ).scalar_one_or_none()
+    with db.session.no_autoflush:  # the donation was flushed by record_donation
+        existing = db.session.execute(
+            select(Receipt).where(Receipt.donation_id == donation.id)
+        ).scalar_one_or_none()
     if existing is not None:
         return existing
     issued = utcnow()

@@ -44,9 +44,14 @@ def record_donation(
     `label` overrides the public label (default: the pledge's name if the donor agreed).
     Flushes, never commits.
     """
-    existing = db.session.execute(
-        select(Donation).where(Donation.provider == provider, Donation.provider_ref == provider_ref)
-    ).scalar_one_or_none()
+    # What is pending in the session is the caller's own bank row, never a Donation: no
+    # autoflush needed for these reads (each one would flush the whole unit of work).
+    with db.session.no_autoflush:
+        existing = db.session.execute(
+            select(Donation).where(
+                Donation.provider == provider, Donation.provider_ref == provider_ref
+            )
+        ).scalar_one_or_none()
     if existing is not None:
         return existing, False
     # Only donors who agreed appear by name in the public statement and on the donor wall.
@@ -84,9 +89,10 @@ def record_donation(
     if pledge is not None and asset == "VND":
         # Re-read under the ledger's chain lock (held since post()): a concurrent transfer for
         # the same pledge may have committed since the pledge was loaded.
-        current = db.session.execute(
-            select(Pledge.received).where(Pledge.id == pledge.id)
-        ).scalar_one()
+        with db.session.no_autoflush:
+            current = db.session.execute(
+                select(Pledge.received).where(Pledge.id == pledge.id)
+            ).scalar_one()
         pledge.received = current + amount
         # A monthly code is a standing order: every transfer is a whole gift of its own.
         pledge.status = (

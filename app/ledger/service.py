@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import GENESIS_HASH, AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.txcache import tx_cache
 
 WORLD = "world"
 ACCOUNT_RE = re.compile(r"^(world|(campaign|student|expense|fees):[A-Za-z0-9_.\-]{1,70})$")
@@ -60,19 +60,14 @@ class Posting:
 # posting (a statement import posts thousands of entries in one transaction).
 _LOCKED_HEAD = "ledger.locked_head"
 _BALANCE_ROWS = "ledger.balance_rows"
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_lock(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_LOCKED_HEAD, None)
-        session.info.pop(_BALANCE_ROWS, None)
+# Assets are never deleted once an entry names them (foreign key), so one look-up per process.
+_KNOWN_ASSETS: set[str] = set()
 
 
 def _lock_head() -> LedgerHead:
     """Take the chain-head lock for the rest of the transaction and return the head."""
     session = db.session
-    held = session.info.get(_LOCKED_HEAD)
+    held = tx_cache(session).get(_LOCKED_HEAD)
     if held is not None:
         return held
     conn = session.connection()
@@ -95,14 +90,14 @@ def _lock_head() -> LedgerHead:
         head = LedgerHead(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)
         session.flush()
-    session.info[_LOCKED_HEAD] = head
-    session.info[_BALANCE_ROWS] = {}
+    tx_cache(session)[_LOCKED_HEAD] = head
+    tx_cache(session)[_BALANCE_ROWS] = {}
     return head
 
 
 def _balance_row(account: str, asset: str) -> AccountBalance:
     """The balance row, read once per locked transaction (see _LOCKED_HEAD)."""
-    cache = db.session.info.setdefault(_BALANCE_ROWS, {})
+    cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
     row = cache.get((account, asset))
     if row is not None:
         return row
@@ -130,8 +125,10 @@ def _validate(source: str, destination: str, asset: str, amount: int, kind: str)
         raise LedgerError(_l("Tài khoản nguồn và đích phải khác nhau."))
     if kind not in KINDS:
         raise LedgerError(_l("Loại bút toán không hợp lệ: %(kind)s.", kind=kind))
-    if db.session.get(Asset, asset) is None:
-        raise LedgerError(_l("Tài sản không tồn tại: %(asset)s.", asset=asset))
+    if asset not in _KNOWN_ASSETS:
+        if db.session.get(Asset, asset) is None:
+            raise LedgerError(_l("Tài sản không tồn tại: %(asset)s.", asset=asset))
+        _KNOWN_ASSETS.add(asset)
 
 
 def post(
