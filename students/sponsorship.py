@@ -112,7 +112,29 @@ def create_sponsorship(
         sponsorship,
         f"Đỡ đầu {student.public_id}: {format_vnd(monthly_amount, 'vi')}/tháng",
     )
+    _welcome(sponsorship, student, pledge.reference)
     return sponsorship
+
+
+def _welcome(sponsorship: Sponsorship, student: Student, reference: str) -> None:
+    """Tell the sponsor how to give each month and where the term updates will appear."""
+    site = current_app.config["SITE_URL"].rstrip("/")
+    how = "chuyển khoản bằng mã cố định" if sponsorship.method == "bank" else "thẻ, trả hằng tháng"
+    send_after_commit(
+        Message(
+            to=sponsorship.donor_email,
+            subject=f"Cảm ơn bạn đã nhận đỡ đầu em {public_label(student)}",
+            text=(
+                f"Kính gửi {sponsorship.donor_name},\n\n"
+                f"Cảm ơn bạn đã nhận đỡ đầu em {public_label(student)} với "
+                f"{format_vnd(sponsorship.monthly_amount, 'vi')} mỗi tháng ({how}).\n\n"
+                f"Cách đóng góp hằng tháng, mã ghi nhận {reference}: {site}/ung-ho/p/{reference}\n"
+                f"Trang riêng của bạn, nơi đơn vị viết cập nhật mỗi học kỳ: "
+                f"{site}/do-dau/{sponsorship.token}\n\n"
+                "Mọi liên lạc với gia đình em xin qua Quỹ.\n"
+            ),
+        )
+    )
 
 
 def end_sponsorship(actor: User, sponsorship: Sponsorship, on: date) -> Sponsorship:

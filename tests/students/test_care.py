@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app import uow
 from app.errors import DomainError
 from app.extensions import db
+from app.mail_models import OutboxMail
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
 from students import risk
 from students.models import Consent, ConsentScope, Outcome
@@ -218,6 +219,13 @@ def test_sponsorship_creates_a_monthly_pledge_and_updates_respect_consent(
     )
     assert sp.pledge.monthly and sp.pledge.amount == 300_000 and sp.pledge.campaign_id == fund.id
     assert sp.donor_email == "lan@example.com"
+    # The sponsor is told how to give each month and where the updates will appear.
+    welcome = db.session.execute(
+        select(OutboxMail).where(OutboxMail.to == "lan@example.com")
+    ).scalar_one()
+    assert f"/ung-ho/p/{sp.pledge.reference}" in welcome.text
+    assert f"/do-dau/{sp.token}" in welcome.text
+    assert "Lò Thị Mai" not in welcome.text + welcome.subject
     for body, words in [
         ("Em Lò Thị Mai học tốt.", "họ tên đầy đủ"),
         ("Bố em là Lò Văn Giám.", "người giám hộ"),
@@ -276,4 +284,7 @@ def test_sponsor_page_shows_only_consented_facts(client, make_student, make_user
         and "Dợ" not in text
         and "Thái" not in text.split("<main")[1].split("lớp")[0]
     )
+    # The way to give each month is one click away.
+    assert f"/ung-ho/p/{sp.pledge.reference}" in text
+    assert client.get(f"/ung-ho/p/{sp.pledge.reference}").status_code == 200
     assert client.get("/do-dau/khong-ton-tai").status_code == 404
