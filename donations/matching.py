@@ -22,6 +22,8 @@ from donations.models import BankTransaction, Pledge, TxStatus
 from donations.recording import record_donation
 
 STATEMENT = "statement"
+# Bank-notification channels; a statement row's twin is a row of one of these, and back.
+NOTIFIERS = ("sepay", "casso")
 
 NOTE_OUT = "Tiền ra (ghi nợ): lưu lại, không tính là ủng hộ."
 NOTE_OTHER_ACCOUNT = "Giao dịch của tài khoản khác ({account}), không phải tài khoản của quỹ."
@@ -101,7 +103,8 @@ class Matcher:
     def __init__(self) -> None:
         self.account = fund_account_number()
         self._pledges: dict[str, Pledge | None] = {}
-        self._twins: dict[str, list[BankTransaction]] = {}
+        # Candidate twins by (does the asking row come from a statement?, dedupe key).
+        self._twins: dict[tuple[bool, str], list[BankTransaction]] = {}
 
     # -- look-ups ----------------------------------------------------------------------------
 
@@ -114,15 +117,30 @@ class Matcher:
             by_ref = {p.reference: p for p in found.scalars()}
             for code in codes:
                 self._pledges[code] = by_ref.get(code)
-        keys = {self._key(item) for item in items} - set(self._twins)
-        if keys:
+        # Only unclaimed rows of the other channel can be a twin. Asking for exactly those keeps
+        # the look-up to a seek on (dedupe_key, provider): a statement's own earlier rows with
+        # the same day and amount, which grow with the statement, are never read.
+        for from_statement in (True, False):
+            keys = {
+                self._key(item)
+                for item in items
+                if (item.provider == STATEMENT) == from_statement
+                and (from_statement, self._key(item)) not in self._twins
+            }
+            if not keys:
+                continue
             for key in keys:
-                self._twins[key] = []
+                self._twins[(from_statement, key)] = []
+            others = NOTIFIERS if from_statement else (STATEMENT,)
             rows = db.session.execute(
-                select(BankTransaction).where(BankTransaction.dedupe_key.in_(keys))
+                select(BankTransaction).where(
+                    BankTransaction.dedupe_key.in_(keys),
+                    BankTransaction.provider.in_(others),
+                    BankTransaction.twin_key.is_(None),
+                )
             )
             for row in rows.scalars():
-                self._twins[row.dedupe_key].append(row)
+                self._twins[(from_statement, row.dedupe_key)].append(row)
 
     def _pledge(self, code: str) -> Pledge | None:
         if code not in self._pledges:
@@ -144,7 +162,7 @@ class Matcher:
 
     def _find_twin(self, item: Incoming) -> BankTransaction | None:
         """An unclaimed row of the other kind of channel (webhook ↔ statement), same transfer."""
-        key = self._key(item)
+        key = (item.provider == STATEMENT, self._key(item))
         if key not in self._twins:
             self.preload([item])
         for row in self._twins[key]:
@@ -210,7 +228,9 @@ class Matcher:
             tx.note = NOTE_TWIN.format(id=twin.id, provider=twin.provider)
             tx.pledge_id, tx.donation_id = twin.pledge_id, twin.donation_id
             return
-        self._twins.setdefault(tx.dedupe_key, []).append(tx)
+        # A new row is a candidate for rows of the other channel asking later in this run.
+        asker_is_statement = tx.provider != STATEMENT
+        self._twins.setdefault((asker_is_statement, tx.dedupe_key), []).append(tx)
         codes = self._codes(item)
         pledges = [p for p in (self._pledge(code) for code in codes) if p is not None]
         distinct = {p.id: p for p in pledges}

@@ -124,7 +124,7 @@ class BankTransaction(db.Model):
     __table_args__ = (
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         UniqueConstraint("provider", "provider_id", name="uq_bank_transactions_provider_id"),
-        Index("ix_bank_transactions_twin", "dedupe_key"),
+        Index("ix_bank_transactions_twin", "dedupe_key", "provider"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
