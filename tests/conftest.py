@@ -12,8 +12,8 @@ import uuid
 
 import pyotp
 import pytest
-from hypothesis import settings
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from app import create_app
