@@ -16,6 +16,11 @@ def show_error(form, err: DomainError) -> None:
         flash(str(err.message), "error")
 
 
+def optional_int(value):
+    """SelectField coercion that allows an empty choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def form_status(form) -> int:
     """422 for a submitted form with errors, so tests and tools see the failure; 200 otherwise."""
     return 422 if request.method == "POST" and form.errors else 200

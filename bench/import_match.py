@@ -34,9 +34,9 @@ from app.extensions import db  # noqa: E402
 from app.ledger.models import Asset  # noqa: E402
 from app.units.models import Unit, UnitKind  # noqa: E402
 from campaigns.models import Campaign, CampaignKind, CampaignStatus  # noqa: E402
-from donations import refcode  # noqa: E402
-from donations.importing import import_statement  # noqa: E402
-from donations.models import Pledge  # noqa: E402
+from donations.bank.importing import import_statement  # noqa: E402
+from donations.pledges.models import Pledge  # noqa: E402
+from donations.pledges.refcode import new_code  # noqa: E402
 
 HEADER = "Ngày GD;Số CT;Số tiền ghi nợ;Số tiền ghi có;Số dư;Nội dung chi tiết"
 WRAPS = (
@@ -87,7 +87,7 @@ def prepare(n: int, rng: random.Random) -> list[tuple[str, int]]:
     seen: set[str] = set()
     pledges = []
     while len(pledges) < n:
-        code = refcode.new_code(rng)
+        code = new_code(rng)
         if code not in seen:
             seen.add(code)
             pledges.append((code, rng.choice((100_000, 200_000, 500_000, 1_000_000))))

@@ -13,8 +13,8 @@ from campaigns.models import Campaign, CampaignStatus
 
 def donate_url(campaign: Campaign, ref: str | None = None) -> str | None:
     """The donation flow for this campaign, when the donations package provides one."""
-    if "donations.donate" in current_app.view_functions:
-        return url_for("donations.donate", slug=campaign.slug, ref=ref or None)
+    if "pledges.donate" in current_app.view_functions:
+        return url_for("pledges.donate", slug=campaign.slug, ref=ref or None)
     return None
 
 

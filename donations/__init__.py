@@ -1,33 +1,22 @@
-"""Donations package (see DESIGN.md §3)."""
+"""Donations (DESIGN.md §3): the donation record and its signals, and five sub-packages.
+
+`pledges` (the donor's intent and its page), `bank` (VietQR transfers, notifications, statements,
+the review queue), `cards` (Stripe), `receipts` (numbered receipts and "my gifts") and `in_kind`
+(goods). They import one way: pledges ← bank, cards, in_kind ← receipts; the record
+(`models.Donation`, `recording`, `signals`) at this level is shared by all of them.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
+
+SUBPACKAGES = ("pledges", "bank", "cards", "receipts", "in_kind")
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's models, blueprints, nav links, home sections and seeders."""
-    from app.backoffice.views import add_dashboard_card
-    from app.demo import add_seeder
-    from donations import (
-        admin_views,
-        api,
-        cli,
-        demo,
-        models,  # noqa: F401 - tables must be known to metadata and Alembic
-        views,
-        webhooks_bank,
-    )
-
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(webhooks_bank.bp)
-    add_dashboard_card(admin_views.dashboard_card)
-    add_seeder(20, demo.seed)
-    cli.register(app)
-
-    # Card payments, receipts and "my gifts" (their own module so the two halves stay apart).
-    from donations import cards
-
-    cards.init_app(app)
+    """Register every sub-package's models, blueprints, menus, seeders and commands."""
+    importlib.import_module("donations.models")
+    for name in SUBPACKAGES:
+        importlib.import_module(f"donations.{name}").init_app(app)

@@ -10,7 +10,8 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from campaigns.models import Campaign
-from donations.models import Donation, Pledge, PledgeStatus
+from donations.models import Donation
+from donations.pledges.models import Pledge, PledgeStatus
 from donations.signals import donation_received
 
 

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.formtools import optional_int
 from students.labels import CAUSE, GENDER, METHOD, ROUND_ASSETS, SCOPE, SITUATION, STATUS
 
 
@@ -69,11 +70,6 @@ class Checkboxes(SelectMultipleField):
 
 def _choices(labels: dict) -> list[tuple[str, object]]:
     return [(k.value if hasattr(k, "value") else k, v) for k, v in labels.items()]
-
-
-def optional_int(value):
-    """SelectField coercion that allows an empty choice."""
-    return int(value) if value not in (None, "", "None") else None
 
 
 REQUIRED_DATE = _l("Vui lòng nhập ngày.")

@@ -24,7 +24,7 @@ from app.dbtypes import Money, UTCDateTime, utcnow
 from app.extensions import db
 from app.units.models import Commune, School, Unit
 from campaigns.models import Campaign
-from donations.models import Pledge
+from donations.pledges.models import Pledge
 
 
 def _enum(cls, length: int = 20):

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.mail import Message, send_after_commit
 from app.money import format_vnd
 from campaigns.models import Campaign
-from donations.services import create_pledge
+from donations.pledges.services import create_pledge
 from students.codes import clean_name, name_key
 from students.models import ConsentScope, Sponsorship, Student, TermUpdate
 from students.privacy import current_scope, public_label, public_view

@@ -7,11 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.formtools import optional_int
 from app.units.models import UNIT_KIND_LABELS
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class UnitForm(FlaskForm):
@@ -26,7 +23,7 @@ class UnitForm(FlaskForm):
         validators=[DataRequired(_l("Vui lòng nhập mã.")), Length(max=39)],
     )
     kind = SelectField(_l("Cấp"), choices=[(k.value, v) for k, v in UNIT_KIND_LABELS.items()])
-    parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=_optional_int)
+    parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=optional_int)
     active = BooleanField(_l("Đang hoạt động"), default=True)
 
 
@@ -37,7 +34,7 @@ class CommuneForm(FlaskForm):
         _l("Tên xã/phường"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=200)]
     )
     district = StringField(_l("Khu vực (huyện cũ, nếu cần)"), validators=[Length(max=200)])
-    unit_id = SelectField(_l("Đơn vị phụ trách"), coerce=_optional_int)
+    unit_id = SelectField(_l("Đơn vị phụ trách"), coerce=optional_int)
 
 
 class SchoolForm(FlaskForm):
@@ -57,5 +54,5 @@ class SchoolForm(FlaskForm):
             ("lien-cap", "Liên cấp"),
         ],
     )
-    commune_id = SelectField(_l("Xã/phường"), coerce=_optional_int)
-    unit_id = SelectField(_l("Đoàn trường / đơn vị phụ trách"), coerce=_optional_int)
+    commune_id = SelectField(_l("Xã/phường"), coerce=optional_int)
+    unit_id = SelectField(_l("Đoàn trường / đơn vị phụ trách"), coerce=optional_int)

@@ -67,7 +67,7 @@ def test_home_to_campaign_then_shared_ref_link_is_remembered(page, live_server, 
     page.get_by_role("link", name=re.compile("Hũ gạo tiếp sức đến trường")).first.click()
     page.wait_for_url(re.compile(rf"/chien-dich/{campaign.slug}$"))
     assert page.get_by_text("liên kết giới thiệu “huyen-a”").is_visible()
-    if "donations.donate" in app.view_functions:
+    if "pledges.donate" in app.view_functions:
         href = page.locator("a.cp-donate").get_attribute("href")
         assert "ref=huyen-a" in href
     # An unknown code on a fresh visit is ignored without any error.

@@ -9,11 +9,10 @@ import pytest
 
 from app.dbtypes import utcnow
 from app.extensions import db
-from donations import cards
-from donations.models_cards import CardCheckout
+from donations.cards.models import CardCheckout
 from tests.browser.conftest import has_horizontal_scroll
-from tests.donations import test_stripe_support as support
-from tests.donations.test_stripe_support import WHSEC, event, paid_session, sign
+from tests.donations.cards import test_stripe_support as support
+from tests.donations.cards.test_stripe_support import WHSEC, event, paid_session, sign
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +23,6 @@ make_pledge = support.make_pledge
 @pytest.fixture
 def cards_on(app, monkeypatch):
     """The live app with the card blueprint and a webhook secret."""
-    if "donations_cards" not in app.blueprints:
-        try:
-            cards.init_app(app)
-        except AssertionError:
-            pytest.skip("donations.cards.init_app is not wired into donations/__init__.py yet")
     monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", WHSEC)
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", support.STRIPE_KEY)
     return app

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app.ledger import service as ledger
 from tests.browser.conftest import has_horizontal_scroll
-from tests.donations.bank_helpers import SEPAY_KEY, make_campaign, sepay_body
+from tests.donations.bank.bank_helpers import SEPAY_KEY, make_campaign, sepay_body
 
 pytestmark = pytest.mark.browser
 

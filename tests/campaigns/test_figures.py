@@ -8,7 +8,7 @@ from app.extensions import db
 from app.ledger import service as ledger
 from campaigns import figures, referrals
 from campaigns.models import FundraisingPage, PageStatus, ReferralCredit
-from donations.models import PaymentMethod, Pledge
+from donations.pledges.models import PaymentMethod, Pledge
 
 
 def test_raised_counts_money_received_not_pledges(make_campaign, give):

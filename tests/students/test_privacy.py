@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.demo import seed_all
 from app.extensions import db
 from campaigns.models import Campaign
-from donations.models import Pledge
+from donations.pledges.models import Pledge
 from students.demo import DEMO_SPONSOR_LINK
 from students.models import ConsentScope, Student
 from students.privacy import public_label, public_view

@@ -1,0 +1,18 @@
+"""Bank transfers: VietQR payloads, notifications (SePay, Casso), statements, matching, review."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the bank models, webhooks, back office, dashboard card, demo and `flask bank`."""
+    from app.backoffice.views import add_dashboard_card
+    from app.demo import add_seeder
+    from donations.bank import admin_views, cli, demo, models, webhooks  # noqa: F401 - models
+
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(admin_views.bp)
+    add_dashboard_card(admin_views.dashboard_card)
+    add_seeder(20, demo.seed)
+    cli.register(app)

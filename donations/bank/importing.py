@@ -1,0 +1,230 @@
+"""Statement import: stream a bank's CSV/XLSX file into bank transactions, in chunks.
+
+Each row gets a stable fingerprint, so importing the same file again, or a file that overlaps
+rows already received by webhook, adds nothing. The caller may commit after every chunk
+(`checkpoint`): an import stopped half-way and run again ends in the same state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import mail
+from app.audit import service as audit
+from app.dbtypes import VN_TZ
+from app.errors import DomainError
+from app.extensions import db
+from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
+from donations.bank.memo import compact_memo
+from donations.bank.models import BankTransaction, StatementImport, TxStatus
+from donations.bank.statement_reader import RowProblem, StatementError, StatementRow, read_statement
+
+CHUNK_SIZE = 1000
+MAX_PROBLEMS_KEPT = 500
+SAMPLE_ROWS = 50
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), row by row where it matters."""
+
+    filename: str
+    dry_run: bool = False
+    rows: int = 0  # credit rows read
+    added: int = 0  # new transactions stored
+    already: int = 0  # rows imported before (same file again)
+    duplicates: int = 0  # rows already received by webhook
+    matched: int = 0
+    to_review: int = 0
+    ignored: int = 0
+    skipped: int = 0  # rows the reader could not use
+    amount_added: int = 0  # đồng counted as donations
+    problems: list[dict] = field(default_factory=list)
+    sample: list[dict] = field(default_factory=list)
+    import_id: int | None = None
+    receipts_queued: int = 0  # receipt e-mails left to `flask mail send-pending`
+
+    def as_dict(self) -> dict:
+        """Plain data for templates and JSON."""
+        return asdict(self)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The file's SHA-256, read in blocks (statements can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransaction | None):
+    if len(report.sample) < SAMPLE_ROWS:
+        report.sample.append(
+            {
+                "line": row.line_no,
+                "date": row.date.isoformat(),
+                "amount": row.amount,
+                "memo": row.memo[:160],
+                "outcome": outcome,
+                "pledge": tx.pledge.reference if tx is not None and tx.pledge else "",
+                "note": tx.note if tx is not None else "",
+            }
+        )
+
+
+def _items(rows: list[StatementRow], seen: dict[tuple, int], account: str) -> list[Incoming]:
+    items = []
+    for row in rows:
+        basis = (row.reference or "").strip() or compact_memo(row.memo)
+        n = seen[(row.date, row.amount, basis)] = seen.get((row.date, row.amount, basis), 0) + 1
+        items.append(
+            Incoming(
+                provider=STATEMENT,
+                provider_id=statement_fingerprint(row.date, row.amount, row.reference, row.memo, n),
+                amount=row.amount,
+                occurred_at=datetime.combine(row.date, time(0, 0), VN_TZ),
+                memo=row.memo,
+                account_number=account,
+                bank_reference=(row.reference or "")[:120],
+                raw={**row.raw, "_line": row.line_no},
+            )
+        )
+    return items
+
+
+def _process_chunk(
+    rows: list[StatementRow],
+    matcher: Matcher,
+    seen: dict,
+    report: ImportReport,
+    account: str,
+) -> None:
+    items = _items(rows, seen, account)
+    ids = [item.provider_id for item in items]
+    done = set(
+        db.session.execute(
+            select(BankTransaction.provider_id).where(
+                BankTransaction.provider == STATEMENT, BankTransaction.provider_id.in_(ids)
+            )
+        ).scalars()
+    )
+    done |= {
+        key.split(":", 1)[1]
+        for key in db.session.execute(
+            select(BankTransaction.twin_key).where(
+                BankTransaction.twin_key.in_([f"{STATEMENT}:{i}" for i in ids])
+            )
+        ).scalars()
+    }
+    matcher.preload(item for item in items if item.provider_id not in done)
+    for row, item in zip(rows, items, strict=True):
+        if item.provider_id in done:
+            report.already += 1
+            _note(report, row, "already", None)
+            continue
+        tx, _created = matcher.receive(item, import_id=report.import_id, check_existing=False)
+        report.added += 1
+        outcome = tx.status.value
+        if tx.status == TxStatus.duplicate:
+            report.duplicates += 1
+        elif tx.status == TxStatus.matched:
+            report.matched += 1
+            report.amount_added += tx.amount
+        elif tx.status == TxStatus.review:
+            report.to_review += 1
+        else:
+            report.ignored += 1
+        _note(report, row, outcome, tx)
+
+
+def import_statement(
+    path: str | os.PathLike,
+    filename: str | None = None,
+    *,
+    actor=None,
+    account: str | None = None,
+    dry_run: bool = False,
+    checkpoint: Callable[[ImportReport], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> ImportReport:
+    """Read, de-duplicate, store and match a statement file; flushes, never commits.
+
+    In a dry run the caller rolls back afterwards; the report says what would happen.
+    """
+    path = Path(path)
+    filename = filename or path.name
+    report = ImportReport(filename=filename, dry_run=dry_run)
+    matcher = Matcher()
+    account = account or matcher.account
+    record: StatementImport | None = None
+    if not dry_run:
+        record = StatementImport(
+            filename=filename[:200],
+            sha256=file_sha256(path),
+            imported_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(record)
+        db.session.flush()
+        report.import_id = record.id
+    seen: dict[tuple, int] = {}
+    chunk: list[StatementRow] = []
+    # Receipts of the donations found here are queued in the outbox with the chunk that
+    # records them, and left to `flask mail send-pending`: an import sends no mail itself.
+    with mail.batch_only() as mails:
+        try:
+            for result in read_statement(path, filename):
+                if isinstance(result, RowProblem):
+                    report.skipped += 1
+                    if len(report.problems) < MAX_PROBLEMS_KEPT:
+                        report.problems.append({"line": result.line_no, "reason": result.reason})
+                    continue
+                report.rows += 1
+                chunk.append(result)
+                if len(chunk) >= chunk_size:
+                    _process_chunk(chunk, matcher, seen, report, account)
+                    chunk = []
+                    _save(record, report)
+                    if checkpoint is not None:
+                        checkpoint(report)
+                        matcher = Matcher()  # a commit expired what the caches held
+            if chunk:
+                _process_chunk(chunk, matcher, seen, report, account)
+        except StatementError as err:
+            raise DomainError(str(err), field="file") from None
+    report.receipts_queued = mails.queued
+    if report.rows == 0 and report.skipped == 0:
+        raise DomainError("Tệp không có dòng giao dịch nào.", field="file")
+    _save(record, report)
+    if record is not None:
+        audit.record(
+            actor,
+            "statement.import",
+            record,
+            f"Nhập sao kê {filename}: {report.added} giao dịch mới, {report.matched} khớp, "
+            f"{report.to_review} chờ duyệt, {report.duplicates} trùng webhook, "
+            f"{report.already} đã nhập trước, {report.skipped} dòng bỏ qua",
+            {"rows": [None, report.rows], "added": [None, report.added]},
+        )
+    return report
+
+
+def _save(record: StatementImport | None, report: ImportReport) -> None:
+    if record is None:
+        return
+    record.rows = report.rows
+    record.added = report.added
+    record.duplicates = report.duplicates + report.already
+    record.matched = report.matched
+    record.to_review = report.to_review
+    record.skipped = report.skipped
+    record.amount_added = report.amount_added
+    record.problems = list(report.problems)
+    db.session.flush()

@@ -1,0 +1,265 @@
+"""From a bank transaction to a donation: store once, recognise twins, find the pledge.
+
+Every channel (SePay, Casso, statement files) ends here, so the rules are the same whatever
+reported the money: stored once by (provider, id), counted once across channels, matched by
+the reference code in the memo, and anything doubtful left to a treasurer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.dbtypes import VN_TZ, utcnow
+from app.extensions import db
+from donations.bank.memo import compact_memo, find_codes
+from donations.bank.models import BankTransaction, TxStatus
+from donations.pledges.models import Pledge
+from donations.recording import record_donation
+
+STATEMENT = "statement"
+# Bank-notification channels; a statement row's twin is a row of one of these, and back.
+NOTIFIERS = ("sepay", "casso")
+
+NOTE_OUT = "Tiền ra (ghi nợ): lưu lại, không tính là ủng hộ."
+NOTE_OTHER_ACCOUNT = "Giao dịch của tài khoản khác ({account}), không phải tài khoản của quỹ."
+NOTE_ZERO = "Số tiền bằng 0: lưu lại, không tính."
+NOTE_NO_CODE = "Nội dung chuyển khoản không có mã ủng hộ hợp lệ."
+NOTE_UNKNOWN_CODE = "Mã {codes} không thuộc cam kết ủng hộ nào."
+NOTE_MANY = "Nội dung có mã của nhiều cam kết khác nhau ({codes})."
+NOTE_CLOSED = "Cam kết {ref} thuộc chiến dịch đã đóng ({campaign}): cần chọn nơi nhận."
+NOTE_TWIN = "Trùng với giao dịch #{id} đã nhận qua {provider}: không tính lần nữa."
+
+
+def digits(text: str | None) -> str:
+    """An account number reduced to its digits (banks print it with spaces or dots)."""
+    return "".join(ch for ch in (text or "") if ch.isalnum())
+
+
+def dedupe_key(account: str, day: date, amount: int) -> str:
+    """Where a webhook row and a statement row of the same transfer meet."""
+    return f"{digits(account)}|{day.isoformat()}|{amount}"
+
+
+def local_day(moment: datetime) -> date:
+    """The bank's (Vietnam's) calendar day of a moment."""
+    return moment.astimezone(VN_TZ).date()
+
+
+def fund_account_number() -> str:
+    """The fund's own account, digits only."""
+    return digits(current_app.config["BANK_ACCOUNT_NUMBER"])
+
+
+def statement_fingerprint(day: date, amount: int, reference: str | None, memo: str, n: int) -> str:
+    """A statement row's stable id: the same row of the same (or an overlapping) file twice
+    gives the same id; `n` tells apart identical rows of one day."""
+    basis = (reference or "").strip() or compact_memo(memo)
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:16]
+    return f"{day.isoformat()}:{amount}:{digest}:{n}"
+
+
+@dataclass
+class Incoming:
+    """One transaction as a channel reported it, before it is stored."""
+
+    provider: str
+    provider_id: str
+    amount: int
+    occurred_at: datetime
+    memo: str = ""
+    account_number: str = ""
+    direction: str = "in"
+    bank_reference: str = ""
+    raw: dict | None = None
+    code_hint: str | None = None  # a code the provider itself found (SePay's `code`)
+
+
+def _same_transfer(a: BankTransaction, b: Incoming) -> bool:
+    """Same account, day and amount are given; the bank reference or the memo must agree too.
+
+    Channels do not always report the same reference (SePay's may be another trace number),
+    so a memo that agrees is enough; each row is claimed by one twin only, so two real
+    identical transfers still count twice.
+    """
+    if (
+        a.bank_reference
+        and b.bank_reference
+        and a.bank_reference.strip() == b.bank_reference.strip()
+    ):
+        return True
+    left, right = compact_memo(a.memo), compact_memo(b.memo)
+    return bool(left and right) and (left in right or right in left)
+
+
+class Matcher:
+    """Stores and settles transactions; caches look-ups so a statement chunk costs a few
+    queries, not a few per row."""
+
+    def __init__(self) -> None:
+        self.account = fund_account_number()
+        self._pledges: dict[str, Pledge | None] = {}
+        # Candidate twins by (does the asking row come from a statement?, dedupe key).
+        self._twins: dict[tuple[bool, str], list[BankTransaction]] = {}
+
+    # -- look-ups ----------------------------------------------------------------------------
+
+    def preload(self, items: Iterable[Incoming]) -> None:
+        """Fetch in bulk the pledges and possible twins that `items` will ask for."""
+        items = list(items)
+        codes = {code for item in items for code in self._codes(item)} - set(self._pledges)
+        if codes:
+            found = db.session.execute(select(Pledge).where(Pledge.reference.in_(codes)))
+            by_ref = {p.reference: p for p in found.scalars()}
+            for code in codes:
+                self._pledges[code] = by_ref.get(code)
+        # Only unclaimed rows of the other channel can be a twin. Asking for exactly those keeps
+        # the look-up to a seek on (dedupe_key, provider): a statement's own earlier rows with
+        # the same day and amount, which grow with the statement, are never read.
+        for from_statement in (True, False):
+            keys = {
+                self._key(item)
+                for item in items
+                if (item.provider == STATEMENT) == from_statement
+                and (from_statement, self._key(item)) not in self._twins
+            }
+            if not keys:
+                continue
+            for key in keys:
+                self._twins[(from_statement, key)] = []
+            others = NOTIFIERS if from_statement else (STATEMENT,)
+            rows = db.session.execute(
+                select(BankTransaction).where(
+                    BankTransaction.dedupe_key.in_(keys),
+                    BankTransaction.provider.in_(others),
+                    BankTransaction.twin_key.is_(None),
+                )
+            )
+            for row in rows.scalars():
+                self._twins[(from_statement, row.dedupe_key)].append(row)
+
+    def _pledge(self, code: str) -> Pledge | None:
+        if code not in self._pledges:
+            self._pledges[code] = db.session.execute(
+                select(Pledge).where(Pledge.reference == code)
+            ).scalar_one_or_none()
+        return self._pledges[code]
+
+    def _key(self, item: Incoming) -> str:
+        return dedupe_key(item.account_number, local_day(item.occurred_at), item.amount)
+
+    @staticmethod
+    def _codes(item: Incoming) -> list[str]:
+        codes = find_codes(item.memo)
+        for code in find_codes(item.code_hint or ""):
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    def _find_twin(self, item: Incoming) -> BankTransaction | None:
+        """An unclaimed row of the other kind of channel (webhook ↔ statement), same transfer."""
+        key = (item.provider == STATEMENT, self._key(item))
+        if key not in self._twins:
+            self.preload([item])
+        for row in self._twins[key]:
+            other_side = (row.provider == STATEMENT) != (item.provider == STATEMENT)
+            if other_side and row.twin_key is None and _same_transfer(row, item):
+                return row
+        return None
+
+    def existing(self, provider: str, provider_id: str) -> BankTransaction | None:
+        """The stored transaction with this provider id, if any."""
+        return db.session.execute(
+            select(BankTransaction).where(
+                BankTransaction.provider == provider, BankTransaction.provider_id == provider_id
+            )
+        ).scalar_one_or_none()
+
+    # -- storing and settling ----------------------------------------------------------------
+
+    def receive(
+        self, item: Incoming, *, import_id: int | None = None, check_existing: bool = True
+    ) -> tuple[BankTransaction, bool]:
+        """Store `item` once and settle it; returns (row, created). Flushes, never commits."""
+        if check_existing:
+            found = self.existing(item.provider, item.provider_id)
+            if found is not None:
+                return found, False
+        tx = BankTransaction(
+            provider=item.provider,
+            provider_id=item.provider_id,
+            direction=item.direction,
+            account_number=digits(item.account_number),
+            amount=item.amount,
+            memo=item.memo or "",
+            bank_reference=(item.bank_reference or "")[:120],
+            occurred_at=item.occurred_at,
+            dedupe_key=self._key(item),
+            status=TxStatus.review,
+            import_id=import_id,
+            raw=item.raw or {},
+            received_at=utcnow(),
+        )
+        self._settle(tx, item)
+        db.session.add(tx)
+        db.session.flush()
+        return tx, True
+
+    def _settle(self, tx: BankTransaction, item: Incoming) -> None:
+        if item.direction != "in":
+            tx.status, tx.note = TxStatus.ignored, NOTE_OUT
+            return
+        if tx.account_number and self.account and tx.account_number != self.account:
+            tx.status = TxStatus.ignored
+            tx.note = NOTE_OTHER_ACCOUNT.format(account=tx.account_number)
+            return
+        if item.amount <= 0:
+            tx.status, tx.note = TxStatus.ignored, NOTE_ZERO
+            return
+        twin = self._find_twin(item)
+        if twin is not None:
+            twin.twin_key = f"{item.provider}:{item.provider_id}"
+            tx.twin_key = f"{twin.provider}:{twin.provider_id}"
+            tx.status = TxStatus.duplicate
+            tx.note = NOTE_TWIN.format(id=twin.id, provider=twin.provider)
+            tx.pledge_id, tx.donation_id = twin.pledge_id, twin.donation_id
+            return
+        # A new row is a candidate for rows of the other channel asking later in this run.
+        asker_is_statement = tx.provider != STATEMENT
+        self._twins.setdefault((asker_is_statement, tx.dedupe_key), []).append(tx)
+        codes = self._codes(item)
+        pledges = [p for p in (self._pledge(code) for code in codes) if p is not None]
+        distinct = {p.id: p for p in pledges}
+        if not codes:
+            tx.status, tx.note = TxStatus.review, NOTE_NO_CODE
+            return
+        if not distinct:
+            tx.status, tx.note = TxStatus.review, NOTE_UNKNOWN_CODE.format(codes=", ".join(codes))
+            return
+        if len(distinct) > 1:
+            tx.status = TxStatus.review
+            tx.note = NOTE_MANY.format(codes=", ".join(p.reference for p in distinct.values()))
+            return
+        pledge = pledges[0]
+        tx.pledge = pledge
+        if not pledge.campaign.accepts_gifts:
+            tx.status = TxStatus.review
+            tx.note = NOTE_CLOSED.format(ref=pledge.reference, campaign=pledge.campaign.title)
+            return
+        donation, _created = record_donation(
+            campaign=pledge.campaign,
+            amount=item.amount,
+            provider=item.provider,
+            provider_ref=f"{item.provider}:{item.provider_id}"[:120],
+            idempotency_key=f"bank:{item.provider}:{item.provider_id}",
+            pledge=pledge,
+            received_at=item.occurred_at,
+        )
+        tx.donation = donation
+        tx.status = TxStatus.matched
+        tx.note = ""

@@ -1,0 +1,96 @@
+"""Bank transactions as notifications and statements report them, and statement imports."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.dbtypes import Money, UTCDateTime, utcnow
+from app.extensions import db
+from donations.models import Donation
+from donations.pledges.models import Pledge
+
+
+class TxStatus(enum.StrEnum):
+    """What became of one bank transaction."""
+
+    matched = "matched"  # a donation was recorded for it
+    review = "review"  # money in, no usable code: a treasurer decides
+    assigned = "assigned"  # a treasurer assigned it from the review queue
+    not_donation = "not_donation"  # a treasurer said it is not a donation (with a reason)
+    ignored = "ignored"  # not counted: money out, or another account than the fund's
+    duplicate = "duplicate"  # the same transfer already reported by another channel
+
+
+class BankTransaction(db.Model):
+    """One bank transaction as a provider (SePay, Casso) or a statement reported it."""
+
+    __tablename__ = "bank_transactions"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        UniqueConstraint("provider", "provider_id", name="uq_bank_transactions_provider_id"),
+        Index("ix_bank_transactions_twin", "dedupe_key", "provider"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "sepay", "casso" or "statement"; provider_id is that provider's transaction id (for a
+    # statement, a fingerprint of the row: stable when the same file is imported again).
+    provider: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[str] = mapped_column(String(120))
+    direction: Mapped[str] = mapped_column(String(3), default="in")  # "in" or "out"
+    account_number: Mapped[str] = mapped_column(String(40), default="")
+    amount: Mapped[int] = mapped_column(Money)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    bank_reference: Mapped[str] = mapped_column(String(120), default="")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "<account>|<local date>|<amount>": where a webhook row and a statement row meet.
+    dedupe_key: Mapped[str] = mapped_column(String(80))
+    # Set on a webhook row once a statement row was recognised as the same transfer.
+    twin_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    status: Mapped[TxStatus] = mapped_column(
+        Enum(TxStatus, native_enum=False, length=14), index=True
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"), index=True)
+    donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_imports.id"), index=True)
+    raw: Mapped[dict] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pledge: Mapped[Pledge | None] = relationship()
+    donation: Mapped[Donation | None] = relationship()
+
+
+class StatementImport(db.Model):
+    """One committed statement file: who imported it and what it added."""
+
+    __tablename__ = "statement_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rows: Mapped[int] = mapped_column(default=0)
+    added: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    matched: Mapped[int] = mapped_column(default=0)
+    to_review: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    amount_added: Mapped[int] = mapped_column(Money, default=0)
+    # Skipped rows with their reasons (capped; the count above is exact).
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

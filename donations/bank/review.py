@@ -1,0 +1,127 @@
+"""The review queue: a treasurer assigns a transfer without a usable code, or sets it aside."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy import select
+
+from app.audit import service as audit
+from app.auth.guards import require_role
+from app.dbtypes import utcnow
+from app.errors import Conflict, DomainError, NotFound
+from app.extensions import db
+from campaigns.models import GENERAL_FUND_SLUG, Campaign
+from donations.bank.models import BankTransaction, TxStatus
+from donations.pledges.models import Pledge
+from donations.pledges.services import find_pledge
+from donations.recording import record_donation
+
+REVIEWERS = ("admin", "treasurer")
+
+
+def load_for_update(tx_id: int) -> BankTransaction:
+    """The transaction, locked so that two treasurers cannot settle it twice."""
+    tx = db.session.execute(
+        select(BankTransaction)
+        .where(BankTransaction.id == tx_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if tx is None:
+        raise NotFound(_("Không tìm thấy giao dịch."))
+    return tx
+
+
+def _open(tx: BankTransaction) -> None:
+    if tx.status != TxStatus.review:
+        raise Conflict(_("Giao dịch này đã được xử lý, không còn trong hàng chờ."))
+
+
+def general_fund() -> Campaign | None:
+    """The general fund, where unassigned money goes by default."""
+    return db.session.execute(
+        select(Campaign).where(Campaign.slug == GENERAL_FUND_SLUG)
+    ).scalar_one_or_none()
+
+
+def assign(
+    user,
+    tx: BankTransaction,
+    *,
+    pledge_reference: str = "",
+    campaign: Campaign | None = None,
+) -> BankTransaction:
+    """Count the transfer as a donation to a pledge (its campaign) or to a campaign."""
+    require_role(user, REVIEWERS)
+    _open(tx)
+    if tx.direction != "in" or tx.amount <= 0:
+        raise DomainError(_("Chỉ giao dịch tiền vào mới được tính là ủng hộ."))
+    pledge: Pledge | None = None
+    if pledge_reference.strip():
+        try:
+            pledge = find_pledge(pledge_reference)
+        except NotFound:
+            raise DomainError(
+                _("Không có cam kết nào mang mã %(ref)s.", ref=pledge_reference.strip()),
+                field="pledge_reference",
+            ) from None
+    target = campaign or (pledge.campaign if pledge else None) or general_fund()
+    if target is None:
+        raise DomainError(
+            _("Chưa có Quỹ chung: hãy chọn một chiến dịch nhận khoản này."), field="campaign"
+        )
+    donation, _created = record_donation(
+        campaign=target,
+        amount=tx.amount,
+        provider=tx.provider,
+        provider_ref=f"{tx.provider}:{tx.provider_id}"[:120],
+        idempotency_key=f"bank:{tx.provider}:{tx.provider_id}",
+        pledge=pledge,
+        received_at=tx.occurred_at,
+    )
+    before = {"status": tx.status.value, "pledge_id": tx.pledge_id}
+    tx.status = TxStatus.assigned
+    tx.pledge = pledge
+    tx.donation = donation
+    tx.resolved_by_id = user.id
+    tx.resolved_at = utcnow()
+    tx.note = f"Đã gán cho {pledge.reference if pledge else target.title}."
+    db.session.flush()
+    audit.record(
+        user,
+        "bank_tx.assign",
+        tx,
+        f"Gán giao dịch {tx.provider}:{tx.provider_id} ({tx.amount} ₫) cho "
+        f"{pledge.reference if pledge else ''} {target.account}".strip(),
+        {
+            "status": [before["status"], tx.status.value],
+            "pledge_id": [before["pledge_id"], tx.pledge_id],
+            "campaign": [None, target.slug],
+            "donation_id": [None, donation.id],
+        },
+    )
+    return tx
+
+
+def dismiss(user, tx: BankTransaction, *, reason: str) -> BankTransaction:
+    """Mark the transfer as not a donation (a refund to the bank, an internal move…)."""
+    require_role(user, REVIEWERS)
+    _open(tx)
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise DomainError(_("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."), field="reason")
+    if len(reason) > 300:
+        raise DomainError(_("Lý do tối đa 300 ký tự."), field="reason")
+    tx.status = TxStatus.not_donation
+    tx.note = reason
+    tx.resolved_by_id = user.id
+    tx.resolved_at = utcnow()
+    db.session.flush()
+    audit.record(
+        user,
+        "bank_tx.not_donation",
+        tx,
+        f"Giao dịch {tx.provider}:{tx.provider_id} không phải khoản ủng hộ: {reason}",
+        {"status": [TxStatus.review.value, tx.status.value], "reason": [None, reason]},
+    )
+    return tx

@@ -1,0 +1,70 @@
+"""Pledges: a donor's intent, with a reference code, before money is seen."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.dbtypes import Money, UTCDateTime, utcnow
+from app.extensions import db
+from campaigns.models import Campaign
+
+
+class PledgeStatus(enum.StrEnum):
+    """What money has been seen for a pledge (DESIGN.md §8)."""
+
+    pending = "pending"
+    partial = "partial"
+    paid = "paid"
+    overpaid = "overpaid"
+    expired = "expired"
+
+
+class PaymentMethod(enum.StrEnum):
+    """How the donor chose to give."""
+
+    bank = "bank"
+    card = "card"
+
+
+class Pledge(db.Model):
+    """A donor's intent, with a reference code, before money is seen."""
+
+    __tablename__ = "pledges"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    method: Mapped[PaymentMethod] = mapped_column(Enum(PaymentMethod, native_enum=False, length=10))
+    monthly: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[PledgeStatus] = mapped_column(
+        Enum(PledgeStatus, native_enum=False, length=12), default=PledgeStatus.pending, index=True
+    )
+    received: Mapped[int] = mapped_column(Money, default=0)
+    donor_name: Mapped[str] = mapped_column(String(120), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    show_on_wall: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    is_business: Mapped[bool] = mapped_column(default=False)
+    company_name: Mapped[str] = mapped_column(String(200), default="")
+    tax_code: Mapped[str] = mapped_column(String(14), default="")
+    company_address: Mapped[str] = mapped_column(String(300), default="")
+    ref_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()
+
+    @property
+    def public_name(self) -> str:
+        """The name shown in public: what the donor chose, or anonymous."""
+        if self.anonymous or not self.donor_name.strip():
+            return ""
+        return self.company_name if self.is_business and self.company_name else self.donor_name

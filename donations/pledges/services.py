@@ -1,0 +1,243 @@
+"""Pledges: creating them, finding them, their VietQR payload and their public status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _
+from sqlalchemy import select, update
+
+from app.dbtypes import utcnow
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.money import MoneyError, parse_amount
+from campaigns.models import Campaign
+from donations.bank.banks import bank_by_bin
+from donations.bank.vietqr import build_payload, sanitize_memo
+from donations.pledges import refcode
+from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
+
+# A one-time transfer pledge stays open this long; money arriving later is still recorded.
+PLEDGE_VALID_DAYS = 7
+TAX_CODE_RE = re.compile(r"^(\d{10})(?:-?(\d{3}))?$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE_RE = re.compile(r"^\+?[0-9]{9,15}$")
+PRESET_AMOUNTS = (100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000)
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """The fund's account that receives transfers (from configuration)."""
+
+    bin: str
+    bank_name: str
+    account_number: str
+    account_name: str
+
+
+def fund_account() -> BankAccount:
+    """The configured receiving account."""
+    cfg = current_app.config
+    bank = bank_by_bin(cfg["BANK_BIN"])
+    return BankAccount(
+        bin=cfg["BANK_BIN"],
+        bank_name=bank.short_name if bank else cfg["BANK_BIN"],
+        account_number=cfg["BANK_ACCOUNT_NUMBER"],
+        account_name=cfg["BANK_ACCOUNT_NAME"],
+    )
+
+
+def normalize_tax_code(text: str) -> str:
+    """'0101234567' or '0101234567-001' (a branch); DomainError when it is neither."""
+    compact = re.sub(r"[\s.]", "", text or "")
+    match = TAX_CODE_RE.match(compact)
+    if not match:
+        raise DomainError(
+            _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số (chi nhánh)."),
+            field="tax_code",
+        )
+    return match[1] + (f"-{match[2]}" if match[2] else "")
+
+
+def normalize_phone(text: str) -> str:
+    """Digits only (a leading + kept); DomainError when it cannot be a phone number."""
+    compact = re.sub(r"[\s.\-()]", "", text or "")
+    if compact and not PHONE_RE.match(compact):
+        raise DomainError(_("Số điện thoại không hợp lệ."), field="phone")
+    return compact
+
+
+def check_amount(amount: int | str, *, field: str = "amount") -> int:
+    """An amount of đồng within the fund's minimum and maximum."""
+    cfg = current_app.config
+    try:
+        return parse_amount(amount, minimum=cfg["MIN_DONATION"], maximum=cfg["MAX_AMOUNT"])
+    except MoneyError as err:
+        raise DomainError(str(err), field=field) from None
+
+
+def _new_reference() -> str:
+    for _attempt in range(20):
+        code = refcode.new_code()
+        taken = db.session.execute(select(Pledge.id).where(Pledge.reference == code)).first()
+        if taken is None:
+            return code
+    raise RuntimeError("could not find a free reference code")  # 34 bits: never in practice
+
+
+def create_pledge(
+    *,
+    campaign: Campaign,
+    amount: int,
+    method: str | PaymentMethod = PaymentMethod.bank,
+    monthly: bool = False,
+    donor_name: str = "",
+    anonymous: bool = False,
+    show_on_wall: bool = False,
+    email: str = "",
+    phone: str = "",
+    message: str = "",
+    is_business: bool = False,
+    company_name: str = "",
+    tax_code: str = "",
+    company_address: str = "",
+    ref_code: str | None = None,
+) -> Pledge:
+    """Validate a donor's intent and store it with a fresh reference code; flushes."""
+    if campaign is None or not campaign.accepts_gifts:
+        raise DomainError(_("Chiến dịch này không còn nhận ủng hộ."), field="campaign")
+    if isinstance(amount, bool) or not isinstance(amount, int | str):
+        raise DomainError(_("Số tiền phải là số nguyên đồng."), field="amount")
+    amount = check_amount(amount)
+    try:
+        method = PaymentMethod(method)
+    except ValueError:
+        raise DomainError(_("Cách thanh toán không hợp lệ."), field="method") from None
+    donor_name = " ".join((donor_name or "").split())[:120]
+    email = (email or "").strip().lower()
+    if email and not EMAIL_RE.match(email):
+        raise DomainError(_("Địa chỉ e-mail không hợp lệ."), field="email")
+    if len(email) > 254:
+        raise DomainError(_("Địa chỉ e-mail quá dài."), field="email")
+    phone = normalize_phone(phone)
+    message = (message or "").strip()
+    if len(message) > 500:
+        raise DomainError(_("Lời nhắn tối đa 500 ký tự."), field="message")
+    if is_business:
+        company_name = " ".join((company_name or "").split())
+        if not company_name:
+            raise DomainError(_("Vui lòng nhập tên doanh nghiệp."), field="company_name")
+        if len(company_name) > 200:
+            raise DomainError(_("Tên doanh nghiệp tối đa 200 ký tự."), field="company_name")
+        tax_code = normalize_tax_code(tax_code)
+        company_address = " ".join((company_address or "").split())
+        if not company_address:
+            raise DomainError(_("Vui lòng nhập địa chỉ doanh nghiệp."), field="company_address")
+        if len(company_address) > 300:
+            raise DomainError(_("Địa chỉ tối đa 300 ký tự."), field="company_address")
+        if not email:
+            raise DomainError(
+                _("Doanh nghiệp cần e-mail để nhận biên nhận có mã số thuế."), field="email"
+            )
+    else:
+        company_name = tax_code = company_address = ""
+    if not anonymous and not donor_name and not is_business:
+        raise DomainError(
+            _("Vui lòng nhập tên hiển thị, hoặc chọn ủng hộ ẩn danh."), field="donor_name"
+        )
+    now = utcnow()
+    pledge = Pledge(
+        reference=_new_reference(),
+        campaign=campaign,
+        campaign_id=campaign.id,
+        amount=amount,
+        method=method,
+        monthly=bool(monthly),
+        status=PledgeStatus.pending,
+        received=0,
+        donor_name=donor_name,
+        anonymous=bool(anonymous),
+        show_on_wall=bool(show_on_wall) and not anonymous,
+        email=email,
+        phone=phone,
+        message=message,
+        is_business=bool(is_business),
+        company_name=company_name,
+        tax_code=tax_code,
+        company_address=company_address,
+        ref_code=(ref_code or None) and ref_code[:40],
+        created_at=now,
+        # A standing order keeps using the code: a monthly pledge never expires.
+        expires_at=None if monthly else now + timedelta(days=PLEDGE_VALID_DAYS),
+    )
+    db.session.add(pledge)
+    db.session.flush()
+    return pledge
+
+
+def find_pledge(reference: str) -> Pledge:
+    """The pledge with this reference (typed codes are normalised); NotFound otherwise."""
+    code = refcode.normalize_candidate(reference or "")
+    pledge = None
+    if refcode.is_valid(code):
+        pledge = db.session.execute(
+            select(Pledge).where(Pledge.reference == code)
+        ).scalar_one_or_none()
+    if pledge is None:
+        raise NotFound(_("Không tìm thấy cam kết ủng hộ với mã này."))
+    return pledge
+
+
+def effective_status(pledge: Pledge) -> PledgeStatus:
+    """The status now: a pending one-time pledge past its expiry reads as expired."""
+    if (
+        pledge.status == PledgeStatus.pending
+        and pledge.expires_at is not None
+        and pledge.expires_at <= utcnow()
+    ):
+        return PledgeStatus.expired
+    return pledge.status
+
+
+def expire_pledges() -> int:
+    """Mark pending pledges past their expiry as expired; returns how many. Flushes."""
+    result = db.session.execute(
+        update(Pledge)
+        .where(
+            Pledge.status == PledgeStatus.pending,
+            Pledge.expires_at.is_not(None),
+            Pledge.expires_at <= utcnow(),
+        )
+        .values(status=PledgeStatus.expired)
+    )
+    return result.rowcount or 0
+
+
+def memo_for(pledge: Pledge) -> str:
+    """The transfer memo: the reference code first, then a hint, at most 19 characters."""
+    return sanitize_memo(f"{pledge.reference} UNG HO")
+
+
+def qr_payload(pledge: Pledge) -> str:
+    """The VietQR payload for this pledge (VIETQR.md §1); open amount for a monthly code."""
+    account = fund_account()
+    return build_payload(
+        account.bin,
+        account.account_number,
+        amount=pledge.amount,
+        memo=memo_for(pledge),
+    )
+
+
+def status_payload(pledge: Pledge) -> dict:
+    """What the pledge page polls and the API returns (DESIGN.md §8)."""
+    return {
+        "reference": pledge.reference,
+        "campaign": pledge.campaign.slug,
+        "amount": pledge.amount,
+        "received": pledge.received,
+        "status": effective_status(pledge).value,
+    }

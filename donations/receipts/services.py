@@ -1,0 +1,161 @@
+"""Receipts: numbered per year when a donation is recorded, e-mailed through the outbox."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from app import mail
+from app.dbtypes import VN_TZ, utcnow
+from app.extensions import db
+from app.txcache import tx_cache
+from donations.models import Donation
+from donations.receipts.models import Receipt, ReceiptCounter
+
+log = logging.getLogger(__name__)
+
+RECEIPT_MAIL = "receipt"  # the outbox renderer of receipt e-mails
+
+PROVIDER_LABELS = {
+    "stripe": _l("Thẻ thanh toán (Stripe)"),
+    "sepay": _l("Chuyển khoản ngân hàng"),
+    "casso": _l("Chuyển khoản ngân hàng"),
+    "statement": _l("Chuyển khoản ngân hàng"),
+    "manual": _l("Ghi nhận thủ công"),
+}
+
+
+def _next_number(year: int) -> tuple[int, str]:
+    """Take the next number of the year under a row lock (gap-free, never reused)."""
+    # Locked for the rest of the transaction: an import numbers thousands of receipts in one.
+    cache = tx_cache(db.session)
+    counter = cache.get(("receipt_counter", year))
+    if counter is not None:
+        counter.last += 1
+        return counter.last, f"{year}-{counter.last:06d}"
+    stmt = select(ReceiptCounter).where(ReceiptCounter.year == year)
+    if db.session.get_bind().dialect.name != "sqlite":
+        # SQLite already holds the database write lock: the ledger took it for this donation.
+        stmt = stmt.with_for_update()
+    counter = db.session.execute(
+        stmt.execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = ReceiptCounter(year=year, last=0)
+        db.session.add(counter)
+    cache[("receipt_counter", year)] = counter
+    counter.last += 1
+    return counter.last, f"{year}-{counter.last:06d}"
+
+
+def issue_receipt(donation: Donation) -> Receipt | None:
+    """The receipt of a money donation (created once; in-kind gifts get none); flushes."""
+    if donation.asset != "VND":
+        return None
+    with db.session.no_autoflush:  # the donation was flushed by record_donation
+        existing = db.session.execute(
+            select(Receipt).where(Receipt.donation_id == donation.id)
+        ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    issued = utcnow()
+    year = issued.astimezone(VN_TZ).year
+    seq, number = _next_number(year)
+    pledge = donation.pledge
+    receipt = Receipt(
+        number=number,
+        year=year,
+        seq=seq,
+        donation_id=donation.id,
+        pledge_id=pledge.id if pledge else None,
+        email=(pledge.email if pledge else "").strip(),
+        donor_name=(pledge.donor_name if pledge else "").strip(),
+        is_business=bool(pledge and pledge.is_business),
+        company_name=pledge.company_name if pledge else "",
+        tax_code=pledge.tax_code if pledge else "",
+        company_address=pledge.company_address if pledge else "",
+        campaign_title=donation.campaign.title,
+        amount=donation.amount,
+        method=donation.provider,
+        reference=pledge.reference if pledge else donation.provider_ref[:120],
+        ledger_seq=donation.ledger_seq,
+        received_at=donation.received_at,
+        issued_at=issued,
+    )
+    db.session.add(receipt)
+    db.session.flush()
+    if receipt.email:
+        send_receipt(receipt)
+    return receipt
+
+
+def _serializer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"receipt-{purpose}")
+
+
+def download_token(receipt: Receipt) -> str:
+    """The signed part of a receipt's download link (long-lived: it is in the donor's mail)."""
+    return _serializer("download").dumps(receipt.id)
+
+
+def check_token(receipt: Receipt) -> str:
+    """The signed part of the public check page the receipt's QR points to."""
+    return _serializer("check").dumps(receipt.id)
+
+
+def receipt_from_token(token: str, purpose: str) -> Receipt | None:
+    """The receipt a signed token names, or None when the signature is wrong."""
+    try:
+        receipt_id = _serializer(purpose).loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Receipt, receipt_id) if isinstance(receipt_id, int) else None
+
+
+def site_url(endpoint: str, **values: object) -> str:
+    """An absolute link on the public site (SITE_URL, not the request's host), also from CLI."""
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["SITE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def send_receipt(receipt: Receipt) -> None:
+    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent)."""
+    if receipt.id is None:
+        db.session.flush()
+    mail.queue_rendered(
+        RECEIPT_MAIL,
+        to=receipt.email,
+        payload={"receipt_id": receipt.id},
+        subject=receipt_subject(receipt),
+    )
+
+
+def receipt_subject(receipt: Receipt) -> str:
+    """The subject line of the receipt e-mail."""
+    return str(
+        _l(
+            "Biên nhận ủng hộ số %(number)s – %(fund)s",
+            number=receipt.number,
+            fund=current_app.config["FUND_NAME"],
+        )
+    )
+
+
+def receipt_context(receipt: Receipt) -> dict:
+    """What the e-mail, the PDF and the pages show about a receipt."""
+    return {
+        "receipt": receipt,
+        "method_label": str(PROVIDER_LABELS.get(receipt.method, receipt.method)),
+        "download_url": site_url("receipts.receipt_pdf", token=download_token(receipt)),
+        "check_url": site_url("receipts.receipt_check", token=check_token(receipt)),
+        "fund_name": current_app.config["FUND_NAME"],
+    }
+
+
+def on_donation_received(donation: Donation, **_: object) -> None:
+    """Signal receiver: every recorded money donation gets its receipt in the same transaction."""
+    issue_receipt(donation)

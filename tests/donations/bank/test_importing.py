@@ -1,0 +1,343 @@
+"""Statement import: preview, per-row report, de-duplication, interruption, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.errors import DomainError
+from app.extensions import db
+from app.ledger import service as ledger
+from donations.bank.importing import import_statement
+from donations.bank.models import BankTransaction, StatementImport, TxStatus
+from donations.models import Donation
+from donations.pledges.models import Pledge
+from tests.conftest import login
+from tests.donations.bank.bank_helpers import (
+    SEPAY_KEY,
+    make_campaign,
+    make_pledge,
+    post_sepay,
+    sepay_body,
+)
+
+PREAMBLE = [
+    "NGÂN HÀNG TMCP CÔNG THƯƠNG VIỆT NAM",
+    "SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT",
+    "Số tài khoản / Account No: 0011001932418",
+    "Từ ngày 01/11/2026 đến ngày 30/11/2026",
+    "",
+]
+HEADER = [
+    "STT/No.",
+    "Ngày GD/ TNX Date",
+    "Số CT/ Doc No",
+    "Số tiền ghi nợ/ Debit",
+    "Số tiền ghi có/ Credit",
+    "Số dư/ Balance",
+    "Nội dung chi tiết/ Transactions in detail",
+]
+
+
+def rows_for(pledges: list[Pledge], extra: list[list] | None = None) -> list[list]:
+    rows = []
+    for i, p in enumerate(pledges, 1):
+        rows.append(
+            [
+                i,
+                "20/11/2026",
+                f"FT{i:06d}",
+                "",
+                f"{p.amount:,}".replace(",", "."),
+                "1.000.000",
+                f"MBVCB.{i}.{p.reference} ung ho",
+            ]
+        )
+    return rows + (extra or [])
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    lines = [*PREAMBLE, ";".join(HEADER)]
+    lines += [";".join(str(c) for c in r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], formula_at: int | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in PREAMBLE:
+        sheet.append([line])
+    sheet.append(HEADER)
+    for i, row in enumerate(rows):
+        if formula_at == i:
+            row = [*row]
+            row[4] = "=100000+100000"
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def count(model) -> int:
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def state() -> tuple:
+    """What a donor or auditor would see: money per campaign, rows, pledge statuses."""
+    statuses = tuple(
+        db.session.execute(
+            select(Pledge.reference, Pledge.status, Pledge.received).order_by(Pledge.id)
+        )
+    )
+    return (
+        ledger.balance("campaign:hoc-bong-thu"),
+        count(BankTransaction),
+        count(Donation),
+        statuses,
+    )
+
+
+@pytest.fixture
+def pledges(ctx, units):
+    campaign = make_campaign(units)
+    return [make_pledge(campaign, amount=100_000 * (i + 1)) for i in range(6)]
+
+
+def test_csv_import_matches_and_reports_skipped_rows(pledges, tmp_path):
+    extra = [
+        [90, "21/11/2026", "FT900", "50.000", "", "950.000", "Phi dich vu"],
+        [91, "21/11/2026", "FT901", "", "300.000", "1.250.000", "ung ho khong ghi ma"],
+        [92, "khong phai ngay", "FT902", "", "10.000", "", "dong loi"],
+    ]
+    path = write_csv(tmp_path / "vietinbank.csv", rows_for(pledges, extra))
+    report = import_statement(path)
+    db.session.commit()
+    assert report.rows == 7 and report.matched == 6 and report.to_review == 1
+    assert report.skipped == 2
+    reasons = {p["line"]: p["reason"] for p in report.problems}
+    assert any("ghi nợ" in r for r in reasons.values())
+    assert any("ngày" in r.lower() for r in reasons.values())
+    assert ledger.balance("campaign:hoc-bong-thu") == sum(p.amount for p in pledges)
+    assert all(p.status.value == "paid" for p in db.session.execute(select(Pledge)).scalars())
+    assert count(StatementImport) == 1
+    assert db.session.execute(select(AuditEntry.action)).scalars().all() == ["statement.import"]
+
+
+def test_reimporting_the_same_file_adds_nothing(pledges, tmp_path):
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    import_statement(path)
+    db.session.commit()
+    before = state()
+    again = import_statement(path)
+    db.session.commit()
+    assert again.added == 0 and again.already == 6
+    assert state() == before
+
+
+def test_identical_rows_on_one_day_are_two_gifts(ctx, units, tmp_path):
+    make_campaign(units)
+    same = [1, "20/11/2026", "", "", "100.000", "", "ung ho hoc sinh"]
+    path = write_csv(tmp_path / "twins.csv", [same, [2, *same[1:]]])
+    report = import_statement(path)
+    db.session.commit()
+    assert report.to_review == 2 and count(BankTransaction) == 2
+    assert import_statement(path).added == 0
+
+
+def test_statement_rows_already_received_by_webhook_are_not_counted_twice(
+    client, app, pledges, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SEPAY_API_KEY", SEPAY_KEY)
+    first, second = pledges[0], pledges[1]
+    post_sepay(
+        client,
+        sepay_body(
+            f"MBVCB.1.{first.reference} ung ho",
+            first.amount,
+            reference="FT000001",
+            when="2026-11-20 09:00:00",
+        ),
+    )
+    post_sepay(
+        client,
+        sepay_body(
+            f"{second.reference} ung ho",
+            second.amount,
+            reference="OTHERREF",
+            when="2026-11-20 09:30:00",
+        ),
+    )
+    path = write_csv(tmp_path / "overlap.csv", rows_for(pledges[:2]))
+    report = import_statement(path)
+    db.session.commit()
+    # Row 1 has the same bank reference; row 2 another reference, but its memo agrees.
+    assert report.duplicates == 2 and report.matched == 0
+    assert ledger.balance("campaign:hoc-bong-thu") == first.amount + second.amount
+    assert count(Donation) == 2
+
+
+def test_webhook_after_statement_is_recognised_as_the_same_transfer(
+    client, app, pledges, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SEPAY_API_KEY", SEPAY_KEY)
+    path = write_csv(tmp_path / "first.csv", rows_for(pledges[:1]))
+    import_statement(path)
+    db.session.commit()
+    p = pledges[0]
+    response = post_sepay(
+        client,
+        sepay_body(
+            f"MBVCB.1.{p.reference} ung ho",
+            p.amount,
+            reference="FT000001",
+            when="2026-11-20 11:00:00",
+        ),
+    )
+    assert response.status_code == 200
+    webhook = db.session.execute(
+        select(BankTransaction).where(BankTransaction.provider == "sepay")
+    ).scalar_one()
+    assert webhook.status == TxStatus.duplicate
+    assert count(Donation) == 1 and ledger.balance("campaign:hoc-bong-thu") == p.amount
+
+
+def test_interrupted_import_run_again_gives_the_same_result(app, units, tmp_path):
+    campaign = make_campaign(units)
+    pledges = [make_pledge(campaign, amount=100_000 + i) for i in range(25)]
+    rows = rows_for(pledges, [[99, "22/11/2026", "", "", "70.000", "", "khong ma"]])
+    path = write_csv(tmp_path / "big.csv", rows)
+
+    # What one clean run gives: every pledge paid in full, one transfer left for review.
+    expected_balance = sum(p.amount for p in pledges)
+
+    calls = {"n": 0}
+
+    def crash_after_two_chunks(_report):
+        db.session.commit()
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the operator pressed Ctrl-C, or the server died
+
+    with pytest.raises(KeyboardInterrupt):
+        import_statement(path, chunk_size=10, checkpoint=crash_after_two_chunks)
+    db.session.rollback()
+    assert count(BankTransaction) == 20  # two chunks were safely committed
+    report = import_statement(path, chunk_size=10, checkpoint=lambda _r: db.session.commit())
+    db.session.commit()
+    assert report.already == 20 and report.added == 6
+    assert ledger.balance("campaign:hoc-bong-thu") == expected_balance
+    assert count(BankTransaction) == 26 and count(Donation) == 25
+    assert {
+        (status.value, received == amount)
+        for status, received, amount in db.session.execute(
+            select(Pledge.status, Pledge.received, Pledge.amount)
+        )
+    } == {("paid", True)}
+    review = db.session.execute(
+        select(BankTransaction).where(BankTransaction.status == TxStatus.review)
+    )
+    assert len(review.scalars().all()) == 1
+    # And a third run changes nothing at all.
+    before = state()
+    assert import_statement(path, chunk_size=10).added == 0
+    assert state() == before
+
+
+def test_xlsx_import_and_formula_cells(pledges, tmp_path):
+    path = write_xlsx(tmp_path / "s.xlsx", rows_for(pledges), formula_at=2)
+    report = import_statement(path)
+    db.session.commit()
+    assert report.matched == 5 and report.skipped == 1
+    assert "công thức" in report.problems[0]["reason"]
+
+
+def test_dry_run_saves_nothing(pledges, tmp_path):
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    report = import_statement(path, dry_run=True)
+    db.session.rollback()
+    assert report.matched == 6 and report.dry_run
+    assert count(BankTransaction) == 0 and ledger.balance("campaign:hoc-bong-thu") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("empty.csv", b"", "rỗng"),
+        ("cols.csv", "Ngày;Số tiền;Ghi chú\n20/11/2026;100000;x\n".encode(), "tiêu đề"),
+        ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "ảnh"),
+        ("fake.xlsx", b"PK\x03\x04garbage-not-a-zip", "Excel"),
+        ("statement.pdf", b"%PDF-1.4", ".csv hoặc .xlsx"),
+    ],
+)
+def test_bad_files_get_a_clear_error_and_nothing_saved(
+    ctx, units, tmp_path, name, content, fragment
+):
+    make_campaign(units)
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DomainError) as info:
+        import_statement(path)
+    db.session.rollback()
+    assert fragment in str(info.value.message)
+    assert count(BankTransaction) == 0 and count(StatementImport) == 0
+
+
+def test_cli_import_and_dry_run(app, pledges, tmp_path):
+    path = write_csv(tmp_path / "cli.csv", rows_for(pledges))
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["bank", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "chạy thử" in dry.output and count(BankTransaction) == 0
+    real = runner.invoke(args=["bank", "import", str(path)])
+    assert real.exit_code == 0, real.output
+    assert "khớp tự động         : 6" in real.output
+    db.session.expire_all()
+    assert count(BankTransaction) == 6
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    failed = runner.invoke(args=["bank", "import", str(bad)])
+    assert failed.exit_code == 2 and "rỗng" in failed.output
+
+
+def test_upload_preview_then_confirm(client, make_user, pledges, tmp_path):
+    login(client, make_user("treasurer"))
+    path = write_csv(tmp_path / "web.csv", rows_for(pledges))
+    with open(path, "rb") as f:
+        preview = client.post(
+            "/quan-tri/ung-ho/sao-ke",
+            data={"file": (f, "web.csv")},
+            content_type="multipart/form-data",
+        )
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Xem trước" in html and "Xác nhận nhập" in html
+    assert count(BankTransaction) == 0
+    import re
+
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'id="token" name="token" type="hidden" value="([^"]+)"', html
+    )
+    token = token.group(1)
+    done = client.post(
+        "/quan-tri/ung-ho/sao-ke/xac-nhan", data={"token": token, "filename": "web.csv"}
+    )
+    assert done.status_code == 200 and "Đã nhập" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert count(BankTransaction) == 6
+
+
+def test_upload_refuses_other_types_and_roles(client, make_user, tmp_path):
+    user = make_user("treasurer")
+    login(client, user)
+    bad = client.post(
+        "/quan-tri/ung-ho/sao-ke",
+        data={"file": (tmp_path.joinpath("x.txt").open("wb+"), "x.txt")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "Chỉ nhận tệp .csv hoặc .xlsx" in bad.get_data(as_text=True)
+    client.post("/dang-xuat")
+    login(client, make_user("auditor"))
+    assert client.get("/quan-tri/ung-ho/sao-ke").status_code == 403
