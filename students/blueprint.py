@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 from sqlalchemy import select
 
 from app.auth.guards import sees_all_units, unit_subtree_ids
@@ -18,6 +18,13 @@ public_bp = Blueprint("students_public", __name__)
 READERS = ("admin", "manager", "field", "auditor")
 WRITERS = ("admin", "manager", "field")
 MONEY_READERS = ("admin", "manager", "treasurer", "auditor")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the four blueprints once every sub-package has added its routes to them."""
+    for blueprint in (bp, rounds_bp, sponsors_bp, public_bp):
+        if blueprint.name not in app.blueprints:
+            app.register_blueprint(blueprint)
 
 
 def unit_choices(user) -> list[tuple[int, str]]:

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
-from students.models import AllocationRound, RoundStatus
-from students.services_care import visits_due
-from students.services_rounds import list_rounds
+from students.care.services import visits_due
+from students.rounds.models import AllocationRound, RoundStatus
+from students.rounds.services import list_rounds
 
 
 def visits_card(user) -> dict | None:

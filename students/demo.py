@@ -17,26 +17,19 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.units.models import School, Unit
 from campaigns.models import GENERAL_FUND_SLUG, Campaign, CampaignKind, CampaignStatus
-from students import risk
-from students.codes import name_key
-from students.models import (
+from students.care.models import Consent, ConsentScope, Outcome, OutcomeStatus, Visit
+from students.care.risk import refresh as refresh_risk
+from students.care.risk import weights as risk_weights
+from students.registry.codes import name_key
+from students.registry.models import Gender, StatusChange, Student, StudentStatus
+from students.rounds.models import (
     AllocationLine,
     AllocationRound,
-    Consent,
-    ConsentScope,
-    Gender,
     Handover,
     HandoverMethod,
-    Outcome,
-    OutcomeStatus,
     RoundStatus,
-    Sponsorship,
-    StatusChange,
-    Student,
-    StudentStatus,
-    TermUpdate,
-    Visit,
 )
+from students.sponsorship.models import Sponsorship, TermUpdate
 
 FAMILY = ["Lò", "Giàng", "Sùng", "Vàng", "Lường", "Quàng", "Mùa", "Hà", "Lý", "Thào"]
 MIDDLE_F, MIDDLE_M = ["Thị", "Thị", "Mỉ"], ["Văn", "A", "Seo"]
@@ -296,7 +289,7 @@ def seed_students(echo: Callable[[str], None]) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data, reproducible
     schools = {s.name: s for s in db.session.execute(select(School)).scalars()}
     units = {u.code: u for u in db.session.execute(select(Unit)).scalars()}
-    table = risk.weights()
+    table = risk_weights()
     students = []
     for n in range(1, COUNT + 1):
         existing = db.session.execute(
@@ -310,7 +303,7 @@ def seed_students(echo: Callable[[str], None]) -> None:
             continue
         db.session.add(student)
         db.session.flush()
-        risk.refresh(student, table)
+        refresh_risk(student, table)
         students.append(student)
     db.session.flush()
     _round(students, units, echo)

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from students.models import (
-    Cause,
-    ConsentScope,
-    Gender,
-    HandoverMethod,
-    OutcomeStatus,
-    RoundStatus,
-    Situation,
-    StudentStatus,
-)
+from students.care.models import Cause, ConsentScope, OutcomeStatus
+from students.registry.models import Gender, Situation, StudentStatus
+from students.rounds.models import HandoverMethod, RoundStatus
 
 GENDER = {Gender.female: _l("Nữ"), Gender.male: _l("Nam"), Gender.other: _l("Khác")}
 SITUATION = {

@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from students.codes import clean_name, initials
-from students.models import Consent, ConsentScope, Student
+from students.care.models import Consent, ConsentScope
+from students.registry.codes import clean_name, initials
+from students.registry.models import Student
 
 
 def current_consent(student: Student, today: date | None = None) -> Consent | None:

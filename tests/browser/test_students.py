@@ -11,7 +11,8 @@ import pytest
 from app.extensions import db
 from app.ledger import service as ledger
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
-from students.models import RoundStatus, Student
+from students.registry.models import Student
+from students.rounds.models import RoundStatus
 from tests.browser.conftest import has_horizontal_scroll
 from tests.conftest import PASSWORD
 from tests.students import conftest as students_fixtures
@@ -132,6 +133,6 @@ def test_manager_proposes_and_treasurer_approves_hands_over_and_downloads(
     db.session.expire_all()
     assert ledger.balance(student.account, "VND") == 0
     assert ledger.balance(campaign.account, "VND") == 1_500_000
-    from students.models import AllocationRound
+    from students.rounds.models import AllocationRound
 
     assert db.session.query(AllocationRound).one().status == RoundStatus.completed

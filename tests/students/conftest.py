@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.units.models import Commune, School
-from students.services import StudentData, create_student
+from students.registry.services import StudentData, create_student
 
 
 @pytest.fixture

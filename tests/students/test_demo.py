@@ -8,8 +8,10 @@ from app.demo import seed_all
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.verify import verify_database
+from students.care.models import Consent, Outcome, Visit
 from students.demo import ROUND_ID
-from students.models import AllocationRound, Consent, Outcome, RoundStatus, Student, Visit
+from students.registry.models import Student
+from students.rounds.models import AllocationRound, RoundStatus
 
 
 def _counts() -> tuple:

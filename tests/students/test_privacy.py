@@ -11,9 +11,10 @@ from app.demo import seed_all
 from app.extensions import db
 from campaigns.models import Campaign
 from donations.pledges.models import Pledge
+from students.care.models import ConsentScope
 from students.demo import DEMO_SPONSOR_LINK
-from students.models import ConsentScope, Student
 from students.privacy import public_label, public_view
+from students.registry.models import Student
 
 SKIP = ("/quan-tri", "/webhooks", "/static", "/dang-xuat")
 

@@ -16,11 +16,14 @@ from sqlalchemy import func, select
 from app import uow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from students import importer, private_files, services_care
-from students.models import Consent, Student
+from students import private_files
+from students.care import services as services_care
+from students.care.models import Consent
+from students.registry import importer
+from students.registry.models import Student
 from tests.conftest import login
-from tests.students.test_care import consent_with_scan
-from tests.students.test_import import _row, _xlsx
+from tests.students.care.test_care import consent_with_scan
+from tests.students.registry.test_import import _row, _xlsx
 
 NAME = "Lò Thị Xem Trước"
 

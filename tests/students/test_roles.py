@@ -12,9 +12,9 @@ from app.auth.models import Role
 from app.extensions import db
 from app.ledger import service as ledger
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
-from students import services_rounds as rounds
-from students.services_care import record_consent
-from students.sponsorship import create_sponsorship
+from students.care.services import record_consent
+from students.rounds import services as rounds
+from students.sponsorship.services import create_sponsorship
 from tests.conftest import login
 
 PREFIXES = ("students.", "student_rounds.", "sponsors.")

@@ -1,0 +1,16 @@
+"""Allocation rounds ("đợt trao"): propose, approve or return, hand over, sign-off lists."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Load the round models and routes (on the `student_rounds` blueprint), menu link."""
+    from flask_babel import lazy_gettext as _l
+
+    from app import nav
+    from students.blueprint import MONEY_READERS
+    from students.rounds import models, views  # noqa: F401 - tables and routes
+
+    nav.register(_l("Đợt trao"), "student_rounds.index", MONEY_READERS, order=45)

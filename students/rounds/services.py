@@ -1,0 +1,404 @@
+"""Allocation rounds ("đợt trao"): propose, approve or return, hand over with evidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask_babel import force_locale
+from sqlalchemy import Select, select
+
+from app.audit.service import record
+from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
+from app.auth.models import User
+from app.dbtypes import utcnow
+from app.errors import Conflict, DomainError, Forbidden, NotFound
+from app.extensions import db
+from app.ledger import service as ledger
+from app.money import format_quantity
+from campaigns.models import Campaign
+from students import private_files
+from students.labels import ROUND_ASSETS
+from students.registry.codes import new_public_id
+from students.registry.models import Student
+from students.rounds.models import (
+    AllocationLine,
+    AllocationRound,
+    Evidence,
+    Handover,
+    HandoverMethod,
+    RoundStatus,
+)
+
+MONEY_READERS = ("admin", "manager", "treasurer", "auditor")
+PROPOSERS = ("admin", "manager")
+APPROVERS = ("admin", "treasurer")
+EDITABLE = (RoundStatus.draft, RoundStatus.returned)
+MAX_PHOTOS = 10
+EVIDENCE_FOLDER = "handovers"
+# Service messages are Vietnamese and may be built outside a request (CLI, tests).
+ASSET_NAMES = {
+    "VND": "Tiền",
+    "RICE_G": "Gạo",
+    "BICYCLE": "Xe đạp",
+    "SUPPLY_SET": "Bộ dụng cụ học tập",
+}
+
+
+def quantity_vi(amount: int, asset: str) -> str:
+    """An amount in Vietnamese words people use (12,5 kg gạo), safe outside a request."""
+    with force_locale("vi"):  # the asset labels are lazy strings; no request may be active
+        return format_quantity(amount, asset)
+
+
+def get_round(actor: User, public_id: str) -> AllocationRound:
+    """A round in the actor's scope."""
+    require_role(actor, MONEY_READERS)
+    rnd = db.session.execute(
+        select(AllocationRound).where(AllocationRound.public_id == public_id)
+    ).scalar_one_or_none()
+    if rnd is None:
+        raise NotFound("Không tìm thấy đợt trao.")
+    require_unit(actor, rnd.unit_id)
+    return rnd
+
+
+def list_rounds(actor: User, status: str = "") -> Select:
+    """Rounds in scope, newest first."""
+    require_role(actor, MONEY_READERS)
+    stmt = select(AllocationRound).where(unit_scope_clause(actor, AllocationRound.unit_id))
+    if status in RoundStatus.__members__:
+        stmt = stmt.where(AllocationRound.status == RoundStatus(status))
+    return stmt.order_by(AllocationRound.id.desc())
+
+
+def create_round(actor: User, *, campaign_id: int, title: str, unit_id: int) -> AllocationRound:
+    """A new draft round of one campaign, for one unit's students."""
+    require_role(actor, PROPOSERS)
+    require_unit(actor, unit_id)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("Chiến dịch không tồn tại.", field="campaign_id")
+    if not title.strip():
+        raise DomainError("Vui lòng đặt tên cho đợt trao.", field="title")
+    rnd = AllocationRound(
+        public_id=new_public_id(AllocationRound, "DT", 6),
+        title=title.strip()[:160],
+        campaign_id=campaign.id,
+        unit_id=unit_id,
+        created_by_id=actor.id,
+    )
+    db.session.add(rnd)
+    db.session.flush()
+    record(
+        actor,
+        "round.create",
+        rnd,
+        f"Tạo đợt trao {rnd.public_id} ({campaign.slug})",
+        target_id=rnd.public_id,
+    )
+    return rnd
+
+
+def _require_editable(actor: User, rnd: AllocationRound) -> None:
+    require_role(actor, PROPOSERS)
+    require_unit(actor, rnd.unit_id)
+    if rnd.status not in EDITABLE:
+        raise Conflict("Đợt trao đã gửi duyệt hoặc đã duyệt, không sửa được nữa.")
+
+
+def add_line(
+    actor: User,
+    rnd: AllocationRound,
+    *,
+    student_public_id: str,
+    asset: str,
+    amount: int,
+    note: str = "",
+) -> AllocationLine:
+    """Add one student's support (amount in the asset's base unit)."""
+    _require_editable(actor, rnd)
+    student = db.session.execute(
+        select(Student).where(Student.public_id == student_public_id.strip().upper())
+    ).scalar_one_or_none()
+    if student is None:
+        raise NotFound("Không tìm thấy học sinh với mã này.", field="student")
+    if student.unit_id not in unit_subtree_ids(rnd.unit_id):
+        raise Forbidden("Học sinh không thuộc đơn vị của đợt trao này.", field="student")
+    require_unit(actor, student.unit_id)
+    if asset not in ROUND_ASSETS:
+        raise DomainError("Loại hỗ trợ không hợp lệ.", field="asset")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise DomainError("Số lượng phải là số nguyên lớn hơn 0.", field="amount")
+    if any(line.student_id == student.id and line.asset == asset for line in rnd.lines):
+        raise Conflict("Học sinh này đã có dòng cùng loại hỗ trợ trong đợt trao.", field="student")
+    line = AllocationLine(
+        student_id=student.id, asset=asset, amount=amount, note=note.strip()[:200]
+    )
+    rnd.lines.append(line)
+    db.session.flush()
+    record(
+        actor,
+        "round.line_add",
+        rnd,
+        f"{rnd.public_id}: thêm {student.public_id} {quantity_vi(amount, asset)}",
+        target_id=rnd.public_id,
+    )
+    return line
+
+
+def remove_line(actor: User, rnd: AllocationRound, line_id: int) -> None:
+    """Take a line off a round that is still being prepared."""
+    _require_editable(actor, rnd)
+    line = next((ln for ln in rnd.lines if ln.id == line_id), None)
+    if line is None:
+        raise NotFound("Không tìm thấy dòng này trong đợt trao.")
+    rnd.lines.remove(line)
+    db.session.flush()
+    record(
+        actor,
+        "round.line_remove",
+        rnd,
+        f"{rnd.public_id}: bỏ dòng {line_id}",
+        target_id=rnd.public_id,
+    )
+
+
+def propose(actor: User, rnd: AllocationRound) -> AllocationRound:
+    """Send the round for approval; the sender is the proposer."""
+    _require_editable(actor, rnd)
+    if not rnd.lines:
+        raise DomainError("Đợt trao chưa có học sinh nào.")
+    rnd.status = RoundStatus.proposed
+    rnd.proposed_by_id = actor.id
+    rnd.proposed_at = utcnow()
+    db.session.flush()
+    record(
+        actor, "round.propose", rnd, f"Gửi duyệt đợt trao {rnd.public_id}", target_id=rnd.public_id
+    )
+    return rnd
+
+
+def _require_decider(actor: User, rnd: AllocationRound) -> None:
+    require_role(actor, APPROVERS)
+    if rnd.status != RoundStatus.proposed:
+        raise Conflict("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
+    if actor.id in (rnd.proposed_by_id, rnd.created_by_id):
+        raise Forbidden(
+            "Người lập hoặc đề xuất đợt trao không được tự duyệt; cần một thủ quỹ hoặc quản trị khác."
+        )
+
+
+def needs(rnd: AllocationRound) -> dict[str, int]:
+    """Total per asset the round takes from its campaign."""
+    total: dict[str, int] = defaultdict(int)
+    for line in rnd.lines:
+        total[line.asset] += line.amount
+    return dict(total)
+
+
+def shortfalls(rnd: AllocationRound) -> list[str]:
+    """Human-readable shortfalls of the campaign for this round (empty when it can pay)."""
+    account = rnd.campaign.account
+    out = []
+    for asset, wanted in sorted(needs(rnd).items()):
+        have = ledger.balance(account, asset)
+        if have < wanted:
+            out.append(
+                f"{ASSET_NAMES.get(asset, asset)}: cần {quantity_vi(wanted, asset)}, "
+                f"quỹ còn {quantity_vi(have, asset)}, thiếu {quantity_vi(wanted - have, asset)}"
+            )
+    return out
+
+
+def approve(actor: User, rnd: AllocationRound, note: str = "") -> AllocationRound:
+    """Post every line `campaign → student` in one transaction, or nothing."""
+    _require_decider(actor, rnd)
+    short = shortfalls(rnd)
+    if short:
+        raise DomainError(
+            f"Chiến dịch “{rnd.campaign.title}” không đủ để duyệt đợt trao: "
+            + "; ".join(short)
+            + "."
+        )
+    for line in rnd.lines:
+        student = line.student
+        try:
+            posting = ledger.post(
+                source=rnd.campaign.account,
+                destination=student.account,
+                asset=line.asset,
+                amount=line.amount,
+                kind="allocation",
+                ref=rnd.public_id,
+                idempotency_key=f"alloc:{rnd.id}:{line.id}",
+                label=student.public_id,
+            )
+        except ledger.InsufficientFunds:
+            raise DomainError(
+                "Số dư của chiến dịch vừa thay đổi và không còn đủ; đợt trao chưa được duyệt."
+            ) from None
+        line.allocation_seq = posting.entry.seq
+    rnd.status = RoundStatus.approved
+    rnd.decided_by_id = actor.id
+    rnd.decided_at = utcnow()
+    rnd.decision_note = note.strip()[:500]
+    db.session.flush()
+    record(
+        actor,
+        "round.approve",
+        rnd,
+        f"Duyệt đợt trao {rnd.public_id}",
+        {k: v for k, v in needs(rnd).items()},
+        target_id=rnd.public_id,
+    )
+    return rnd
+
+
+def return_round(actor: User, rnd: AllocationRound, note: str) -> AllocationRound:
+    """Send the round back to its proposer with a reason."""
+    _require_decider(actor, rnd)
+    if not note.strip():
+        raise DomainError("Vui lòng ghi lý do trả lại.", field="note")
+    rnd.status = RoundStatus.returned
+    rnd.decided_by_id = actor.id
+    rnd.decided_at = utcnow()
+    rnd.decision_note = note.strip()[:500]
+    db.session.flush()
+    record(
+        actor,
+        "round.return",
+        rnd,
+        f"Trả lại đợt trao {rnd.public_id}: {note.strip()[:200]}",
+        target_id=rnd.public_id,
+    )
+    return rnd
+
+
+def record_handover(
+    actor: User,
+    rnd: AllocationRound,
+    *,
+    line_ids: list[int],
+    handed_on: date,
+    place: str,
+    method: str,
+    handed_by: str,
+    signers: str = "",
+    note: str = "",
+    photos: list[bytes] | None = None,
+    signed_list: tuple[bytes, str] | None = None,
+) -> Handover:
+    """Post `student → world` for each line handed over, with the evidence files.
+
+    Every file is checked before anything is recorded; the files are written only after the
+    commit (`private_files`), so a refused or failed hand-over leaves nothing on disk.
+    """
+    require_role(actor, APPROVERS)
+    require_unit(actor, rnd.unit_id)
+    if rnd.status != RoundStatus.approved:
+        raise Conflict("Chỉ ghi nhận trao được cho đợt trao đã duyệt và chưa trao xong.")
+    if handed_on > date.today():
+        raise DomainError("Ngày trao không thể ở tương lai.", field="handed_on")
+    if not place.strip():
+        raise DomainError("Vui lòng ghi địa điểm trao.", field="place")
+    if not handed_by.strip():
+        raise DomainError("Vui lòng ghi người trao.", field="handed_by")
+    if method not in HandoverMethod.__members__:
+        raise DomainError("Hình thức trao không hợp lệ.", field="method")
+    open_lines = {ln.id: ln for ln in rnd.lines if ln.handover_id is None}
+    chosen = [open_lines[i] for i in dict.fromkeys(line_ids) if i in open_lines]
+    if not chosen or len(chosen) != len(set(line_ids)):
+        raise DomainError("Chọn ít nhất một học sinh chưa nhận trong đợt này.", field="lines")
+    if len(photos or []) > MAX_PHOTOS:
+        raise DomainError(f"Tối đa {MAX_PHOTOS} ảnh cho một lần trao.", field="photos")
+    # Files first: a bad file refuses the whole hand-over before anything is posted.
+    files = [
+        ("photo", private_files.image(data, EVIDENCE_FOLDER, field="photos"))
+        for data in photos or []
+    ]
+    if signed_list is not None:
+        data, filename = signed_list
+        files.append(
+            (
+                "signed_list",
+                private_files.scan(data, filename, EVIDENCE_FOLDER, field="signed_list"),
+            )
+        )
+    handover = Handover(
+        round_id=rnd.id,
+        handed_on=handed_on,
+        place=place.strip()[:200],
+        method=HandoverMethod(method),
+        handed_by=handed_by.strip()[:200],
+        signers=signers.strip()[:300],
+        note=note.strip()[:500],
+        recorded_by_id=actor.id,
+    )
+    db.session.add(handover)
+    db.session.flush()
+    db.session.add_all(
+        Evidence(
+            handover_id=handover.id,
+            kind=kind,
+            path=pending.relative,
+            content_type=pending.content_type,
+        )
+        for kind, pending in files
+    )
+    for line in chosen:
+        posting = ledger.post(
+            source=line.student.account,
+            destination=ledger.WORLD,
+            asset=line.asset,
+            amount=line.amount,
+            kind="disbursement",
+            ref=rnd.public_id,
+            idempotency_key=f"handover:{handover.id}:{line.id}",
+            label=line.student.public_id,
+        )
+        line.handover_id = handover.id
+        line.handover_seq = posting.entry.seq
+    if all(ln.handover_id is not None for ln in rnd.lines):
+        rnd.status = RoundStatus.completed
+    db.session.flush()
+    record(
+        actor,
+        "round.handover",
+        rnd,
+        f"Trao {len(chosen)} suất của đợt {rnd.public_id} ngày {handed_on.isoformat()}",
+        target_id=rnd.public_id,
+    )
+    private_files.save_after_commit(pending for _kind, pending in files)
+    return handover
+
+
+def evidence_for(actor: User, evidence_id: int) -> Evidence:
+    """An evidence file the actor may open (money readers in the round's scope). Audited."""
+    require_role(actor, MONEY_READERS)
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("Không tìm thấy tệp.")
+    require_unit(actor, evidence.handover.round.unit_id)
+    record(
+        actor,
+        "round.evidence_view",
+        evidence.handover.round,
+        f"Xem minh chứng #{evidence.id}",
+        target_id=evidence.handover.round.public_id,
+    )
+    return evidence
+
+
+def support_of(student: Student) -> list[AllocationLine]:
+    """Approved support of a student, newest round first."""
+    return list(
+        db.session.execute(
+            select(AllocationLine)
+            .join(AllocationRound)
+            .where(
+                AllocationLine.student_id == student.id, AllocationLine.allocation_seq.is_not(None)
+            )
+            .order_by(AllocationRound.id.desc())
+        ).scalars()
+    )

@@ -1,0 +1,136 @@
+"""The printable sign-off list ("danh sách ký nhận") of a round, as PDF and XLSX."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from app.fonts import BOLD, REGULAR
+from students.rounds.models import AllocationRound
+from students.rounds.services import quantity_vi
+
+HEADERS = [
+    "STT",
+    "Họ và tên học sinh",
+    "Trường",
+    "Lớp",
+    "Nội dung nhận",
+    "Ký nhận (HS / người giám hộ)",
+]
+SIGNERS = ["Người lập danh sách", "Đại diện đơn vị", "Thủ quỹ", "Đại diện nhà trường"]
+
+
+def rows(rnd: AllocationRound) -> list[list[str]]:
+    """One row per line: number, student, school, class, what is received, signature."""
+    out = []
+    for n, line in enumerate(
+        sorted(rnd.lines, key=lambda ln: (ln.student.name_key, ln.id)), start=1
+    ):
+        s = line.student
+        klass = s.class_name or str(s.grade)
+        out.append(
+            [
+                str(n),
+                s.full_name,
+                s.school.name,
+                klass,
+                quantity_vi(line.amount, line.asset),
+                "",
+            ]
+        )
+    return out
+
+
+def _title(rnd: AllocationRound) -> tuple[str, str]:
+    return (
+        "DANH SÁCH KÝ NHẬN",
+        f"{rnd.title} — {rnd.campaign.title} (mã đợt {rnd.public_id})",
+    )
+
+
+def pdf(rnd: AllocationRound, fund_name: str) -> bytes:
+    """A4 landscape, DejaVu (full Vietnamese), a signature column and signers at the foot."""
+    doc = FPDF(orientation="L", unit="mm", format="A4")
+    doc.add_font("DejaVu", "", str(REGULAR))
+    doc.add_font("DejaVu", "B", str(BOLD))
+    doc.set_auto_page_break(auto=True, margin=15)
+    doc.add_page()
+    doc.set_font("DejaVu", "", 10)
+    doc.cell(0, 6, fund_name, new_x="LMARGIN", new_y="NEXT")
+    heading, sub = _title(rnd)
+    doc.set_font("DejaVu", "B", 15)
+    doc.cell(0, 10, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("DejaVu", "", 11)
+    doc.multi_cell(0, 6, sub, align="C", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    widths = (12, 62, 70, 18, 52, 63)
+    with doc.table(
+        col_widths=widths,
+        line_height=9,
+        text_align=("CENTER", "LEFT", "LEFT", "CENTER", "LEFT", "LEFT"),
+        first_row_as_headings=True,
+    ) as table:
+        header = table.row()
+        for text in HEADERS:
+            header.cell(text)
+        for values in rows(rnd):
+            row = table.row()
+            for text in values:
+                row.cell(text)
+    doc.ln(6)
+    doc.set_font("DejaVu", "", 10)
+    doc.cell(
+        0,
+        6,
+        f"Ngày ...... tháng ...... năm {date.today().year}",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.set_font("DejaVu", "B", 10)
+    width = (doc.w - doc.l_margin - doc.r_margin) / len(SIGNERS)
+    for name in SIGNERS:
+        doc.cell(width, 6, name, align="C")
+    doc.ln(6)
+    doc.set_font("DejaVu", "", 9)
+    for _ in SIGNERS:
+        doc.cell(width, 6, "(ký, ghi rõ họ tên)", align="C")
+    return bytes(doc.output())
+
+
+def xlsx(rnd: AllocationRound, fund_name: str) -> bytes:
+    """The same list as a spreadsheet, ready to print."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ky nhan"
+    heading, sub = _title(rnd)
+    ws.append([fund_name])
+    ws.append([heading])
+    ws.append([sub])
+    ws.append([])
+    ws["A2"].font = Font(bold=True, size=14)
+    ws.append(HEADERS)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in ws[5]:
+        cell.font = Font(bold=True)
+        cell.border = border
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for values in rows(rnd):
+        ws.append([int(values[0])] + values[1:])
+        for cell in ws[ws.max_row]:
+            cell.border = border
+        ws.row_dimensions[ws.max_row].height = 30
+    ws.append([])
+    ws.append(SIGNERS)
+    ws.append(["(ký, ghi rõ họ tên)"] * len(SIGNERS))
+    for col, width in zip("ABCDEF", (6, 30, 34, 8, 24, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.page_setup.orientation = "landscape"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
