@@ -28,8 +28,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, show_error
 from campaigns.models import Campaign, CampaignStatus
-from donations.bank import importing
-from donations.bank import review
+from donations.bank import importing, review
 from donations.bank.forms import AssignForm, ConfirmImportForm, DismissForm, StatementUploadForm
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 

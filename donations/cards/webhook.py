@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from app.errors import DomainError
 from app.extensions import db
-from donations.cards import payments
-from donations.cards import reversals
+from donations.cards import payments, reversals
 from donations.cards.models import StripeEvent
 
 # Stripe refuses to sign events older than this, and so do we (replays).
