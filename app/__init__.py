@@ -36,6 +36,8 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
     if app.config["ENV_NAME"] == "production":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     logging.basicConfig(level=logging.INFO)
+    # fpdf2's font subsetting logs every table at INFO: hundreds of lines per PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_core(app)

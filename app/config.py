@@ -80,6 +80,20 @@ class Config:
     # Money.
     MAX_AMOUNT = 10_000_000_000  # 10 tỷ đồng: anything larger is a typo
     MIN_DONATION = 10_000
+    SPONSORSHIP_MIN_MONTHLY = 50_000
+    PLEDGE_VALID_DAYS = 7  # a one-time pledge's code waits this long for the transfer
+
+    # Limits on public forms (Flask-Limiter strings) and the card-testing controls.
+    PLEDGE_RATE_LIMIT = "10 per 10 minutes;30 per day"
+    MY_GIFTS_LIMIT_PER_IP = "10 per 10 minutes"
+    MY_GIFTS_LIMIT_PER_EMAIL = "3 per hour"
+    MY_GIFTS_LINK_HOURS = 24
+    FUNDRAISING_PAGE_LIMIT = "10 per hour"
+    CARD_SESSION_MINUTES = 30  # Stripe accepts 30 min to 24 h
+    CARD_BURST_PER_IP = (5, 600)  # at most 5 new sessions per IP in 10 minutes
+    CARD_BURST_PER_EMAIL = (3, 600)  # at most 3 per donor e-mail in 10 minutes
+    CARD_BLOCK_AFTER_FAILURES = (4, 3600)  # 4 failed/expired sessions in 1 h block the IP
+    CARD_LIMIT_PER_IP = "10 per hour"  # Flask-Limiter, on top of the bursts above
 
     # Bank account that receives VietQR transfers.
     BANK_BIN = "970415"
@@ -99,6 +113,12 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_SENDER = "Quỹ Thắp sáng ước mơ <no-reply@thapsanguocmo.example>"
     MAIL_OUTBOX = str(INSTANCE / "outbox")
+    MAIL_TIMEOUT = 20
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+    MAIL_LEASE_SECONDS = 600
+    MAIL_BATCH_SIZE = 200
 
     UPLOAD_FOLDER = str(INSTANCE / "uploads")
     PRIVATE_FOLDER = str(INSTANCE / "private")

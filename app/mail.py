@@ -43,19 +43,10 @@ from app.mail_models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "MAIL_TIMEOUT": 20,
-    "MAIL_MAX_ATTEMPTS": 8,
-    "MAIL_RETRY_SECONDS": 60,
-    "MAIL_RETRY_MAX_SECONDS": 6 * 3600,
-    "MAIL_LEASE_SECONDS": 600,
-    "MAIL_BATCH_SIZE": 200,
-}
-
 
 def setting(name: str) -> int:
-    """A mail setting from the config, or its default."""
-    return int(current_app.config.get(name, DEFAULTS[name]))
+    """A mail setting from the config (app/config.py has the defaults)."""
+    return int(current_app.config[name])
 
 
 @dataclass
@@ -181,15 +172,6 @@ def queue_rendered(kind: str, to: str, payload: dict, subject: str = "") -> Outb
             next_attempt_at=utcnow(),
         )
     )
-
-
-def send_after_commit(message: Message) -> None:
-    """Queue `message` in the outbox; it is sent once the current unit of work has committed.
-
-    A failure to send is recorded on the outbox row and retried by `flask mail send-pending`,
-    never raised: the change that caused the mail is already safely committed.
-    """
-    queue(message)
 
 
 @dataclass

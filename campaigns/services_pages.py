@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app
 from sqlalchemy import select
 
@@ -13,6 +11,7 @@ from app.auth.models import Role, User
 from app.dbtypes import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
+from app.text import normalize_email
 from app.units.models import Unit
 from campaigns import cache
 from campaigns.images import ImageError, store_image
@@ -29,7 +28,6 @@ from campaigns.services import _text, check_editor
 
 BODY_MAX = 20_000
 MESSAGE_MAX = 2_000
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _store(image: bytes) -> str:
@@ -120,8 +118,8 @@ def create_page(
     if not campaign.accepts_gifts:
         raise DomainError("Chiến dịch này không còn nhận ủng hộ, nên không thể tạo trang gây quỹ.")
     owner_name = _text(owner_name, "owner_name", "họ tên", 120)
-    owner_email = (owner_email or "").strip().lower()
-    if not EMAIL_RE.match(owner_email) or len(owner_email) > 254:
+    owner_email = normalize_email(owner_email)
+    if owner_email is None:
         raise DomainError("Địa chỉ e-mail không hợp lệ.", field="owner_email")
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None or not unit.active:

@@ -296,7 +296,7 @@ def honour():
 
 
 @bp.route("/chien-dich/<slug>/gay-quy", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["FUNDRAISING_PAGE_LIMIT"], methods=["POST"])
 def new_page(slug: str):
     """A member asks for a personal fundraising page for this campaign."""
     campaign = svc.public_campaign(slug)

@@ -10,6 +10,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from campaigns.models import Campaign
+from campaigns.referrals import credit_referral
 from donations.models import Donation
 from donations.pledges.models import Pledge, PledgeStatus
 from donations.signals import donation_received
@@ -108,9 +109,5 @@ def record_donation(
 def _credit_referral(pledge: Pledge | None, campaign: Campaign, amount: int, donation) -> None:
     """Credit the referral link the donor came through (campaigns owns the rules)."""
     if pledge is None or not pledge.ref_code or donation.asset != "VND":
-        return
-    try:
-        from campaigns.referrals import credit_referral
-    except ImportError:  # the campaigns part has no referral links (yet)
         return
     credit_referral(pledge.ref_code, campaign, amount, f"donation:{donation.id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from donations.bank.vietqr import strip_diacritics
+from app.text import strip_diacritics
 from donations.pledges.refcode import BODY_LEN, LOOKALIKES, PREFIX, is_valid
 
 _NON_ALNUM_RE = re.compile(r"[^A-Z0-9]+")

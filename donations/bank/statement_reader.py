@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from donations.bank.vietqr import strip_diacritics
+from app.text import strip_diacritics
 
 HEADER_SEARCH_ROWS = 80
 BLANK_STRETCH = 2  # consecutive empty rows that end a section

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import binascii
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from app.text import strip_diacritics
 
 NAPAS_GUID = "A000000727"
 SERVICES = ("QRIBFTTA", "QRIBFTTC")
@@ -24,40 +26,17 @@ _HEX4_RE = re.compile(r"[0-9A-Fa-f]{4}")
 _MEMO_DROP_RE = re.compile(r"[^A-Z0-9 ]+")
 _SPACES_RE = re.compile(r" +")
 
-# Letters NFKD leaves alone; Vietnamese đ is a separate letter, not d + a mark.
-_EXTRA_FOLDS = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D", "ð": "d"})
-
 
 class VietQRError(ValueError):
     """A VietQR payload cannot be built from these inputs, or a payload is malformed."""
 
 
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics (and Đ/đ → D/d), keeping everything else."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _make_crc_table() -> tuple[int, ...]:
-    """Precompute the byte table of CRC-16 polynomial 0x1021, MSB first."""
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-        table.append(crc & 0xFFFF)
-    return tuple(table)
-
-
-_CRC_TABLE = _make_crc_table()
-
-
 def crc16_ccitt_false(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final xor."""
-    crc = 0xFFFF
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ _CRC_TABLE[(crc >> 8) ^ byte]
-    return crc
+    """CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final xor.
+
+    `binascii.crc_hqx` is that CRC (the XMODEM variant) given 0xFFFF as its start value.
+    """
+    return binascii.crc_hqx(data, 0xFFFF)
 
 
 def sanitize_memo(text: str) -> str:

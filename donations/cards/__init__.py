@@ -10,12 +10,9 @@ def init_app(app: Flask) -> None:
     helpers."""
     from app.demo import add_seeder
     from donations.cards import admin_views, demo, models, views  # noqa: F401 - models
-    from donations.cards.checkout import DEFAULTS
     from donations.cards.cli import cards_cli
     from donations.cards.client import STRIPE_MAX_AMOUNT, card_enabled
 
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     add_seeder(25, demo.seed)

@@ -24,15 +24,6 @@ from donations.cards.client import CURRENCY, STRIPE_MAX_AMOUNT, client, to_strip
 from donations.cards.models import CardCheckout, CheckoutStatus
 from donations.pledges.models import Pledge, PledgeStatus
 
-# Defaults, overridable in config (init_app sets them when absent).
-DEFAULTS = {
-    "CARD_SESSION_MINUTES": 30,  # Stripe accepts 30 min to 24 h
-    "CARD_BURST_PER_IP": (5, 600),  # at most 5 new sessions per IP in 10 minutes
-    "CARD_BURST_PER_EMAIL": (3, 600),  # at most 3 per donor e-mail in 10 minutes
-    "CARD_BLOCK_AFTER_FAILURES": (4, 3600),  # 4 failed/expired sessions in 1 h block the IP
-    "CARD_LIMIT_PER_IP": "10 per hour",  # Flask-Limiter, on top of the bursts above
-}
-
 
 class TooManyAttempts(DomainError):
     """A card-testing control refused the request."""

@@ -73,13 +73,15 @@ def create_pledge():
         return _error(422, "invalid", "«amount» phải là số nguyên đồng (ví dụ 200000).", "amount")
     try:
         pledge = services.create_pledge(
-            campaign=campaign,
-            amount=amount,
-            donor_name=_str(body, "donor_name", 120),
-            anonymous=_bool(body, "anonymous"),
-            show_on_wall=False,
-            email=_str(body, "email", 254),
-            message=_str(body, "message", 500),
+            services.PledgeRequest(
+                campaign=campaign,
+                amount=amount,
+                donor_name=_str(body, "donor_name", 120),
+                anonymous=_bool(body, "anonymous"),
+                show_on_wall=False,
+                email=_str(body, "email", 254),
+                message=_str(body, "message", 500),
+            )
         )
     except DomainError as err:
         uow.rollback()

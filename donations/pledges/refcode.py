@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Protocol
 
-from donations.bank.vietqr import strip_diacritics
+from app.text import strip_diacritics
 
 PREFIX = "TS"
 BODY_LEN = 7

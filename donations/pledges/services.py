@@ -14,6 +14,7 @@ from app.dbtypes import utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.money import MoneyError, parse_amount
+from app.text import EMAIL_MAX, normalize_email
 from campaigns.models import Campaign
 from donations.bank.banks import bank_by_bin
 from donations.bank.vietqr import build_payload, sanitize_memo
@@ -21,9 +22,7 @@ from donations.pledges import refcode
 from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
 
 # A one-time transfer pledge stays open this long; money arriving later is still recorded.
-PLEDGE_VALID_DAYS = 7
 TAX_CODE_RE = re.compile(r"^(\d{10})(?:-?(\d{3}))?$")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9]{9,15}$")
 PRESET_AMOUNTS = (100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000)
 
@@ -88,63 +87,84 @@ def _new_reference() -> str:
     raise RuntimeError("could not find a free reference code")  # 34 bits: never in practice
 
 
-def create_pledge(
-    *,
-    campaign: Campaign,
-    amount: int,
-    method: str | PaymentMethod = PaymentMethod.bank,
-    monthly: bool = False,
-    donor_name: str = "",
-    anonymous: bool = False,
-    show_on_wall: bool = False,
-    email: str = "",
-    phone: str = "",
-    message: str = "",
-    is_business: bool = False,
-    company_name: str = "",
-    tax_code: str = "",
-    company_address: str = "",
-    ref_code: str | None = None,
-) -> Pledge:
+@dataclass(frozen=True)
+class PledgeRequest:
+    """What a donor asks for (form, API, sponsorship), before the service checks it."""
+
+    campaign: Campaign | None
+    amount: int | str
+    method: str | PaymentMethod = PaymentMethod.bank
+    monthly: bool = False
+    donor_name: str = ""
+    anonymous: bool = False
+    show_on_wall: bool = False
+    email: str = ""
+    phone: str = ""
+    message: str = ""
+    is_business: bool = False
+    company_name: str = ""
+    tax_code: str = ""
+    company_address: str = ""
+    ref_code: str | None = None
+
+
+def _squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _checked_email(raw: str) -> str:
+    email = (raw or "").strip()
+    if not email:
+        return ""
+    if len(email) > EMAIL_MAX:
+        raise DomainError(_("Địa chỉ e-mail quá dài."), field="email")
+    normalized = normalize_email(email)
+    if normalized is None:
+        raise DomainError(_("Địa chỉ e-mail không hợp lệ."), field="email")
+    return normalized
+
+
+def _business_details(request: PledgeRequest, email: str) -> tuple[str, str, str]:
+    """Company name, tax code and address, checked; empty for a person's gift."""
+    if not request.is_business:
+        return "", "", ""
+    company_name = _squash(request.company_name)
+    if not company_name:
+        raise DomainError(_("Vui lòng nhập tên doanh nghiệp."), field="company_name")
+    if len(company_name) > 200:
+        raise DomainError(_("Tên doanh nghiệp tối đa 200 ký tự."), field="company_name")
+    tax_code = normalize_tax_code(request.tax_code)
+    company_address = _squash(request.company_address)
+    if not company_address:
+        raise DomainError(_("Vui lòng nhập địa chỉ doanh nghiệp."), field="company_address")
+    if len(company_address) > 300:
+        raise DomainError(_("Địa chỉ tối đa 300 ký tự."), field="company_address")
+    if not email:
+        raise DomainError(
+            _("Doanh nghiệp cần e-mail để nhận biên nhận có mã số thuế."), field="email"
+        )
+    return company_name, tax_code, company_address
+
+
+def create_pledge(request: PledgeRequest) -> Pledge:
     """Validate a donor's intent and store it with a fresh reference code; flushes."""
+    campaign = request.campaign
     if campaign is None or not campaign.accepts_gifts:
         raise DomainError(_("Chiến dịch này không còn nhận ủng hộ."), field="campaign")
-    if isinstance(amount, bool) or not isinstance(amount, int | str):
+    if isinstance(request.amount, bool) or not isinstance(request.amount, int | str):
         raise DomainError(_("Số tiền phải là số nguyên đồng."), field="amount")
-    amount = check_amount(amount)
+    amount = check_amount(request.amount)
     try:
-        method = PaymentMethod(method)
+        method = PaymentMethod(request.method)
     except ValueError:
         raise DomainError(_("Cách thanh toán không hợp lệ."), field="method") from None
-    donor_name = " ".join((donor_name or "").split())[:120]
-    email = (email or "").strip().lower()
-    if email and not EMAIL_RE.match(email):
-        raise DomainError(_("Địa chỉ e-mail không hợp lệ."), field="email")
-    if len(email) > 254:
-        raise DomainError(_("Địa chỉ e-mail quá dài."), field="email")
-    phone = normalize_phone(phone)
-    message = (message or "").strip()
+    donor_name = _squash(request.donor_name)[:120]
+    email = _checked_email(request.email)
+    message = (request.message or "").strip()
     if len(message) > 500:
         raise DomainError(_("Lời nhắn tối đa 500 ký tự."), field="message")
-    if is_business:
-        company_name = " ".join((company_name or "").split())
-        if not company_name:
-            raise DomainError(_("Vui lòng nhập tên doanh nghiệp."), field="company_name")
-        if len(company_name) > 200:
-            raise DomainError(_("Tên doanh nghiệp tối đa 200 ký tự."), field="company_name")
-        tax_code = normalize_tax_code(tax_code)
-        company_address = " ".join((company_address or "").split())
-        if not company_address:
-            raise DomainError(_("Vui lòng nhập địa chỉ doanh nghiệp."), field="company_address")
-        if len(company_address) > 300:
-            raise DomainError(_("Địa chỉ tối đa 300 ký tự."), field="company_address")
-        if not email:
-            raise DomainError(
-                _("Doanh nghiệp cần e-mail để nhận biên nhận có mã số thuế."), field="email"
-            )
-    else:
-        company_name = tax_code = company_address = ""
-    if not anonymous and not donor_name and not is_business:
+    company_name, tax_code, company_address = _business_details(request, email)
+    if not request.anonymous and not donor_name and not request.is_business:
         raise DomainError(
             _("Vui lòng nhập tên hiển thị, hoặc chọn ủng hộ ẩn danh."), field="donor_name"
         )
@@ -155,23 +175,25 @@ def create_pledge(
         campaign_id=campaign.id,
         amount=amount,
         method=method,
-        monthly=bool(monthly),
+        monthly=bool(request.monthly),
         status=PledgeStatus.pending,
         received=0,
         donor_name=donor_name,
-        anonymous=bool(anonymous),
-        show_on_wall=bool(show_on_wall) and not anonymous,
+        anonymous=bool(request.anonymous),
+        show_on_wall=bool(request.show_on_wall) and not request.anonymous,
         email=email,
-        phone=phone,
+        phone=normalize_phone(request.phone),
         message=message,
-        is_business=bool(is_business),
+        is_business=bool(request.is_business),
         company_name=company_name,
         tax_code=tax_code,
         company_address=company_address,
-        ref_code=(ref_code or None) and ref_code[:40],
+        ref_code=(request.ref_code or None) and request.ref_code[:40],
         created_at=now,
         # A standing order keeps using the code: a monthly pledge never expires.
-        expires_at=None if monthly else now + timedelta(days=PLEDGE_VALID_DAYS),
+        expires_at=None
+        if request.monthly
+        else now + timedelta(days=current_app.config["PLEDGE_VALID_DAYS"]),
     )
     db.session.add(pledge)
     db.session.flush()

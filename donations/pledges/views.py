@@ -37,7 +37,7 @@ bp = Blueprint("pledges", __name__)
 
 def pledge_limit() -> str:
     """Pledges per visitor address (config PLEDGE_RATE_LIMIT)."""
-    return current_app.config.get("PLEDGE_RATE_LIMIT", "10 per 10 minutes;30 per day")
+    return current_app.config["PLEDGE_RATE_LIMIT"]
 
 
 def _referral_code() -> str | None:
@@ -77,21 +77,23 @@ def donate(slug: str):
     if campaign.accepts_gifts and form.validate_on_submit():
         try:
             pledge = services.create_pledge(
-                campaign=campaign,
-                amount=form.chosen_amount(),
-                method=form.method.data or PaymentMethod.bank,
-                monthly=form.monthly.data,
-                donor_name=form.donor_name.data or "",
-                anonymous=form.anonymous.data,
-                show_on_wall=form.show_on_wall.data,
-                email=form.email.data or "",
-                phone=form.phone.data or "",
-                message=form.message.data or "",
-                is_business=form.is_business.data,
-                company_name=form.company_name.data or "",
-                tax_code=form.tax_code.data or "",
-                company_address=form.company_address.data or "",
-                ref_code=_referral_code(),
+                services.PledgeRequest(
+                    campaign=campaign,
+                    amount=form.chosen_amount(),
+                    method=form.method.data or PaymentMethod.bank,
+                    monthly=form.monthly.data,
+                    donor_name=form.donor_name.data or "",
+                    anonymous=form.anonymous.data,
+                    show_on_wall=form.show_on_wall.data,
+                    email=form.email.data or "",
+                    phone=form.phone.data or "",
+                    message=form.message.data or "",
+                    is_business=form.is_business.data,
+                    company_name=form.company_name.data or "",
+                    tax_code=form.tax_code.data or "",
+                    company_address=form.company_address.data or "",
+                    ref_code=_referral_code(),
+                )
             )
         except DomainError as err:
             uow.rollback()

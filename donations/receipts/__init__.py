@@ -14,7 +14,6 @@ def init_app(app: Flask) -> None:
     from donations.receipts.services import RECEIPT_MAIL, download_token, on_donation_received
     from donations.signals import donation_received
 
-    app.config.setdefault("MY_GIFTS_LINK_HOURS", 24)
     mail.register_renderer(RECEIPT_MAIL, render_receipt_mail)
     app.register_blueprint(views.bp)
     # blinker keeps one connection per receiver, so many app factories (tests) connect once.

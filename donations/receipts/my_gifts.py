@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from app import mail
 from app.errors import DomainError
 from app.extensions import db
+from app.text import normalize_email as text_email
 from donations.cards.models import CardGift
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -20,7 +20,6 @@ from donations.receipts.models import Receipt
 from donations.receipts.services import site_url
 
 SALT = "my-gifts"
-DEFAULT_HOURS = 24
 PER_PAGE = 10
 
 
@@ -41,11 +40,10 @@ def normalize_email(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         raise DomainError(_l("Vui lòng nhập e-mail bạn đã dùng khi ủng hộ."), field="email")
-    try:
-        valid = validate_email(text, check_deliverability=False)
-    except EmailNotValidError as err:
-        raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="email") from err
-    return valid.normalized.lower()
+    email = text_email(text)
+    if email is None:
+        raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="email")
+    return email
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -54,7 +52,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def link_hours() -> int:
     """How long a link stays valid."""
-    return int(current_app.config.get("MY_GIFTS_LINK_HOURS", DEFAULT_HOURS))
+    return int(current_app.config["MY_GIFTS_LINK_HOURS"])
 
 
 def make_token(email: str) -> str:
@@ -96,7 +94,7 @@ def request_link(raw_email: str) -> bool:
         return False
     url = site_url("receipts.my_gifts_list", token=make_token(email))
     context = {"url": url, "hours": link_hours(), "fund_name": current_app.config["FUND_NAME"]}
-    mail.send_after_commit(
+    mail.queue(
         mail.Message(
             to=email,
             subject=str(

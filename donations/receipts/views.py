@@ -77,8 +77,10 @@ def receipt_check(token: str):
 
 
 @bp.route("/qua-cua-toi", methods=["GET", "POST"])
-@limiter.limit("10 per 10 minutes", methods=["POST"])
-@limiter.limit("3 per hour", key_func=_email_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["MY_GIFTS_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["MY_GIFTS_LIMIT_PER_EMAIL"], key_func=_email_key, methods=["POST"]
+)
 def my_gifts():
     """Ask for a signed link to one's gifts by e-mail."""
     form = MyGiftsForm()

@@ -14,10 +14,11 @@ from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from app.mail import Message, send_after_commit
+from app.mail import Message, queue
 from app.money import format_vnd
+from app.text import normalize_email
 from campaigns.models import Campaign
-from donations.pledges.services import create_pledge
+from donations.pledges.services import PledgeRequest, create_pledge
 from students.care.models import ConsentScope
 from students.care.services import check_term
 from students.photos.services import sponsor_may_see_photo
@@ -29,8 +30,6 @@ from students.sponsorship.models import Sponsorship, TermUpdate
 
 MANAGERS = ("admin", "manager", "treasurer")
 READERS = ("admin", "manager", "treasurer", "auditor")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_MONTHLY = 50_000
 
 
 def list_sponsorships(actor: User) -> Select:
@@ -59,16 +58,17 @@ def create_sponsorship(
     require_unit(actor, student.unit_id)
     if not donor_name.strip():
         raise DomainError("Vui lòng nhập tên nhà hảo tâm.", field="donor_name")
-    email = donor_email.strip().lower()
-    if not EMAIL_RE.match(email):
+    email = normalize_email(donor_email)
+    if email is None:
         raise DomainError("E-mail của nhà hảo tâm không hợp lệ.", field="donor_email")
+    minimum = current_app.config["SPONSORSHIP_MIN_MONTHLY"]
     if (
         isinstance(monthly_amount, bool)
         or not isinstance(monthly_amount, int)
-        or monthly_amount < MIN_MONTHLY
+        or monthly_amount < minimum
     ):
         raise DomainError(
-            f"Mức đỡ đầu hằng tháng tối thiểu {format_vnd(MIN_MONTHLY, 'vi')}.",
+            f"Mức đỡ đầu hằng tháng tối thiểu {format_vnd(minimum, 'vi')}.",
             field="monthly_amount",
         )
     if method not in ("bank", "card"):
@@ -86,14 +86,16 @@ def create_sponsorship(
         raise NotFound("Chiến dịch nhận tiền đỡ đầu không tồn tại.", field="campaign_id")
     # The monthly pledge carries the standing bank code (or the card subscription) that pays.
     pledge = create_pledge(
-        campaign=campaign,
-        amount=monthly_amount,
-        method=method,
-        monthly=True,
-        donor_name=clean_name(donor_name)[:120],
-        anonymous=True,
-        email=email,
-        message=f"Đỡ đầu học sinh {student.public_id}",
+        PledgeRequest(
+            campaign=campaign,
+            amount=monthly_amount,
+            method=method,
+            monthly=True,
+            donor_name=clean_name(donor_name)[:120],
+            anonymous=True,
+            email=email,
+            message=f"Đỡ đầu học sinh {student.public_id}",
+        )
     )
     sponsorship = Sponsorship(
         pledge_id=pledge.id,
@@ -122,7 +124,7 @@ def _welcome(sponsorship: Sponsorship, student: Student, reference: str) -> None
     """Tell the sponsor how to give each month and where the term updates will appear."""
     site = current_app.config["SITE_URL"].rstrip("/")
     how = "chuyển khoản bằng mã cố định" if sponsorship.method == "bank" else "thẻ, trả hằng tháng"
-    send_after_commit(
+    queue(
         Message(
             to=sponsorship.donor_email,
             subject=f"Cảm ơn bạn đã nhận đỡ đầu em {public_label(student)}",
@@ -196,7 +198,7 @@ def write_update(actor: User, student: Student, *, term: str, body: str) -> Term
     for sp in active_sponsors(student):
         # Built by hand: services also run outside a request (CLI).
         link = f"{current_app.config['SITE_URL'].rstrip('/')}/do-dau/{sp.token}"
-        send_after_commit(
+        queue(
             Message(
                 to=sp.donor_email,
                 subject=f"Cập nhật {term} về em bạn đỡ đầu ({label})",

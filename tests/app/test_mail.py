@@ -80,7 +80,7 @@ def mail_app(app, make_app, server):
         db.session.remove()
 
 
-def message(to: str = "ban.doc@example.test", subject: str = "Chào bạn") -> mail.Message:
+def message(to: str = "ban.doc@example.org", subject: str = "Chào bạn") -> mail.Message:
     return mail.Message(
         to=to,
         subject=subject,
@@ -117,7 +117,7 @@ def test_queued_in_the_transaction_and_sent_after_commit(mail_app, server):
     assert row.status == MailStatus.pending
     uow.commit()
     [sent] = server.inbox.messages
-    assert sent["To"] == "ban.doc@example.test" and sent["Subject"] == "Chào bạn"
+    assert sent["To"] == "ban.doc@example.org" and sent["Subject"] == "Chào bạn"
     assert "tiếng Việt" in sent.get_body(("plain",)).get_content()
     [attachment] = list(sent.iter_attachments())
     assert attachment.get_filename() == "a.txt"
@@ -128,7 +128,7 @@ def test_queued_in_the_transaction_and_sent_after_commit(mail_app, server):
 
 def test_rollback_queues_and_sends_nothing(mail_app, server):
     server.start()
-    mail.send_after_commit(message())
+    mail.queue(message())
     db.session.flush()
     uow.rollback()
     assert rows() == [] and committed_rows() == []
@@ -136,10 +136,10 @@ def test_rollback_queues_and_sends_nothing(mail_app, server):
     assert server.inbox.messages == []
 
 
-def test_send_after_commit_goes_through_the_outbox(mail_app, server):
+def test_queued_mail_is_sent_after_the_commit(mail_app, server):
     server.start()
-    mail.send_after_commit(message(subject="Một"))
-    mail.send_after_commit(message(subject="Hai"))
+    mail.queue(message(subject="Một"))
+    mail.queue(message(subject="Hai"))
     uow.commit()
     assert sorted(m["Subject"] for m in server.inbox.messages) == ["Hai", "Một"]
     assert [r.status for r in rows()] == [MailStatus.sent, MailStatus.sent]
@@ -239,10 +239,10 @@ def test_never_sent_twice(mail_app, server):
 
 
 def test_refused_recipient_is_given_up_and_retries_stop(mail_app, make_app, server):
-    server.inbox.refuse.add("khong.co@example.test")
+    server.inbox.refuse.add("khong.co@example.org")
     server.start()
-    mail.queue(message(to="khong.co@example.test"))
-    mail.queue(message(to="co.that@example.test"))
+    mail.queue(message(to="khong.co@example.org"))
+    mail.queue(message(to="co.that@example.org"))
     uow.commit()
     refused, ok = rows()
     assert refused.status == MailStatus.failed and "550" in refused.last_error

@@ -42,7 +42,9 @@ def make_campaign(
 def make_pledge(campaign, amount: int = 200_000, **kwargs):
     """A committed bank-transfer pledge."""
     values = {"donor_name": "Nhà hảo tâm Thử", "email": "nht@example.org", **kwargs}
-    pledge = services.create_pledge(campaign=campaign, amount=amount, **values)
+    pledge = services.create_pledge(
+        services.PledgeRequest(campaign=campaign, amount=amount, **values)
+    )
     db.session.commit()
     return pledge
 

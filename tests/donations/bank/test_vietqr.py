@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.text import strip_diacritics
 from donations.bank.banks import BANKS, bank_by_bin
 from donations.bank.vietqr import (
     MAX_AMOUNT,
@@ -19,7 +20,6 @@ from donations.bank.vietqr import (
     crc16_ccitt_false,
     parse_payload,
     sanitize_memo,
-    strip_diacritics,
 )
 
 # Every test vector of VIETQR.md §1: (bin, account, amount, memo, extra kwargs, payload).

@@ -65,7 +65,7 @@ def test_one_time_checkout_sends_vnd_amount_and_pledge_ids(cards_client, fake_st
     assert params["metadata[pledge_id]"] == str(pledge.id)
     assert params["metadata[pledge_reference]"] == pledge.reference
     assert params["payment_intent_data[metadata][pledge_id]"] == str(pledge.id)
-    assert params["customer_email"] == "nha.hao.tam@example.test"
+    assert params["customer_email"] == "nha.hao.tam@example.org"
     assert "{CHECKOUT_SESSION_ID}" in params["success_url"]
     assert pledge.reference in params["cancel_url"]
     lifetime = int(params["expires_at"]) - time.time()
@@ -129,7 +129,7 @@ def test_honeypot_refused_without_calling_stripe(cards_client, fake_stripe, make
 
 
 def test_ip_burst_refused_without_calling_stripe(cards_client, fake_stripe, make_pledge):
-    pledges = [make_pledge(email=f"donor{i}@example.test") for i in range(6)]
+    pledges = [make_pledge(email=f"donor{i}@example.org") for i in range(6)]
     for pledge in pledges[:5]:
         assert start(cards_client, pledge).status_code == 303
     response = start(cards_client, pledges[5])
@@ -141,7 +141,7 @@ def test_ip_burst_refused_without_calling_stripe(cards_client, fake_stripe, make
 
 
 def test_email_burst_refused_across_addresses(cards_client, fake_stripe, make_pledge):
-    pledges = [make_pledge(email="Same.Donor@example.test") for _ in range(4)]
+    pledges = [make_pledge(email="Same.Donor@example.org") for _ in range(4)]
     for i, pledge in enumerate(pledges[:3]):
         assert start(cards_client, pledge, ip=f"198.51.100.{i + 1}").status_code == 303
     response = start(cards_client, pledges[3], ip="198.51.100.50")
@@ -153,7 +153,7 @@ def test_email_burst_refused_across_addresses(cards_client, fake_stripe, make_pl
 def test_address_with_repeated_failures_is_blocked(cards_client, fake_stripe, make_pledge):
     now = utcnow()
     for i in range(4):
-        old = make_pledge(email=f"bot{i}@example.test")
+        old = make_pledge(email=f"bot{i}@example.org")
         db.session.add(
             CardCheckout(
                 pledge_id=old.id,
@@ -168,7 +168,7 @@ def test_address_with_repeated_failures_is_blocked(cards_client, fake_stripe, ma
             )
         )
     db.session.commit()
-    response = start(cards_client, make_pledge(email="new@example.test"), ip="192.0.2.66")
+    response = start(cards_client, make_pledge(email="new@example.org"), ip="192.0.2.66")
     assert response.status_code == 429
     assert "không thành công" in response.get_data(as_text=True)
     assert fake_stripe.requests == []

@@ -128,7 +128,7 @@ def make_pledge(campaign):
             "method": PaymentMethod.card,
             "monthly": False,
             "donor_name": "Nguyễn Văn Thử",
-            "email": "nha.hao.tam@example.test",
+            "email": "nha.hao.tam@example.org",
             "show_on_wall": False,
         }
         fields.update(values)

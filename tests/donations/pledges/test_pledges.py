@@ -152,7 +152,9 @@ def test_closed_campaign_takes_no_pledge(client, units):
     assert pledge_count() == 0
     campaign = db.session.execute(select(Campaign)).scalar_one()
     with pytest.raises(DomainError):
-        services.create_pledge(campaign=campaign, amount=100_000, donor_name="A")
+        services.create_pledge(
+            services.PledgeRequest(campaign=campaign, amount=100_000, donor_name="A")
+        )
 
 
 def test_draft_campaign_is_404(client, units):

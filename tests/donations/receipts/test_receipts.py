@@ -67,7 +67,7 @@ def test_business_gift_gets_an_emailed_pdf_receipt(mail_app, smtp, make_pledge, 
         company_name="Công ty TNHH Ánh Dương Thử Nghiệm",
         tax_code="0312345678",
         company_address="12 Phố Mẫu, Phường Đồi Thông",
-        email="ketoan@anhduong.example.test",
+        email="ketoan@anhduong.example.org",
     )
     client = mail_app.test_client()
     assert (
@@ -77,7 +77,7 @@ def test_business_gift_gets_an_emailed_pdf_receipt(mail_app, smtp, make_pledge, 
 
     [message] = inbox.messages
     number = f"{YEAR}-000001"
-    assert message["To"] == "ketoan@anhduong.example.test"
+    assert message["To"] == "ketoan@anhduong.example.org"
     assert number in message["Subject"]
     body = _text_of(message)
     assert "1.500.000 ₫" in body and campaign.title in body
@@ -304,7 +304,7 @@ def test_statement_import_queues_receipts_for_send_pending(app_settings, smtp, u
     with_mail = build_cards_app(app_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     campaign_row = make_campaign(units)
     pledges = [
-        bank_pledge(campaign_row, amount=100_000 * (i + 1), email=f"donor{i}@example.test")
+        bank_pledge(campaign_row, amount=100_000 * (i + 1), email=f"donor{i}@example.org")
         for i in range(3)
     ]
     path = write_csv(tmp_path / "receipts.csv", rows_for(pledges))
@@ -319,5 +319,5 @@ def test_statement_import_queues_receipts_for_send_pending(app_settings, smtp, u
         sent = runner.invoke(args=["mail", "send-pending", "--batch-size", "2"])
         assert sent.exit_code == 0 and "Đã gửi 3 thư" in sent.output, sent.output
         db.session.remove()
-    assert sorted(m["To"] for m in inbox.messages) == [f"donor{i}@example.test" for i in range(3)]
+    assert sorted(m["To"] for m in inbox.messages) == [f"donor{i}@example.org" for i in range(3)]
     assert all(_pdf_of(m).startswith(b"%PDF") for m in inbox.messages)
