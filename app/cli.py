@@ -14,7 +14,6 @@ from sqlalchemy import or_, select
 from app import uow
 from app.auth import services as auth
 from app.auth.models import Role, User
-from app.errors import DomainError
 from app.extensions import db
 from app.ledger.verify import export_records, verify_database
 from app.units.models import Unit
@@ -41,22 +40,18 @@ def _find_unit(value: str) -> Unit:
 @click.option("--unit", "unit_ref", required=True, help="Unit code or id")
 @click.option("--name", "display_name", default="", help="Display name (defaults to the e-mail)")
 @click.password_option("--password", prompt="Mật khẩu", confirmation_prompt="Nhập lại mật khẩu")
+@uow.command
 def create_user(email: str, role: str, unit_ref: str, display_name: str, password: str) -> None:
     """Create a back-office user, prompting for the password."""
     unit = _find_unit(unit_ref)
-    try:
-        user = auth.create_user(
-            None,
-            email=email,
-            display_name=display_name or email.split("@")[0],
-            role=role,
-            unit_id=unit.id,
-            password=password,
-        )
-    except DomainError as err:
-        uow.rollback()
-        raise click.ClickException(str(err.message)) from None
-    uow.commit()
+    user = auth.create_user(
+        None,
+        email=email,
+        display_name=display_name or email.split("@")[0],
+        role=role,
+        unit_id=unit.id,
+        password=password,
+    )
     click.echo(f"Đã tạo {user.email} ({user.role.value}, {unit.name}).")
 
 

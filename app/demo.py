@@ -238,19 +238,18 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 @demo_cli.command("seed")
+@uow.command
 def seed() -> None:
     """Create the demo province, users and entries (safe to run again)."""
-    logins = seed_all()
-    uow.commit()
-    print_logins(logins)
+    print_logins(seed_all())
 
 
 @demo_cli.command("seed-if-empty")
+@uow.command
 def seed_if_empty() -> None:
     """Seed only a database with no users (what `make run` calls)."""
     if db.session.execute(select(User.id).limit(1)).first() is None:
         logins = seed_all()
-        uow.commit()
     else:
         logins = [(r.value, e, p) for e, _, r, _, p, _ in DEMO_USERS]
     print_logins(logins)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import flash, request
 
 from app.errors import DomainError
 
 
-def show_error(form, err: DomainError) -> None:
-    """Put a domain error on its form field, or flash it when it names none."""
-    field = getattr(form, err.field, None) if err.field else None
+def show_error(form, err: DomainError, fields: Mapping[str, str] | None = None) -> None:
+    """Put a domain error on its form field (`fields` renames it), or flash it."""
+    name = (fields or {}).get(err.field, err.field) if err.field else None
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = list(field.errors) + [str(err.message)]
     else:

@@ -1,10 +1,11 @@
 """E-mail through a durable outbox.
 
 Every message is first a row of `mail_outbox`, added to the session of the change that caused
-it: a unit of work that rolls back sends nothing, one that commits cannot lose its mail. After
-`app.uow.commit()` the messages that unit queued are sent at once (a request queues few);
-`flask mail send-pending` sends whatever is still waiting, in batches over one connection
-(statement imports, crashes, mail-server outages), with retries and exponential backoff.
+it: a unit of work that rolls back sends nothing, one that commits cannot lose its mail. Once
+the unit of work has committed (app/uow.py), the messages it queued are sent at once (a request
+queues few); `flask mail send-pending` sends whatever is still waiting, in batches over one
+connection (statement imports, crashes, mail-server outages), with retries and exponential
+backoff.
 
 A message is claimed (status `sending`, a claim token, a lease) in its own short transaction
 before it is sent and marked `sent` right after, so two senders never send one message. Only a

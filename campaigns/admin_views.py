@@ -12,7 +12,7 @@ from app import uow
 from app.auth.guards import roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from app.money import MoneyError, parse_amount
 from app.units import services as units
 from campaigns import figures
@@ -117,7 +117,7 @@ def edit(campaign_id: int | None):
                 "story": render_markdown(data["story_md"] or ""),
             }
         else:
-            try:
+            with uow.attempt(form) as done:
                 if campaign is None:
                     campaign = svc.create_campaign(current_user, **data)
                 else:
@@ -125,15 +125,11 @@ def edit(campaign_id: int | None):
                 cover = _upload(form.cover)
                 if cover:
                     svc.set_cover(current_user, campaign, cover)
-            except DomainError as err:
-                uow.rollback()
-                if campaign_id is None:
-                    campaign = None
-                show_error(form, err)
-            else:
-                uow.commit()
+            if done:
                 flash(_("Đã lưu chiến dịch “%(t)s”.", t=campaign.title), "success")
                 return redirect(url_for("campaigns_admin.manage", campaign_id=campaign.id))
+            if campaign_id is None:
+                campaign = None  # the new campaign was rolled back
     return render_template(
         "campaigns/admin/edit.html", form=form, campaign=campaign, preview=preview
     ), form_status(form)
@@ -190,15 +186,10 @@ def preview(campaign_id: int):
     return _render_detail(campaign, None)
 
 
-def _done(campaign: Campaign, message: str):
-    uow.commit()
-    flash(message, "success")
-    return redirect(url_for("campaigns_admin.manage", campaign_id=campaign.id))
-
-
-def _failed(campaign: Campaign, err: DomainError):
-    uow.rollback()
-    flash(err.message, "error")
+def _back(campaign: Campaign, done: uow.Attempt, message: str):
+    """Back to the campaign, flashing `message` if the change committed (a refusal is flashed)."""
+    if done:
+        flash(message, "success")
     return redirect(url_for("campaigns_admin.manage", campaign_id=campaign.id))
 
 
@@ -207,12 +198,12 @@ def _failed(campaign: Campaign, err: DomainError):
 def status(campaign_id: int):
     """Publish, close, reopen or archive."""
     campaign = _campaign(campaign_id)
-    try:
+    with uow.attempt() as done:
         svc.set_status(current_user, campaign, request.form.get("status", ""))
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(
-        campaign, _("Chiến dịch hiện ở trạng thái: %(s)s.", s=STATUS_LABELS[campaign.status.value])
+    return _back(
+        campaign,
+        done,
+        _("Chiến dịch hiện ở trạng thái: %(s)s.", s=STATUS_LABELS[campaign.status.value]),
     )
 
 
@@ -222,14 +213,12 @@ def add_goal(campaign_id: int):
     """Add a goal (đồng, kg of rice, bicycles, supply sets)."""
     campaign = _campaign(campaign_id)
     form = GoalForm(prefix="goal")
-    try:
+    with uow.attempt() as done:
         if not form.validate():
             raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
         target = parse_target(form.asset.data, form.target.data)
         svc.add_goal(current_user, campaign, form.asset.data, target, form.label.data or "")
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã thêm mục tiêu."))
+    return _back(campaign, done, _("Đã thêm mục tiêu."))
 
 
 @bp.route("/<int:campaign_id>/muc-tieu/<int:goal_id>/xoa", methods=["POST"])
@@ -237,11 +226,9 @@ def add_goal(campaign_id: int):
 def remove_goal(campaign_id: int, goal_id: int):
     """Delete a goal."""
     campaign = _campaign(campaign_id)
-    try:
+    with uow.attempt() as done:
         svc.remove_goal(current_user, campaign, goal_id)
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã xoá mục tiêu."))
+    return _back(campaign, done, _("Đã xoá mục tiêu."))
 
 
 @bp.route("/<int:campaign_id>/ngan-sach", methods=["POST"])
@@ -250,7 +237,7 @@ def add_line(campaign_id: int):
     """Add a budget line."""
     campaign = _campaign(campaign_id)
     form = BudgetLineForm(prefix="line")
-    try:
+    with uow.attempt() as done:
         if not form.validate():
             raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
         try:
@@ -258,9 +245,7 @@ def add_line(campaign_id: int):
         except MoneyError as err:
             raise DomainError(str(err)) from None
         svc.add_budget_line(current_user, campaign, form.label.data, amount)
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã thêm hạng mục ngân sách."))
+    return _back(campaign, done, _("Đã thêm hạng mục ngân sách."))
 
 
 @bp.route("/<int:campaign_id>/ngan-sach/<int:line_id>/xoa", methods=["POST"])
@@ -268,11 +253,9 @@ def add_line(campaign_id: int):
 def remove_line(campaign_id: int, line_id: int):
     """Delete a budget line."""
     campaign = _campaign(campaign_id)
-    try:
+    with uow.attempt() as done:
         svc.remove_budget_line(current_user, campaign, line_id)
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã xoá hạng mục."))
+    return _back(campaign, done, _("Đã xoá hạng mục."))
 
 
 @bp.route("/<int:campaign_id>/moc", methods=["POST"])
@@ -281,13 +264,11 @@ def add_milestone(campaign_id: int):
     """Add a milestone."""
     campaign = _campaign(campaign_id)
     form = MilestoneForm(prefix="ms")
-    try:
+    with uow.attempt() as done:
         if not form.validate():
             raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
         svc.add_milestone(current_user, campaign, form.title.data, form.due_on.data)
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã thêm mốc."))
+    return _back(campaign, done, _("Đã thêm mốc."))
 
 
 @bp.route("/<int:campaign_id>/moc/<int:milestone_id>/<action>", methods=["POST"])
@@ -295,16 +276,14 @@ def add_milestone(campaign_id: int):
 def change_milestone(campaign_id: int, milestone_id: int, action: str):
     """Toggle or delete a milestone."""
     campaign = _campaign(campaign_id)
-    try:
+    with uow.attempt() as done:
         if action == "xoa":
             svc.remove_milestone(current_user, campaign, milestone_id)
         elif action == "doi":
             svc.toggle_milestone(current_user, campaign, milestone_id)
         else:
             abort(404)
-    except DomainError as err:
-        return _failed(campaign, err)
-    return _done(campaign, _("Đã cập nhật mốc."))
+    return _back(campaign, done, _("Đã cập nhật mốc."))
 
 
 @bp.route("/<int:campaign_id>/tin/moi", methods=["GET", "POST"], defaults={"update_id": None})
@@ -318,7 +297,7 @@ def edit_update(campaign_id: int, update_id: int | None):
         abort(404)
     form = UpdateForm(obj=post)
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             photo = _upload(form.image)
             if post is None:
                 post = pages_svc.create_update(
@@ -326,11 +305,8 @@ def edit_update(campaign_id: int, update_id: int | None):
                 )
             else:
                 pages_svc.edit_update(current_user, post, form.title.data, form.body_md.data, photo)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            return _done(campaign, _("Đã đăng tin “%(t)s”.", t=post.title))
+        if done:
+            return _back(campaign, done, _("Đã đăng tin “%(t)s”.", t=post.title))
     return render_template(
         "campaigns/admin/update_form.html", form=form, campaign=campaign, post=post
     ), form_status(form)
@@ -344,8 +320,9 @@ def delete_update(campaign_id: int, update_id: int):
     post = db.session.get(CampaignUpdate, update_id)
     if post is None or post.campaign_id != campaign.id:
         abort(404)
-    pages_svc.delete_update(current_user, post)
-    return _done(campaign, _("Đã xoá tin."))
+    with uow.attempt() as done:
+        pages_svc.delete_update(current_user, post)
+    return _back(campaign, done, _("Đã xoá tin."))
 
 
 @bp.route("/trang-ca-nhan")
@@ -370,13 +347,9 @@ def decide(page_id: int):
     if item is None:
         abort(404)
     approve = request.form.get("decision") == "approve"
-    try:
+    with uow.attempt() as done:
         pages_svc.decide_page(current_user, item, approve)
-    except DomainError as err:
-        uow.rollback()
-        flash(err.message, "error")
-    else:
-        uow.commit()
+    if done:
         flash(_("Đã duyệt trang.") if approve else _("Đã từ chối trang."), "success")
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):

@@ -1,7 +1,9 @@
 """A small per-process cache with a time limit, for figures and rendered public pages.
 
 Each gunicorn worker keeps its own copy; nothing here is ever older than CACHE_SECONDS (5 s by
-default, 0 in tests), so totals on public pages lag the ledger by a few seconds at most.
+default, 0 in tests), so totals on public pages lag the ledger by a few seconds at most. A
+back-office change clears it after its commit (`clear_after_commit`): cleared any earlier, a page
+read in between would put the old values back for CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+
+from app import uow
 
 _MAX_ENTRIES = 2000
 _store: dict[tuple, tuple[float, Any]] = {}
@@ -59,6 +63,14 @@ def cached(key: tuple, compute: Callable[[], Any]) -> Any:
 
 
 def clear() -> None:
-    """Forget everything (after a back-office change, so editors see it at once)."""
+    """Forget everything now."""
     with _lock:
         _store.clear()
+
+
+def clear_after_commit() -> None:
+    """Forget everything once the current unit of work commits, so editors see their change."""
+    state = uow.state()
+    if not state.get("campaigns.cache.clear"):
+        state["campaigns.cache.clear"] = True
+        uow.after_commit(clear)

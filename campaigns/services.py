@@ -142,7 +142,7 @@ def create_campaign(user: User, **data) -> Campaign:
         f"Tạo chiến dịch {campaign.title}",
         {k: [None, v] for k, v in values.items() if k != "story_md"},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return campaign
 
 
@@ -158,7 +158,7 @@ def update_campaign(user: User, campaign: Campaign, **data) -> Campaign:
     db.session.flush()
     if changes:
         record(user, "campaign.update", campaign, f"Sửa chiến dịch {campaign.title}", changes)
-    cache.clear()
+    cache.clear_after_commit()
     return campaign
 
 
@@ -188,7 +188,7 @@ def set_status(user: User, campaign: Campaign, status: CampaignStatus | str) -> 
         f"{campaign.title}: {before.value} → {target.value}",
         {"status": [before.value, target.value]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return campaign
 
 
@@ -209,7 +209,7 @@ def set_cover(user: User, campaign: Campaign, data: bytes) -> Campaign:
         f"Đổi ảnh bìa {campaign.title}",
         {"cover_image": [before, key]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return campaign
 
 
@@ -239,7 +239,7 @@ def add_goal(
         f"Thêm mục tiêu {target} {asset}",
         {"goal": [None, {"asset": asset, "target": target, "label": label}]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return goal
 
 
@@ -264,7 +264,7 @@ def remove_goal(user: User, campaign: Campaign, goal_id: int) -> None:
         f"Xoá mục tiêu {goal.target} {goal.asset}",
         {"goal": [{"asset": goal.asset, "target": goal.target}, None]},
     )
-    cache.clear()
+    cache.clear_after_commit()
 
 
 def add_budget_line(user: User, campaign: Campaign, label: str, amount: int) -> BudgetLine:
@@ -283,7 +283,7 @@ def add_budget_line(user: User, campaign: Campaign, label: str, amount: int) -> 
         f"Thêm hạng mục {label}",
         {"line": [None, [label, amount]]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return line
 
 
@@ -302,7 +302,7 @@ def remove_budget_line(user: User, campaign: Campaign, line_id: int) -> None:
         f"Xoá hạng mục {line.label}",
         {"line": [[line.label, line.amount], None]},
     )
-    cache.clear()
+    cache.clear_after_commit()
 
 
 def add_milestone(user: User, campaign: Campaign, title: str, due_on: date | None) -> Milestone:
@@ -315,7 +315,7 @@ def add_milestone(user: User, campaign: Campaign, title: str, due_on: date | Non
     record(
         user, "campaign.milestone_add", campaign, f"Thêm mốc {title}", {"milestone": [None, title]}
     )
-    cache.clear()
+    cache.clear_after_commit()
     return item
 
 
@@ -334,7 +334,7 @@ def toggle_milestone(user: User, campaign: Campaign, milestone_id: int) -> Miles
         f"Mốc {item.title}",
         {"done": [not item.done, item.done]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return item
 
 
@@ -353,7 +353,7 @@ def remove_milestone(user: User, campaign: Campaign, milestone_id: int) -> None:
         f"Xoá mốc {item.title}",
         {"milestone": [item.title, None]},
     )
-    cache.clear()
+    cache.clear_after_commit()
 
 
 def public_campaign(slug: str) -> Campaign:

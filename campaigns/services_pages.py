@@ -62,7 +62,7 @@ def create_update(
         f"Đăng tin “{title}” ({campaign.title})",
         {"title": [None, title], "image": [None, key]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return update
 
 
@@ -85,7 +85,7 @@ def edit_update(
         if "body_md" in changes:
             changes["body_md"] = ["…", f"{len(values['body_md'])} ký tự"]
         record(user, "campaign.update_edit", update, f"Sửa tin “{update.title}”", changes)
-    cache.clear()
+    cache.clear_after_commit()
     return update
 
 
@@ -101,7 +101,7 @@ def delete_update(user: User, update: CampaignUpdate) -> None:
     )
     db.session.delete(update)
     db.session.flush()
-    cache.clear()
+    cache.clear_after_commit()
 
 
 def create_page(
@@ -172,7 +172,7 @@ def decide_page(user: User, page: FundraisingPage, approve: bool) -> Fundraising
         f"Trang gây quỹ của {page.owner_name}",
         {"status": [before.value, page.status.value]},
     )
-    cache.clear()
+    cache.clear_after_commit()
     return page
 
 

@@ -23,9 +23,9 @@ from sqlalchemy import case, select
 
 from app import uow
 from app.dbtypes import VN_TZ
-from app.errors import DomainError, NotFound
+from app.errors import NotFound
 from app.extensions import db, limiter
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from app.units.models import Unit
 from campaigns import cache, figures, referrals
 from campaigns import services as svc
@@ -308,7 +308,7 @@ def new_page(slug: str):
         ).scalars()
     ]
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             page = pages_svc.create_page(
                 campaign,
                 owner_name=form.owner_name.data,
@@ -318,11 +318,7 @@ def new_page(slug: str):
                 message=form.message.data,
                 goal=parse_target("VND", form.goal.data, field="goal"),
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(
                 _(
                     "Đã gửi đề nghị. Trang của bạn sẽ hiện sau khi đơn vị phụ trách duyệt; đường dẫn riêng: %(url)s",

@@ -25,7 +25,6 @@ from app import uow
 from app.auth import services
 from app.auth.forms import LoginForm, TotpForm
 from app.auth.models import User
-from app.errors import DomainError
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -53,6 +52,7 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"]
 )
+@uow.transactional
 def login():
     """Password step."""
     if current_user.is_authenticated:
@@ -74,8 +74,7 @@ def login():
 def _finish_login(user: User):
     session.pop("pending_user", None)
     login_user(user)
-    services.note_login(user)
-    uow.commit()
+    services.note_login(user)  # committed by the view (@uow.transactional)
     if services.needs_totp_enrolment(user):
         return redirect(url_for("auth.enrol"))
     return redirect(session.pop("next", None) or url_for("backoffice.dashboard"))
@@ -83,6 +82,7 @@ def _finish_login(user: User):
 
 @bp.route("/dang-nhap/xac-thuc", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@uow.transactional
 def second_factor():
     """The 6-digit code step for users with two-factor on."""
     user = db.session.get(User, session.get("pending_user") or 0)
@@ -105,13 +105,10 @@ def enrol():
     secret = session.get("totp_secret") or services.new_totp_secret()
     session["totp_secret"] = secret
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             services.enable_totp(current_user, secret, form.code.data)
-        except DomainError as err:
-            form.code.errors.append(str(err.message))
-        else:
+        if done:
             session.pop("totp_secret", None)
-            uow.commit()
             flash(_("Đã bật xác thực hai lớp."), "success")
             return redirect(session.pop("next", None) or url_for("backoffice.dashboard"))
     uri = services.totp_uri(current_user, secret)

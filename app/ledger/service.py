@@ -10,9 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.dbtypes import utcnow
+from app.errors import DomainError
 from app.extensions import db
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import GENESIS_HASH, AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.money import format_quantity
 from app.txcache import tx_cache
 
 WORLD = "world"
@@ -35,16 +37,28 @@ KINDS = frozenset(
 )
 
 
-class LedgerError(ValueError):
+class LedgerError(DomainError, ValueError):
     """A posting that the ledger refuses; the message is meant for people."""
+
+    status_code = 422
 
 
 class InsufficientFunds(LedgerError):
-    """The source account would go below zero."""
+    """The source account would go below zero (often: someone else just moved the money)."""
+
+    status_code = 409
 
 
 class IdempotencyConflict(LedgerError):
     """The idempotency key was used before for a different movement."""
+
+    status_code = 409
+
+
+class AlreadyReversed(LedgerError):
+    """The entry has been reversed already."""
+
+    status_code = 409
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,16 @@ def _lock_head() -> LedgerHead:
     tx_cache(session)[_LOCKED_HEAD] = head
     tx_cache(session)[_BALANCE_ROWS] = {}
     return head
+
+
+def lock() -> None:
+    """Take the chain lock now, for the rest of the transaction: other posters wait for it.
+
+    A service deciding on something that posts (approving a round, posting a blocked refund)
+    takes it before it reads that thing's state, so a colleague's decision at the same moment
+    is either committed and seen, or waits for this one.
+    """
+    _lock_head()
 
 
 def _balance_row(account: str, asset: str) -> AccountBalance:
@@ -167,7 +191,9 @@ def post(
         if not same:
             raise IdempotencyConflict(
                 _l(
-                    "Khoá %(key)s đã dùng cho một bút toán khác (#%(seq)s).",
+                    "Việc này đã được ghi sổ cái ở bút toán #%(seq)s với số liệu khác (khoá "
+                    "%(key)s), có lẽ do người khác vừa xử lý. Không có gì được ghi thêm; hãy tải "
+                    "lại trang để xem tình trạng mới nhất.",
                     key=idempotency_key,
                     seq=existing.seq,
                 )
@@ -181,11 +207,11 @@ def post(
     if source != WORLD and out_row.balance < amount:
         raise InsufficientFunds(
             _l(
-                "Tài khoản %(account)s không đủ số dư: còn %(have)s, cần %(need)s (%(asset)s).",
+                "Tài khoản %(account)s không đủ số dư: còn %(have)s, cần %(need)s. Số dư có thể "
+                "vừa thay đổi do một thao tác khác; không có gì được ghi sổ.",
                 account=source,
-                have=out_row.balance,
-                need=amount,
-                asset=asset,
+                have=format_quantity(out_row.balance, asset),
+                need=format_quantity(amount, asset),
             )
         )
     in_row = _balance_row(destination, asset)
@@ -240,8 +266,12 @@ def _check_reversal(
         select(LedgerEntry.seq).where(LedgerEntry.reverses_seq == original.seq)
     ).scalar_one_or_none()
     if already is not None:
-        raise LedgerError(
-            _l("Bút toán #%(seq)s đã được đảo bởi #%(by)s.", seq=original.seq, by=already)
+        raise AlreadyReversed(
+            _l(
+                "Bút toán #%(seq)s đã được đảo bởi bút toán #%(by)s; không đảo lần nữa.",
+                seq=original.seq,
+                by=already,
+            )
         )
 
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from app import nav, uow
 from app.auth.guards import roles_required
-from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, show_error
+from app.formtools import form_status
 from app.units import services
 from app.units.forms import CommuneForm, SchoolForm, UnitForm
 from app.units.models import UNIT_KIND_LABELS, Commune, School, Unit
@@ -47,16 +46,12 @@ def edit(unit_id: int | None):
     form.parent_id.choices = _unit_choices(_("(không có — cấp tỉnh)"))
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("name", "code", "kind", "parent_id")}
-        try:
+        with uow.attempt(form) as done:
             if unit is None:
                 unit = services.create_unit(current_user, **data)
             else:
                 services.update_unit(current_user, unit, active=form.active.data, **data)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
             return redirect(url_for("units.index"))
     return render_template("units/edit.html", form=form, unit=unit), form_status(form)
@@ -80,13 +75,9 @@ def _edit_data(model, item_id, form, save, title: str, back: str, saved: str):
     if item_id and item is None:
         abort(404)
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             item = save(item)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(saved % {"name": item.name}, "success")
             return redirect(url_for(back))
     return render_template(

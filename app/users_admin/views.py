@@ -15,7 +15,7 @@ from app.auth.guards import roles_required
 from app.auth.models import ROLE_LABELS, User
 from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from app.units.services import tree
 
 bp = Blueprint("users_admin", __name__, url_prefix="/quan-tri/nguoi-dung")
@@ -50,7 +50,7 @@ def edit(user_id: int | None):
     if user is not None:
         form.email.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             if user is None:
                 if not form.password.data:
                     raise DomainError(
@@ -75,11 +75,7 @@ def edit(user_id: int | None):
                 )
                 if form.password.data:
                     services.set_password(current_user, user, form.password.data)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã lưu tài khoản %(email)s.", email=user.email), "success")
             return redirect(url_for("users_admin.index"))
     return render_template("users_admin/edit.html", form=form, user=user), form_status(form)
@@ -90,7 +86,8 @@ def edit(user_id: int | None):
 def reset_totp(user_id: int):
     """Clear a user's second factor (after the confirmation dialog)."""
     user = db.session.get(User, user_id) or abort(404)
-    services.reset_totp(current_user, user)
-    uow.commit()
-    flash(_("Đã đặt lại xác thực hai lớp cho %(email)s.", email=user.email), "success")
+    with uow.attempt() as done:
+        services.reset_totp(current_user, user)
+    if done:
+        flash(_("Đã đặt lại xác thực hai lớp cho %(email)s.", email=user.email), "success")
     return redirect(url_for("users_admin.edit", user_id=user.id))

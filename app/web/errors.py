@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app import uow
 from app.errors import DomainError
-from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -98,20 +98,20 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
-        db.session.rollback()
+        uow.rollback()
         return render_error(err.status_code, err.message)
 
     @app.errorhandler(OperationalError)
     def database_down(err: OperationalError):
         log.error("database unavailable: %s", err.orig)
-        db.session.rollback()
+        uow.rollback()
         return render_error(503)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         log.exception("unhandled error")
         try:
-            db.session.rollback()
+            uow.rollback()
         except Exception:  # the session may itself be broken; the page must still render
             log.exception("rollback failed")
         return render_error(500)

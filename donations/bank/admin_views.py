@@ -146,7 +146,7 @@ def assign(tx_id: int):
     form = AssignForm(prefix="a")
     form.campaign_id.choices = _campaign_choices()
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             tx = review.load_for_update(tx_id)
             campaign = (
                 db.session.get(Campaign, form.campaign_id.data) if form.campaign_id.data else None
@@ -157,11 +157,7 @@ def assign(tx_id: int):
                 pledge_reference=form.pledge_reference.data or "",
                 campaign=campaign,
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã ghi nhận giao dịch thành khoản ủng hộ."), "success")
             return redirect(url_for("bank_admin.transactions"))
     tx = _tx_or_404(tx_id)
@@ -180,14 +176,10 @@ def dismiss(tx_id: int):
     """Set a waiting transfer aside as not a donation, with a reason."""
     form = DismissForm(prefix="d")
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             tx = review.load_for_update(tx_id)
             review.dismiss(current_user, tx, reason=form.reason.data)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã đánh dấu giao dịch không phải khoản ủng hộ."), "success")
             return redirect(url_for("bank_admin.transactions"))
     tx = _tx_or_404(tx_id)
@@ -241,11 +233,10 @@ def statement_upload():
     try:
         report = importing.import_statement(stored, filename, actor=current_user, dry_run=True)
     except DomainError as err:
-        uow.rollback()
         show_error(form, err)
         return _import_report_page(form, None, status=422)
     finally:
-        uow.rollback()  # a preview never keeps anything
+        uow.rollback()  # a preview is no unit of work: it never keeps anything
     return _import_report_page(form, report, token=f"{token}{ext}")
 
 
@@ -264,15 +255,12 @@ def statement_confirm():
     if not path.exists():
         flash(_("Không còn tệp đã xem trước. Vui lòng tải tệp lên lại."), "error")
         return redirect(url_for("bank_admin.statement_upload"))
-    try:
+    with uow.attempt(upload_form) as done:
         report = importing.import_statement(
-            path, form.filename.data, actor=current_user, checkpoint=lambda _r: uow.commit()
+            path, form.filename.data, actor=current_user, checkpoint=uow.checkpoint
         )
-    except DomainError as err:
-        uow.rollback()
-        show_error(upload_form, err)
+    if not done:
         return _import_report_page(upload_form, None, status=422)
-    uow.commit()
     flash(
         _(
             "Đã nhập %(n)s giao dịch mới (%(m)s khớp tự động, %(r)s chờ xử lý).",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from app import uow
-from app.errors import DomainError
 from donations.bank import importing
 from donations.pledges.services import expire_pledges
 
@@ -49,34 +47,29 @@ def _print_report(report: importing.ImportReport) -> None:
 @click.option(
     "--account", default=None, help="Account number of the statement (default: the fund's)."
 )
+@uow.command(exit_code=2)
 def import_command(file: Path, dry_run: bool, account: str | None) -> None:
-    """Import a bank statement (.csv or .xlsx); safe to run again on the same file."""
-    try:
-        report = importing.import_statement(
-            file,
-            file.name,
-            account=account,
-            dry_run=dry_run,
-            checkpoint=None if dry_run else (lambda _report: uow.commit()),
-        )
-    except DomainError as err:
-        uow.rollback()
-        # Messages may be lazy translations, which need a request to pick a language.
-        with current_app.test_request_context():
-            click.echo(f"Lỗi: {err.message}", err=True)
-        sys.exit(2)
+    """Import a bank statement (.csv or .xlsx); safe to run again on the same file.
+
+    Exits with status 2 when the file is refused.
+    """
+    report = importing.import_statement(
+        file,
+        file.name,
+        account=account,
+        dry_run=dry_run,
+        checkpoint=None if dry_run else uow.checkpoint,
+    )
     if dry_run:
-        uow.rollback()
-    else:
-        uow.commit()
+        uow.rollback()  # a dry run keeps nothing
     _print_report(report)
 
 
 @bank_cli.command("expire-pledges")
+@uow.command
 def expire_command() -> None:
     """Mark one-time pledges past their expiry, with nothing received, as expired."""
     count = expire_pledges()
-    uow.commit()
     click.echo(f"Đã đánh dấu hết hạn {count} cam kết.")
 
 

@@ -172,13 +172,12 @@ def verify_casso(
 def _store(items: list[Incoming]):
     """Store and settle, commit, and say whether the work is safely done."""
     try:
-        matcher = Matcher()
-        for item in items:
-            matcher.receive(item)
-        uow.commit()
+        with uow.transaction():
+            matcher = Matcher()
+            for item in items:
+                matcher.receive(item)
     except IntegrityError:
         # A concurrent copy of the same notification won the race: fine if it is stored.
-        uow.rollback()
         matcher = Matcher()
         if all(matcher.existing(i.provider, i.provider_id) for i in items):
             return jsonify(success=True, duplicate=True)
@@ -186,7 +185,6 @@ def _store(items: list[Incoming]):
         return render_error(503, "Tạm thời không lưu được giao dịch, vui lòng gửi lại.", "retry")
     except Exception:
         log.exception("bank webhook: failed to store %s", [i.provider_id for i in items])
-        uow.rollback()
         return render_error(500, "Lỗi khi lưu giao dịch; vui lòng gửi lại.", "server_error")
     return jsonify(success=True)
 

@@ -11,7 +11,6 @@ from sqlalchemy import or_, select
 
 from app import nav, uow
 from app.auth.guards import roles_required
-from app.errors import DomainError
 from app.extensions import db
 from app.formtools import page_number
 from donations.cards import reversals
@@ -146,12 +145,9 @@ def _post(ids: list[int] | None):
     if not form.validate_on_submit():
         flash(_l("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "error")
         return redirect(url_for("cards_admin.index"))
-    try:
+    with uow.attempt() as done:
         result = reversals.post_blocked(current_user, ids)
-        uow.commit()
-    except DomainError as err:
-        uow.rollback()
-        flash(err.message, "error")
+    if not done:
         return redirect(url_for("cards_admin.index"))
     if result.posted:
         flash(_l("Đã ghi sổ %(n)s khoản.", n=result.posted), "success")

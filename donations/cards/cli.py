@@ -12,10 +12,10 @@ cards_cli = AppGroup("cards", help="Card payments (Stripe) and receipts.")
 
 
 @cards_cli.command("post-blocked")
+@uow.command
 def post_blocked() -> None:
     """Post refunds and chargebacks that waited for the campaign to have the money."""
     result = reversals.post_blocked(None)
-    uow.commit()
     click.echo(
         f"Đã ghi sổ {result.posted} khoản; còn {result.waiting} khoản chờ chiến dịch đủ số dư."
     )

@@ -239,7 +239,10 @@ def blocked_reversals() -> list[CardReversal]:
     """Refunds and chargebacks that wait for their campaign to have the money again."""
     return list(
         db.session.execute(
-            select(CardReversal).where(CardReversal.status == "blocked").order_by(CardReversal.id)
+            select(CardReversal)
+            .where(CardReversal.status == "blocked")
+            .order_by(CardReversal.id)
+            .execution_options(populate_existing=True)
         ).scalars()
     )
 
@@ -249,6 +252,7 @@ def post_blocked(actor=None, reversal_ids: list[int] | None = None) -> BlockedRe
 
     Each one posted is audited; one still short of money stays blocked with the reason.
     """
+    ledger.lock()  # a colleague posting the same one now has committed it, or waits for us
     rows = blocked_reversals()
     if reversal_ids is not None:
         wanted = set(reversal_ids)

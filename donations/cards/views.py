@@ -42,6 +42,7 @@ def _pledge_or_404(reference: str) -> Pledge:
 
 @bp.post("/ung-ho/p/<reference>/the")
 @limiter.limit(lambda: current_app.config["CARD_LIMIT_PER_IP"])
+@uow.transactional
 def start_card(reference: str):
     """Send the donor to Stripe Checkout (refused bursts never reach Stripe)."""
     pledge = _pledge_or_404(reference)
@@ -65,9 +66,7 @@ def start_card(reference: str):
             cancel_url=cancel,
             locale="en" if get_locale().language == "en" else "vi",
         )
-        uow.commit()
-    except DomainError as err:
-        uow.rollback()
+    except DomainError as err:  # an error answer: @uow.transactional rolls back
         return render_template(
             "donations/cards/card_error.html",
             pledge=pledge,
@@ -147,15 +146,13 @@ def stripe_webhook():
     except BadWebhook as err:
         return jsonify(error={"code": "bad_request", "message": str(err.message)}), 400
     try:
-        outcome = process_event(event)
-        uow.commit()
+        with uow.transaction():
+            outcome = process_event(event)
     except IntegrityError:
         # A concurrent delivery of the same event or payment won the race; the retry will see it.
-        uow.rollback()
         return jsonify(
             error={"code": "conflict", "message": str(_l("Đang xử lý đồng thời, thử lại sau."))}
         ), 503
     except RetryLater as err:
-        uow.rollback()
         return jsonify(error={"code": "retry", "message": str(err.message)}), 503
     return jsonify(received=True, outcome=outcome)

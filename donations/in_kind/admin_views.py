@@ -17,7 +17,7 @@ from app.auth.guards import (
 )
 from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, show_error
+from app.formtools import form_status
 from app.money import MoneyError, parse_amount
 from app.units.services import tree as unit_tree
 from campaigns.models import Campaign, CampaignStatus
@@ -66,7 +66,7 @@ def in_kind_new():
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             value = None
             if (form.estimated_value.data or "").strip():
                 try:
@@ -85,11 +85,7 @@ def in_kind_new():
                 anonymous=form.anonymous.data,
                 note=form.note.data or "",
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã ghi nhận hiện vật %(ref)s.", ref=gift.reference), "success")
             return redirect(url_for("in_kind_admin.in_kind_list"))
     return render_template("donations/in_kind/admin/in_kind_form.html", form=form), form_status(

@@ -47,6 +47,7 @@ def _str(body: dict, name: str, limit: int) -> str:
 
 @bp.post("/pledges")
 @limiter.limit(pledge_limit, key_func=client_ip)
+@uow.transactional
 def create_pledge():
     """`{campaign, amount, donor_name, anonymous, email, message}` → 201 with the VietQR."""
     try:
@@ -84,9 +85,7 @@ def create_pledge():
             )
         )
     except DomainError as err:
-        uow.rollback()
-        return _error(422, "invalid", str(err.message), err.field)
-    uow.commit()
+        return _error(422, "invalid", str(err.message), err.field)  # rolled back: an error
     account = services.fund_account()
     response = jsonify(
         reference=pledge.reference,

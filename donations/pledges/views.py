@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app import uow
 from app.errors import DomainError
 from app.extensions import client_ip, db, limiter
-from app.formtools import form_status, show_error
+from app.formtools import form_status
 from app.ledger import service as ledger
 from app.money import format_vnd
 from campaigns.models import Campaign, CampaignStatus
@@ -75,7 +75,7 @@ def donate(slug: str):
         form.website.errors = [_("Không gửi được biểu mẫu. Vui lòng thử lại.")]
         return render_template("donations/pledges/donate.html", campaign=campaign, form=form), 400
     if campaign.accepts_gifts and form.validate_on_submit():
-        try:
+        with uow.attempt(form, fields={"amount": "amount_other"}) as done:
             pledge = services.create_pledge(
                 services.PledgeRequest(
                     campaign=campaign,
@@ -95,14 +95,7 @@ def donate(slug: str):
                     ref_code=_referral_code(),
                 )
             )
-        except DomainError as err:
-            uow.rollback()
-            if err.field == "amount":
-                form.amount_other.errors = [*form.amount_other.errors, str(err.message)]
-            else:
-                show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             return redirect(url_for("pledges.pledge", reference=pledge.reference), 303)
     return render_template(
         "donations/pledges/donate.html",

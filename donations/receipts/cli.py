@@ -14,6 +14,7 @@ from donations.receipts.services import send_receipt
 
 @cards_cli.command("resend-receipt")
 @click.argument("number")
+@uow.command
 def resend_receipt(number: str) -> None:
     """E-mail a receipt again to the address it was issued to."""
     receipt = db.session.execute(
@@ -24,5 +25,4 @@ def resend_receipt(number: str) -> None:
     if not receipt.email:
         raise click.ClickException("Biên nhận này không có địa chỉ e-mail.")
     send_receipt(receipt)
-    uow.commit()
     click.echo(f"Đã gửi lại biên nhận {receipt.number} tới {receipt.email}.")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app import uow
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from donations.cards.models import CardReversal
 from donations.pledges.views import pledge_url
 from donations.receipts import my_gifts as gifts_service
@@ -85,13 +85,9 @@ def my_gifts():
     """Ask for a signed link to one's gifts by e-mail."""
     form = MyGiftsForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             gifts_service.request_link(form.email.data or "")
-            uow.commit()
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
+        if done:
             flash(
                 _l(
                     "Nếu e-mail này đã dùng để ủng hộ, bạn sẽ nhận được đường dẫn trong vài phút. "

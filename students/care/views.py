@@ -14,7 +14,7 @@ from app.audit.service import record
 from app.auth.guards import roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from students import private_files
 from students.blueprint import READERS, WRITERS, bp
 from students.care import risk
@@ -45,7 +45,7 @@ def consent(public_id: str):
         form.guardian_name.data = student.guardian_name
     if form.validate_on_submit():
         upload = form.scan.data
-        try:
+        with uow.attempt(form) as done:
             record_consent(
                 current_user,
                 student,
@@ -59,11 +59,7 @@ def consent(public_id: str):
                 else None,
                 scan_name=upload.filename if upload else "",
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()  # the scan is written now, after the commit
+        if done:  # the scan was written after the commit
             flash(_("Đã ghi nhận sự đồng ý."), "success")
             return redirect(url_for("students.detail", public_id=public_id))
     return render_template("students/care/consent.html", form=form, s=student), form_status(form)
@@ -77,19 +73,16 @@ def withdraw(consent_id: int):
     public_id = get_student(current_user, item.student.public_id, audit_read=False).public_id
     form = DateOnlyForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt() as done:
             withdraw_consent(current_user, item, form.on.data)
-        except DomainError as err:
-            uow.rollback()
-            flash(err.message, "error")
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã rút sự đồng ý: thông tin của em không còn được công khai."), "success")
     return redirect(url_for("students.detail", public_id=public_id))
 
 
 @bp.route("/dong-y/<int:consent_id>/ban-quet")
 @roles_required(*READERS)
+@uow.transactional
 def consent_scan(consent_id: int):
     """The consent scan, only through this role- and unit-checked view. Audited."""
     item = db.session.get(Consent, consent_id)
@@ -106,7 +99,6 @@ def consent_scan(consent_id: int):
         f"Xem bản quét đồng ý #{item.id}",
         target_id=item.student.public_id,
     )
-    uow.commit()
     return send_file(path, mimetype=private_files.content_type(item.scan_path), max_age=0)
 
 
@@ -117,7 +109,7 @@ def visit(public_id: str):
     student = get_student(current_user, public_id, audit_read=False)
     form = VisitForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             add_visit(
                 current_user,
                 student,
@@ -131,11 +123,7 @@ def visit(public_id: str):
                 actions=form.actions.data or "",
                 next_visit_on=form.next_visit_on.data,
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã lưu lần thăm."), "success")
             return redirect(url_for("students.detail", public_id=public_id))
     return render_template("students/care/visit.html", form=form, s=student), form_status(form)
@@ -188,10 +176,13 @@ def weights():
             else:
                 values[key] = int(raw)
         if not errors:
-            risk.save_weights(current_user, values)
-            uow.commit()
-            flash(_("Đã lưu trọng số; điểm nguy cơ của mọi học sinh đã được tính lại."), "success")
-            return redirect(url_for("students.weights"))
+            with uow.attempt() as done:
+                risk.save_weights(current_user, values)
+            if done:
+                flash(
+                    _("Đã lưu trọng số; điểm nguy cơ của mọi học sinh đã được tính lại."), "success"
+                )
+                return redirect(url_for("students.weights"))
         current = {**current, **{k: request.form.get(k, "") for k in errors}}
     return render_template(
         "students/care/weights.html", rules=risk.RULES, current=current, errors=errors
@@ -221,14 +212,10 @@ def save_outcomes():
     statuses = {
         s.id: (request.form.get(f"s{s.id}", ""), request.form.get(f"n{s.id}", "")) for s in students
     }
-    try:
+    with uow.attempt() as done:
         count = record_outcomes(current_user, term, statuses)
-    except DomainError as err:
-        uow.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("students.outcomes", term=term))
-    uow.commit()
-    flash(_("Đã lưu kết quả của %(n)s học sinh.", n=count), "success")
+    if done:
+        flash(_("Đã lưu kết quả của %(n)s học sinh.", n=count), "success")
     return redirect(url_for("students.outcomes", term=term))
 
 

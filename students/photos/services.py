@@ -96,7 +96,12 @@ def set_photo(actor: User, student: Student, data: bytes) -> str:
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     new = private_files.image(
-        data, FOLDER, max_bytes=MAX_PHOTO_BYTES, max_pixels=MAX_PHOTO_PIXELS, adjust=_fit
+        data,
+        FOLDER,
+        max_bytes=MAX_PHOTO_BYTES,
+        max_pixels=MAX_PHOTO_PIXELS,
+        adjust=_fit,
+        field="photo",
     )
     old = _swap_path(student, new.relative)
     record(

@@ -8,9 +8,7 @@ from flask_login import current_user
 
 from app import uow
 from app.auth.guards import roles_required
-from app.errors import DomainError
-from app.formtools import form_status, show_error
-from campaigns.images import ImageError
+from app.formtools import form_status
 from students.blueprint import READERS, WRITERS, bp, public_bp
 from students.photos import services as svc
 from students.photos.forms import PhotoForm, PhotoRemoveForm
@@ -27,16 +25,9 @@ def photo_upload(public_id: str):
         upload = form.photo.data
         # One byte over the limit is enough for the service to refuse it with a clear message.
         data = upload.read(svc.MAX_PHOTO_BYTES + 1) if upload and upload.filename else b""
-        try:
+        with uow.attempt(form) as done:
             svc.set_photo(current_user, student, data)
-        except ImageError as err:
-            uow.rollback()
-            form.photo.errors = [*form.photo.errors, str(err.message)]
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()  # the file is written now, after the commit
+        if done:  # the file was written after the commit
             flash(_("Đã lưu ảnh của học sinh."), "success")
             return redirect(url_for("students.detail", public_id=public_id), code=303)
     return render_template(
@@ -55,13 +46,9 @@ def photo_remove(public_id: str):
     student = get_student(current_user, public_id, audit_read=False)
     form = PhotoRemoveForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt() as done:
             svc.remove_photo(current_user, student)
-        except DomainError as err:
-            uow.rollback()
-            flash(str(err.message), "error")
-        else:
-            uow.commit()  # the file is deleted now, after the commit
+        if done:  # the file was deleted after the commit
             flash(_("Đã xoá ảnh của học sinh."), "success")
     else:
         flash(_("Phiên làm việc đã hết hạn, vui lòng thử lại."), "error")
@@ -70,23 +57,23 @@ def photo_remove(public_id: str):
 
 @bp.route("/<public_id>/anh/xem")
 @roles_required(*READERS)
+@uow.transactional
 def photo(public_id: str):
     """The photo, only through this role- and unit-checked view. Every read is audited."""
     student = get_student(current_user, public_id, audit_read=False)
-    path, mimetype = svc.photo_file(current_user, student)
-    uow.commit()
+    path, mimetype = svc.photo_file(current_user, student)  # audited
     response = send_file(path, mimetype=mimetype, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 @public_bp.route("/do-dau/<token>/anh")
+@uow.transactional
 def sponsor_photo(token: str):
     """The photo on the sponsor's page: only while today's consent includes the photo."""
     if len(token) > 64:
         abort(404)
-    path, mimetype = svc.sponsor_photo_file(token)
-    uow.commit()  # the read is in the audit log
+    path, mimetype = svc.sponsor_photo_file(token)  # the read is in the audit log
     response = send_file(path, mimetype=mimetype, max_age=0)
     # Consent can be withdrawn at any time: no copy may outlive it in a cache.
     response.headers["Cache-Control"] = "private, no-store"

@@ -12,9 +12,8 @@ from openpyxl import Workbook
 
 from app import uow
 from app.auth.guards import roles_required
-from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from students.blueprint import READERS, WRITERS, bp, commune_choices, school_choices, unit_choices
 from students.care.risk import explain as explain_risk
 from students.care.services import outcomes_of
@@ -106,13 +105,9 @@ def new():
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             student = create_student(current_user, _data(form))
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã thêm học sinh %(id)s.", id=student.public_id), "success")
             return redirect(url_for("students.detail", public_id=student.public_id))
     return render_template("students/registry/edit.html", form=form, student=None), form_status(
@@ -122,10 +117,10 @@ def new():
 
 @bp.route("/<public_id>")
 @roles_required(*READERS)
+@uow.transactional
 def detail(public_id: str):
     """The student's file: timeline, consent, visits, risk, outcomes and (for money roles) support."""
-    student = get_student(current_user, public_id)
-    uow.commit()  # the read is in the audit log
+    student = get_student(current_user, public_id)  # the read is in the audit log
     shows_money = current_user.role.value != "field"
     return render_template(
         "students/registry/detail.html",
@@ -163,13 +158,9 @@ def edit(public_id: str):
         form.gender.data = student.gender.value
         form.status.data = student.status.value
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             update_student(current_user, student, _data(form))
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã lưu hồ sơ."), "success")
             return redirect(url_for("students.detail", public_id=public_id))
     return render_template("students/registry/edit.html", form=form, student=student), form_status(
@@ -184,15 +175,11 @@ def status(public_id: str):
     student = get_student(current_user, public_id, audit_read=False)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt() as done:
             change_status(
                 current_user, student, form.status.data, form.on.data, form.note.data or ""
             )
-        except DomainError as err:
-            uow.rollback()
-            flash(err.message, "error")
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã cập nhật tình trạng."), "success")
     else:
         for errors in form.errors.values():
@@ -213,15 +200,12 @@ def import_upload():
         if not upload or not upload.filename:
             form.file.errors.append(_("Vui lòng chọn tệp."))
         else:
-            try:
+            with uow.attempt(form) as done:
                 rows = importer.analyse(
                     current_user, upload.read(), upload.filename, form.unit_id.data
                 )
                 token = importer.save_preview(current_user, rows, form.unit_id.data)
-            except DomainError as err:
-                uow.rollback()
-                show_error(form, err)
-            else:
+            if done:
                 return redirect(url_for("students.import_preview", token=token))
     return render_template("students/registry/import.html", form=form), 422 if form.errors else 200
 
@@ -270,13 +254,9 @@ def import_preview(token: str):
     """Show each row's verdict; confirming adds the valid, non-duplicate rows."""
     rows, _unit = importer.load_preview(current_user, token)
     if request.method == "POST":
-        try:
+        with uow.attempt() as done:
             added = importer.confirm(current_user, token)
-        except DomainError as err:
-            uow.rollback()
-            flash(err.message, "error")
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã thêm %(n)s học sinh từ tệp.", n=added), "success")
             return redirect(url_for("students.index"))
     ok = sum(1 for r in rows if r.ok and not r.duplicate)

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import force_locale
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
@@ -179,8 +180,20 @@ def propose(actor: User, rnd: AllocationRound) -> AllocationRound:
     return rnd
 
 
+def _lock(rnd: AllocationRound) -> None:
+    """Wait for whoever else is deciding or handing over money now, then see what they did."""
+    ledger.lock()
+    db.session.execute(
+        select(AllocationRound)
+        .where(AllocationRound.id == rnd.id)
+        .options(selectinload(AllocationRound.lines))
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def _require_decider(actor: User, rnd: AllocationRound) -> None:
     require_role(actor, APPROVERS)
+    _lock(rnd)
     if rnd.status != RoundStatus.proposed:
         raise Conflict("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
     if actor.id in (rnd.proposed_by_id, rnd.created_by_id):
@@ -296,6 +309,7 @@ def record_handover(
     """
     require_role(actor, APPROVERS)
     require_unit(actor, rnd.unit_id)
+    _lock(rnd)
     if rnd.status != RoundStatus.approved:
         raise Conflict("Chỉ ghi nhận trao được cho đợt trao đã duyệt và chưa trao xong.")
     if handed_on > date.today():

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from app import uow
 from app.audit.service import record
 from app.auth.guards import roles_required, unit_scope_clause, unit_subtree_ids
-from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from campaigns.models import Campaign
 from students import private_files
 from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
@@ -56,18 +55,14 @@ def new():
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             rnd = svc.create_round(
                 current_user,
                 campaign_id=form.campaign_id.data,
                 title=form.title.data,
                 unit_id=form.unit_id.data,
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             return redirect(url_for("student_rounds.detail", public_id=rnd.public_id))
     return render_template("students/rounds/round_new.html", form=form), form_status(form)
 
@@ -104,7 +99,7 @@ def add_line(public_id: str):
     rnd = svc.get_round(current_user, public_id)
     form = _line_form(rnd)
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             amount = parse_quantity(form.amount.data, form.asset.data)
             svc.add_line(
                 current_user,
@@ -114,11 +109,7 @@ def add_line(public_id: str):
                 amount=amount,
                 note=form.note.data or "",
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã thêm vào đợt trao."), "success")
             return redirect(url_for("student_rounds.detail", public_id=public_id))
     return _render(rnd, form)
@@ -147,18 +138,14 @@ def _render(rnd, form):
     return page, form_status(form) if form else 200
 
 
-def _act(public_id: str, action, done: str):
+def _act(public_id: str, action, message: str):
     rnd = svc.get_round(current_user, public_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt() as committed:
             action(rnd, form.note.data or "")
-        except DomainError as err:
-            uow.rollback()
-            flash(err.message, "error")
-        else:
-            uow.commit()
-            flash(done, "success")
+        if committed:
+            flash(message, "success")
     return redirect(url_for("student_rounds.detail", public_id=public_id))
 
 
@@ -220,7 +207,7 @@ def handover(public_id: str):
             if f and f.filename
         ]
         signed = form.signed_list.data
-        try:
+        with uow.attempt(form) as done:
             svc.record_handover(
                 current_user,
                 rnd,
@@ -236,13 +223,7 @@ def handover(public_id: str):
                 if signed and signed.filename
                 else None,
             )
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-            if err.field in ("lines",):
-                flash(err.message, "error")
-        else:
-            uow.commit()  # the evidence files are written now, after the commit
+        if done:  # the evidence files were written after the commit
             flash(_("Đã ghi nhận việc trao và ghi vào sổ cái."), "success")
             return redirect(url_for("student_rounds.detail", public_id=public_id))
     elif request.method == "GET":
@@ -254,18 +235,19 @@ def handover(public_id: str):
 
 @rounds_bp.route("/minh-chung/<int:evidence_id>")
 @roles_required(*MONEY_READERS)
+@uow.transactional
 def evidence(evidence_id: int):
     """A hand-over photo or scan, served only through this checked view."""
     item = svc.evidence_for(current_user, evidence_id)
     path = private_files.existing(item.path)
     if path is None:
         abort(404)
-    uow.commit()
     return send_file(path, mimetype=item.content_type, max_age=0)
 
 
 @rounds_bp.route("/<public_id>/ky-nhan.<fmt>")
 @roles_required(*MONEY_READERS)
+@uow.transactional
 def signoff_list(public_id: str, fmt: str):
     """The sign-off list as PDF or XLSX (it names the children: audited)."""
     if fmt not in ("pdf", "xlsx"):
@@ -283,7 +265,6 @@ def signoff_list(public_id: str, fmt: str):
         f"Tải danh sách ký nhận ({fmt}) {rnd.public_id}",
         target_id=rnd.public_id,
     )
-    uow.commit()
     mimetype = (
         "application/pdf"
         if fmt == "pdf"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from app import uow
 from app.auth.guards import require_unit, roles_required
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.extensions import db
-from app.formtools import form_status, page_number, show_error
+from app.formtools import form_status, page_number
 from campaigns.models import GENERAL_FUND_SLUG, Campaign, CampaignStatus
 from students.blueprint import WRITERS, bp, public_bp, sponsors_bp
 from students.fields import DateOnlyForm
@@ -37,6 +37,14 @@ def index():
     )
 
 
+def _student(public_id: str):
+    """The student to sponsor; not finding one is a mistake in the form's field."""
+    try:
+        return get_student(current_user, public_id.strip().upper(), audit_read=False)
+    except NotFound as err:
+        raise DomainError(err.message, field="student") from None
+
+
 @sponsors_bp.route("/moi", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def new():
@@ -54,8 +62,8 @@ def new():
         form.student.data = request.args.get("hs", "")
         form.campaign_id.data = next((c.id for c in campaigns if c.slug == GENERAL_FUND_SLUG), None)
     if form.validate_on_submit():
-        try:
-            student = get_student(current_user, form.student.data.strip().upper(), audit_read=False)
+        with uow.attempt(form, fields={"amount": "monthly_amount"}) as done:
+            student = _student(form.student.data)
             amount = parse_quantity(form.monthly_amount.data, "VND")
             sp = svc.create_sponsorship(
                 current_user,
@@ -66,18 +74,7 @@ def new():
                 monthly_amount=amount,
                 method=form.method.data,
             )
-        except DomainError as err:
-            uow.rollback()
-            if err.field == "amount":
-                err.field = "monthly_amount"
-            show_error(
-                form,
-                err
-                if err.status_code != 404 or err.field
-                else DomainError(err.message, field="student"),
-            )
-        else:
-            uow.commit()
+        if done:
             flash(
                 _(
                     "Đã ghi nhận nhà đỡ đầu. Mã chuyển khoản định kỳ: %(ref)s.",
@@ -97,13 +94,9 @@ def end(sponsorship_id: int):
     require_unit(current_user, sp.student.unit_id)  # before reading the form: scope first
     form = DateOnlyForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt() as done:
             svc.end_sponsorship(current_user, sp, form.on.data)
-        except DomainError as err:
-            uow.rollback()
-            flash(err.message, "error")
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã kết thúc việc đỡ đầu."), "success")
     return redirect(url_for("sponsors.index"))
 
@@ -115,13 +108,9 @@ def term_update(public_id: str):
     student = get_student(current_user, public_id, audit_read=False)
     form = TermUpdateForm()
     if form.validate_on_submit():
-        try:
+        with uow.attempt(form) as done:
             svc.write_update(current_user, student, term=form.term.data, body=form.body.data)
-        except DomainError as err:
-            uow.rollback()
-            show_error(form, err)
-        else:
-            uow.commit()
+        if done:
             flash(_("Đã lưu và gửi cập nhật tới nhà đỡ đầu."), "success")
             return redirect(url_for("students.detail", public_id=public_id))
     sponsors = len(svc.active_sponsors(student))
