@@ -16,7 +16,8 @@ bp = Blueprint("campaigns_api", __name__, url_prefix="/api/v1/campaigns")
 MAX_PER_PAGE = 100
 
 
-def _summary(campaign: Campaign, raised: dict[str, int]) -> dict:
+def _summary(campaign: Campaign, numbers: figures.Figures) -> dict:
+    """A campaign with the figures of DESIGN.md §4, the same in the list and the detail."""
     return {
         "slug": campaign.slug,
         "title": campaign.title,
@@ -27,7 +28,7 @@ def _summary(campaign: Campaign, raised: dict[str, int]) -> dict:
         "starts_on": campaign.starts_on.isoformat(),
         "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else None,
         "goals": [{"asset": g.asset, "target": g.target, "label": g.label} for g in campaign.goals],
-        "raised": raised,
+        **numbers.as_api(),
         "url": public_url("campaigns.detail", slug=campaign.slug),
         "detail": url_for("campaigns_api.detail", slug=campaign.slug),
     }
@@ -67,9 +68,9 @@ def index():
     page_no = _int_arg("page", 1, 1, 100_000)
     per_page = _int_arg("per_page", 20, 1, MAX_PER_PAGE)
     page = db.paginate(stmt.order_by(Campaign.id), page=page_no, per_page=per_page, error_out=False)
-    raised = figures.raised_many([c.account for c in page.items])
+    numbers = figures.figures_for([c.account for c in page.items])
     return jsonify(
-        campaigns=[_summary(c, raised.get(c.account, {})) for c in page.items],
+        campaigns=[_summary(c, numbers[c.account]) for c in page.items],
         page=page.page,
         per_page=per_page,
         total=page.total,
@@ -82,12 +83,8 @@ def detail(slug: str):
     """One campaign: goals, raised, allocated, disbursed, balance, donor count, status."""
     campaign = svc.public_campaign(slug)
     f = figures.campaign_figures(campaign.account)
-    body = _summary(campaign, f.raised)
+    body = _summary(campaign, f)
     body.update(
-        allocated=f.allocated,
-        disbursed=f.handed_over,
-        balance=f.balance,
-        donor_count=f.gifts,
         students_supported=f.students,
         days_left=days_left(campaign),
         recent_gifts=[

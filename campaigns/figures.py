@@ -1,9 +1,16 @@
-"""What the public sees about money, read from the ledger only (never from pledges).
+"""The public figures of DESIGN.md §4 ("Figures"): one definition, computed here only.
 
-Raised = gifts from `world` into `campaign:<slug>` (kinds donation and in_kind) that were not
-reversed, minus refunds and chargebacks that name no entry they reverse (a full refund that
-reverses its gift already removed that gift). Results are plain dataclasses, cached a few
-seconds per process so that busy pages do not query the ledger on every view.
+For a campaign account X and each asset, summed over ledger entries:
+received (world → X), returned (X → world), raised = received − returned, moved in / moved out
+(other campaign → X / X → other campaign), allocated (X → student:* minus student:* → X), spent
+(X → expense:* minus expense:* → X), fees (X → fees:* minus fees:* → X), handed over
+(student:* → world entries whose ref is the ref of an allocation from X), disbursed = handed over
++ spent, balance = raised + moved in − moved out − allocated − spent − fees (= the ledger balance
+of X), gifts = entries world → X of kind donation or in_kind that were not reversed.
+
+A reversal counts in the direction in which it moves value, so no definition has a special case
+for it. Every page, API answer, image and report takes its numbers from `figures_for()` or
+`campaign_figures()`: a list of campaigns costs three queries, whatever its length.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import case, exists, func, literal, select
 
 from app.extensions import db
 from app.ledger import service as ledger
@@ -20,8 +27,20 @@ from app.ledger.models import LedgerEntry
 from campaigns import cache
 
 GIFT_KINDS = ("donation", "in_kind")
-GIVE_BACK_KINDS = ("refund", "chargeback")
 RECENT_LIMIT = 8
+FIGURE_NAMES = (
+    "received",
+    "returned",
+    "raised",
+    "moved_in",
+    "moved_out",
+    "allocated",
+    "spent",
+    "fees",
+    "handed_over",
+    "disbursed",
+    "balance",
+)
 
 
 @dataclass(frozen=True)
@@ -36,22 +55,39 @@ class Gift:
 
 
 @dataclass
-class CampaignFigures:
-    """Ledger figures of one campaign, per asset."""
+class Figures:
+    """The figures of one campaign account, each a dict asset → amount (absent = 0)."""
 
+    received: dict[str, int] = field(default_factory=dict)
+    returned: dict[str, int] = field(default_factory=dict)
     raised: dict[str, int] = field(default_factory=dict)
-    gifts: int = 0
+    moved_in: dict[str, int] = field(default_factory=dict)
+    moved_out: dict[str, int] = field(default_factory=dict)
     allocated: dict[str, int] = field(default_factory=dict)
-    handed_over: dict[str, int] = field(default_factory=dict)
-    works: dict[str, int] = field(default_factory=dict)
+    spent: dict[str, int] = field(default_factory=dict)
     fees: dict[str, int] = field(default_factory=dict)
+    handed_over: dict[str, int] = field(default_factory=dict)
+    disbursed: dict[str, int] = field(default_factory=dict)
     balance: dict[str, int] = field(default_factory=dict)
-    students: int = 0
-    recent: list[Gift] = field(default_factory=list)
+    gifts: int = 0
 
     def get(self, name: str, asset: str = "VND") -> int:
         """One figure in one asset (0 when absent)."""
         return getattr(self, name).get(asset, 0)
+
+    def as_api(self) -> dict:
+        """The figures as the public API gives them (DESIGN.md §8), zero amounts left out."""
+        body: dict = {name: dict(getattr(self, name)) for name in FIGURE_NAMES}
+        body["gifts"] = self.gifts
+        return body
+
+
+@dataclass
+class CampaignFigures(Figures):
+    """Figures plus what the campaign page shows beside them."""
+
+    students: int = 0
+    recent: list[Gift] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,195 +101,181 @@ class FundTotals:
     gifts: int
 
 
-# Core table columns rather than ORM aliases: these queries run on every uncached page view,
-# and building aliases cost more than running the SQL. No statement needs the table twice
-# except the "was it reversed?" subquery, which has its own fixed alias.
 _T = LedgerEntry.__table__
 _LATER = _T.alias("later")
+_C = _T.c
 
 
-class _Cols:
-    """Attribute access to the ledger table's columns (e.source rather than e.c.source)."""
-
-    table = _T
-
-    def __getattr__(self, name: str):
-        return _T.c[name]
-
-
-_ENTRY = _Cols()
-
-
-def _alias() -> _Cols:
-    """The ledger table's columns."""
-    return _ENTRY
-
-
-def _not_reversed(entry):
-    return ~exists(select(_LATER.c.seq).where(_LATER.c.reverses_seq == entry.seq))
-
-
-def _gifts_into(account_clause):
-    e = _alias()
-    return e, and_(
-        e.source == ledger.WORLD, account_clause(e), e.kind.in_(GIFT_KINDS), _not_reversed(e)
+def _party(column):
+    """The kind of the other side of an entry: world, campaign, student, expense or fees."""
+    return case(
+        (column == ledger.WORLD, literal("world")),
+        (column.like("campaign:%"), literal("campaign")),
+        (column.like("student:%"), literal("student")),
+        (column.like("expense:%"), literal("expense")),
+        (column.like("fees:%"), literal("fees")),
+        else_=literal("other"),
     )
 
 
-def _sum_by_asset(stmt) -> dict[str, int]:
-    return {asset: int(total) for asset, total in db.session.execute(stmt) if total}
+def _not_reversed():
+    return ~exists(select(_LATER.c.seq).where(_LATER.c.reverses_seq == _C.seq))
 
 
-def _given_back(source_clause) -> dict[str, int]:
-    """Refunds and chargebacks that reverse no particular gift (partial refunds), per asset."""
-    g = _alias()
-    return _sum_by_asset(
-        select(g.asset, func.sum(g.amount))
-        .where(
-            source_clause(g),
-            g.destination == ledger.WORLD,
-            g.kind.in_(GIVE_BACK_KINDS),
-            g.reverses_seq.is_(None),
+# (direction, other party) → (figure, sign)
+_RULES = {
+    ("out", "world"): ("returned", 1),
+    ("in", "world"): ("received", 1),
+    ("out", "campaign"): ("moved_out", 1),
+    ("in", "campaign"): ("moved_in", 1),
+    ("out", "student"): ("allocated", 1),
+    ("in", "student"): ("allocated", -1),
+    ("out", "expense"): ("spent", 1),
+    ("in", "expense"): ("spent", -1),
+    ("out", "fees"): ("fees", 1),
+    ("in", "fees"): ("fees", -1),
+}
+
+
+def _flows(accounts: list[str], out: dict[str, Figures]) -> None:
+    """Sum every entry touching the accounts by direction, other party and asset (2 queries)."""
+    for direction, own, other in (
+        ("out", _C.source, _C.destination),
+        ("in", _C.destination, _C.source),
+    ):
+        party = _party(other)
+        columns = [own, party.label("party"), _C.asset, func.sum(_C.amount)]
+        if direction == "in":
+            gift = case(
+                ((_C.source == ledger.WORLD) & _C.kind.in_(GIFT_KINDS) & _not_reversed(), 1),
+                else_=0,
+            )
+            columns.append(func.sum(gift))
+        stmt = select(*columns).where(own.in_(accounts)).group_by(own, party, _C.asset)
+        for row in db.session.execute(stmt):
+            figures = out[row[0]]
+            rule = _RULES.get((direction, row[1]))
+            if rule is not None:
+                name, sign = rule
+                bucket = getattr(figures, name)
+                bucket[row[2]] = bucket.get(row[2], 0) + sign * int(row[3])
+            if direction == "in":
+                figures.gifts += int(row[4] or 0)
+
+
+def _handed_over(accounts: list[str], out: dict[str, Figures]) -> None:
+    """Hand-overs (student → world) carrying the ref of an allocation from each account."""
+    alloc = (
+        select(_C.source.label("campaign"), _C.ref.label("ref"))
+        .where(_C.source.in_(accounts), _C.destination.like("student:%"))
+        .distinct()
+        .subquery()
+    )
+    hand = _T.alias("hand")
+    stmt = (
+        select(alloc.c.campaign, hand.c.asset, func.sum(hand.c.amount))
+        .join(alloc, hand.c.ref == alloc.c.ref)
+        .where(hand.c.source.like("student:%"), hand.c.destination == ledger.WORLD)
+        .group_by(alloc.c.campaign, hand.c.asset)
+    )
+    for account, asset, total in db.session.execute(stmt):
+        out[account].handed_over[asset] = int(total)
+
+
+def _derive(figures: Figures) -> None:
+    assets = set()
+    for name in ("received", "returned", "moved_in", "moved_out", "allocated", "spent", "fees"):
+        assets.update(getattr(figures, name))
+    assets.update(figures.handed_over)
+    for asset in sorted(assets):
+        raised = figures.get("received", asset) - figures.get("returned", asset)
+        balance = (
+            raised
+            + figures.get("moved_in", asset)
+            - figures.get("moved_out", asset)
+            - figures.get("allocated", asset)
+            - figures.get("spent", asset)
+            - figures.get("fees", asset)
         )
-        .group_by(g.asset)
-    )
+        disbursed = figures.get("handed_over", asset) + figures.get("spent", asset)
+        for name, value in (("raised", raised), ("balance", balance), ("disbursed", disbursed)):
+            if value:
+                getattr(figures, name)[asset] = value
+    for name in FIGURE_NAMES:
+        bucket = getattr(figures, name)
+        for asset in [a for a, v in bucket.items() if not v]:
+            del bucket[asset]
 
 
-def raised_by_asset(account: str) -> dict[str, int]:
-    """Net gifts received by one ledger account, per asset."""
-    e, where = _gifts_into(lambda x: x.destination == account)
-    raised = _sum_by_asset(select(e.asset, func.sum(e.amount)).where(where).group_by(e.asset))
-    back = _given_back(lambda x: x.source == account)
-    for asset, amount in back.items():
-        raised[asset] = max(0, raised.get(asset, 0) - amount)
-    return raised
+def figures_for(accounts: list[str]) -> dict[str, Figures]:
+    """The figures of several campaign accounts, in three queries."""
+    out: dict[str, Figures] = {account: Figures() for account in dict.fromkeys(accounts)}
+    if not out:
+        return out
+    keys = list(out)
+    _flows(keys, out)
+    _handed_over(keys, out)
+    for figures in out.values():
+        _derive(figures)
+    return out
 
 
-def _recent(where_account, limit: int) -> list[Gift]:
-    e, where = _gifts_into(where_account)
-    rows = db.session.execute(
-        select(e.label, e.asset, e.amount, e.at, e.seq)
-        .where(where)
-        .order_by(e.seq.desc())
-        .limit(limit)
-    )
-    return [Gift(r.label or "", r.asset, int(r.amount), r.at, r.seq) for r in rows]
-
-
-def recent_gifts(account: str | None = None, limit: int = RECENT_LIMIT) -> list[Gift]:
-    """The latest gifts into one campaign, or into any campaign when account is None."""
-    if account is None:
-        return _recent(lambda x: x.destination.like("campaign:%"), limit)
-    return _recent(lambda x: x.destination == account, limit)
-
-
-def _outflows(account: str, dest_prefix: str) -> dict[str, int]:
-    e = _alias()
-    return _sum_by_asset(
-        select(e.asset, func.sum(e.amount))
-        .where(e.source == account, e.destination.like(dest_prefix + "%"), _not_reversed(e))
-        .where(e.kind != "reversal")
-        .group_by(e.asset)
-    )
-
-
-def _handed_over(account: str) -> tuple[dict[str, int], int]:
-    """Hand-overs to students funded from this campaign, and the number of students.
-
-    A student's account may be fed by several campaigns; each campaign is credited with its
-    share of what the student received, in proportion to what it allocated (integer division).
-    """
-    e = _alias()
-    mine = db.session.execute(
-        select(e.destination, e.asset, func.sum(e.amount))
-        .where(e.source == account, e.destination.like("student:%"), e.kind == "allocation")
-        .where(_not_reversed(e))
-        .group_by(e.destination, e.asset)
-    ).all()
-    if not mine:
-        return {}, 0
-    students = {row[0] for row in mine}
-    a = _alias()
-    totals = {
-        (d, s): int(t)
-        for d, s, t in db.session.execute(
-            select(a.destination, a.asset, func.sum(a.amount))
-            .where(a.destination.in_(students), a.source.like("campaign:%"), a.kind == "allocation")
-            .where(_not_reversed(a))
-            .group_by(a.destination, a.asset)
+def students_supported(account: str) -> int:
+    """Distinct students who received an allocation from this account that still stands."""
+    return db.session.execute(
+        select(func.count(func.distinct(_C.destination))).where(
+            _C.source == account,
+            _C.destination.like("student:%"),
+            _C.kind == "allocation",
+            _not_reversed(),
         )
-    }
-    d = _alias()
-    given = {
-        (src, s): int(t)
-        for src, s, t in db.session.execute(
-            select(d.source, d.asset, func.sum(d.amount))
-            .where(d.source.in_(students), d.destination == ledger.WORLD, d.kind == "disbursement")
-            .where(_not_reversed(d))
-            .group_by(d.source, d.asset)
-        )
-    }
-    out: dict[str, int] = defaultdict(int)
-    for student, asset, allocated in mine:
-        total = totals.get((student, asset)) or int(allocated)
-        share = given.get((student, asset), 0) * int(allocated) // total
-        out[asset] += min(share, int(allocated))
-    return dict(out), len(students)
+    ).scalar_one()
 
 
 def _compute(account: str) -> CampaignFigures:
-    e, where = _gifts_into(lambda x: x.destination == account)
-    gifts = db.session.execute(select(func.count()).select_from(e.table).where(where)).scalar_one()
-    handed, students = _handed_over(account)
-    works = _outflows(account, "expense:")
-    for asset, amount in works.items():
-        handed[asset] = handed.get(asset, 0) + amount
+    plain = figures_for([account])[account]
     return CampaignFigures(
-        raised=raised_by_asset(account),
-        gifts=int(gifts),
-        allocated=_outflows(account, "student:"),
-        handed_over=handed,
-        works=works,
-        fees=_outflows(account, "fees:"),
-        balance={a: row.balance for a, row in ledger.balances(account).items() if row.balance},
-        students=students,
+        **{name: getattr(plain, name) for name in FIGURE_NAMES},
+        gifts=plain.gifts,
+        students=students_supported(account),
         recent=recent_gifts(account),
     )
 
 
 def campaign_figures(account: str) -> CampaignFigures:
-    """Figures for one campaign account, cached for CACHE_SECONDS."""
+    """Figures for one campaign account, with its recent gifts; cached for CACHE_SECONDS."""
     return cache.cached(("figures", account), lambda: _compute(account))
 
 
-def raised_many(accounts: list[str]) -> dict[str, dict[str, int]]:
-    """Gross gifts (not reversed) per account and asset, in one query, for lists and cards."""
-    if not accounts:
-        return {}
-    e, where = _gifts_into(lambda x: x.destination.in_(accounts))
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for account, asset, total in db.session.execute(
-        select(e.destination, e.asset, func.sum(e.amount))
-        .where(where)
-        .group_by(e.destination, e.asset)
-    ):
-        out[account][asset] = int(total)
-    return dict(out)
+def _gift_rows(account_clause):
+    return (
+        _C.source == ledger.WORLD,
+        account_clause,
+        _C.kind.in_(GIFT_KINDS),
+        _not_reversed(),
+    )
+
+
+def recent_gifts(account: str | None = None, limit: int = RECENT_LIMIT) -> list[Gift]:
+    """The latest gifts into one campaign, or into any campaign when account is None."""
+    where = _C.destination.like("campaign:%") if account is None else _C.destination == account
+    rows = db.session.execute(
+        select(_C.label, _C.asset, _C.amount, _C.at, _C.seq)
+        .where(*_gift_rows(where))
+        .order_by(_C.seq.desc())
+        .limit(limit)
+    )
+    return [Gift(r.label or "", r.asset, int(r.amount), r.at, r.seq) for r in rows]
 
 
 def honour_roll(account: str | None = None, limit: int = 50) -> list[tuple[str, str, int, int]]:
     """Donors who agreed to be shown: (label, asset, total, gifts), largest first."""
-    where_account = (
-        (lambda x: x.destination.like("campaign:%"))
-        if account is None
-        else (lambda x: x.destination == account)
-    )
-    e, where = _gifts_into(where_account)
+    where = _C.destination.like("campaign:%") if account is None else _C.destination == account
     rows = db.session.execute(
-        select(e.label, e.asset, func.sum(e.amount).label("total"), func.count().label("n"))
-        .where(where, e.label != "")
-        .group_by(e.label, e.asset)
-        .order_by(func.sum(e.amount).desc(), e.label)
+        select(_C.label, _C.asset, func.sum(_C.amount).label("total"), func.count().label("n"))
+        .where(*_gift_rows(where), _C.label != "")
+        .group_by(_C.label, _C.asset)
+        .order_by(func.sum(_C.amount).desc(), _C.label)
         .limit(limit)
     )
     return [(r.label, r.asset, int(r.total), int(r.n)) for r in rows]
@@ -262,18 +284,19 @@ def honour_roll(account: str | None = None, limit: int = 50) -> list[tuple[str, 
 def _fund_totals() -> FundTotals:
     from campaigns.models import Campaign, CampaignStatus
 
-    e, where = _gifts_into(lambda x: x.destination.like("campaign:%"))
-    by_asset = _sum_by_asset(select(e.asset, func.sum(e.amount)).where(where).group_by(e.asset))
-    gifts = db.session.execute(select(func.count()).select_from(e.table).where(where)).scalar_one()
-    for asset, amount in _given_back(lambda x: x.source.like("campaign:%")).items():
-        by_asset[asset] = max(0, by_asset.get(asset, 0) - amount)
-    a = _alias()
+    accounts = [f"campaign:{slug}" for slug in db.session.execute(select(Campaign.slug)).scalars()]
+    raised: dict[str, int] = defaultdict(int)
+    gifts = 0
+    for figures in figures_for(accounts).values():
+        gifts += figures.gifts
+        for asset, amount in figures.raised.items():
+            raised[asset] += amount
     students = db.session.execute(
-        select(func.count(func.distinct(a.destination))).where(
-            a.source.like("campaign:%"),
-            a.destination.like("student:%"),
-            a.kind == "allocation",
-            _not_reversed(a),
+        select(func.count(func.distinct(_C.destination))).where(
+            _C.source.like("campaign:%"),
+            _C.destination.like("student:%"),
+            _C.kind == "allocation",
+            _not_reversed(),
         )
     ).scalar_one()
     campaigns = db.session.execute(
@@ -281,10 +304,10 @@ def _fund_totals() -> FundTotals:
             Campaign.status.in_([CampaignStatus.published, CampaignStatus.closed])
         )
     ).scalar_one()
-    raised_vnd = by_asset.pop("VND", 0)
-    return FundTotals(raised_vnd, by_asset, int(students), int(campaigns), int(gifts))
+    raised_vnd = raised.pop("VND", 0)
+    return FundTotals(raised_vnd, dict(raised), int(students), int(campaigns), int(gifts))
 
 
 def fund_totals() -> FundTotals:
-    """Totals for the whole fund, cached for CACHE_SECONDS."""
+    """Totals for the whole fund (the sum of every campaign's figures), cached."""
     return cache.cached(("fund-totals",), _fund_totals)

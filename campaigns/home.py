@@ -42,7 +42,8 @@ def featured_section() -> dict:
         .limit(3)
     )
     campaigns = db.session.execute(stmt).scalars().all()
-    raised = figures.raised_many([c.account for c in campaigns])
+    numbers = figures.figures_for([c.account for c in campaigns])
+    raised = {account: f.raised for account, f in numbers.items()}
     return {
         "template": "campaigns/_home_featured.html",
         "order": 10,

@@ -79,6 +79,15 @@ def card_version(campaign: Campaign, raised: dict[str, int]) -> str:
     return _digest(campaign, asset, done, target, current_app.config["FUND_NAME"])
 
 
+def card_texts(campaign: Campaign, raised: dict[str, int]) -> tuple[str, str]:
+    """The amount line and the goal line the card shows (the goal line is "" without a goal)."""
+    asset, done, target = main_goal(campaign, raised)
+    goal = ""
+    if target:
+        goal = f"{percent(done, target)}% · mục tiêu {format_quantity(target, asset, 'vi')}"
+    return format_quantity(done, asset, "vi"), goal
+
+
 def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> bytes:
     """Draw the card as PNG bytes."""
     asset, done, target = main_goal(campaign, raised)
@@ -108,12 +117,10 @@ def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> b
         filled = max(34, width * share // 100)
         draw.rounded_rectangle((text_left, y, text_left + filled, y + 34), radius=17, fill=GREEN)
     y += 56
-    draw.text(
-        (text_left, y), format_quantity(done, asset, "vi"), font=font(46, bold=True), fill=GREEN
-    )
+    amount, goal = card_texts(campaign, raised)
+    draw.text((text_left, y), amount, font=font(46, bold=True), fill=GREEN)
     y += 62
-    if target:
-        goal = f"{percent(done, target)}% · mục tiêu {format_quantity(target, asset, 'vi')}"
+    if goal:
         draw.text((text_left, y), goal, font=font(28), fill=INK)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)

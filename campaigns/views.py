@@ -113,7 +113,8 @@ def index():
         Campaign.id.desc(),
     )
     page = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=False)
-    raised = figures.raised_many([c.account for c in page.items])
+    numbers = figures.figures_for([c.account for c in page.items])
+    raised = {account: f.raised for account, f in numbers.items()}
     units = (
         db.session.execute(
             select(Unit)

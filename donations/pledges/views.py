@@ -24,8 +24,8 @@ from app import uow
 from app.errors import DomainError
 from app.extensions import client_ip, db, limiter
 from app.formtools import form_status
-from app.ledger import service as ledger
 from app.money import format_vnd
+from campaigns.figures import campaign_figures
 from campaigns.models import Campaign, CampaignStatus
 from donations.cards.client import card_enabled
 from donations.pledges import services
@@ -57,9 +57,8 @@ def _campaign_or_404(slug: str) -> Campaign:
 
 
 def raised(campaign: Campaign) -> int:
-    """Đồng received by the campaign so far (money in, whatever was spent since)."""
-    row = ledger.balances(campaign.account).get("VND")
-    return row.total_in if row else 0
+    """Đồng raised by the campaign so far (the one definition: campaigns.figures)."""
+    return campaign_figures(campaign.account).get("raised")
 
 
 @bp.route("/ung-ho/<slug>", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from app.audit.service import record
 from app.auth.guards import roles_required, unit_scope_clause, unit_subtree_ids
 from app.extensions import db
 from app.formtools import form_status, page_number
+from campaigns.figures import campaign_figures
 from campaigns.models import Campaign
 from students import private_files
 from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
@@ -116,7 +117,8 @@ def add_line(public_id: str):
 
 
 def _render(rnd, form):
-    balances = {a: svc.ledger.balance(rnd.campaign.account, a) for a in svc.needs(rnd)}
+    available = campaign_figures(rnd.campaign.account).balance
+    balances = {a: available.get(a, 0) for a in svc.needs(rnd)}
     role = current_user.role.value
     page = render_template(
         "students/rounds/round.html",

@@ -37,7 +37,7 @@ def test_detail_figures(client, make_campaign, give):
     body = client.get("/api/v1/campaigns/mot").get_json()
     assert body["status"] == "published"
     assert body["raised"] == {"VND": 1_000_000} and body["allocated"] == {"VND": 400_000}
-    assert body["balance"] == {"VND": 600_000} and body["donor_count"] == 1
+    assert body["balance"] == {"VND": 600_000} and body["gifts"] == 1
     assert body["recent_gifts"][0]["name"] == "Chị Lụa"
 
 

@@ -86,14 +86,14 @@ def test_where_the_money_went(make_campaign, give):
         ref="PB-3",
         idempotency_key="t:a3",
     )
-    # HS-AAAAA received 2 triệu (half from A) and was handed 1 triệu: A is credited half of it.
+    # A hand-over carries its round's public id: PB-1 is A's round, so A handed over 1 triệu.
     post(
         source="student:HS-AAAAA",
         destination="world",
         asset="VND",
         amount=1_000_000,
         kind="disbursement",
-        ref="DT-1",
+        ref="PB-1",
         idempotency_key="t:d1",
     )
     post(
@@ -109,10 +109,12 @@ def test_where_the_money_went(make_campaign, give):
     f = figures.campaign_figures(a.account)
     assert f.raised["VND"] == 3_000_000
     assert f.allocated["VND"] == 1_500_000
-    assert f.handed_over["VND"] == 500_000 + 400_000
-    assert f.works["VND"] == 400_000
+    assert f.handed_over["VND"] == 1_000_000
+    assert f.spent["VND"] == 400_000
+    assert f.disbursed["VND"] == 1_000_000 + 400_000
     assert f.balance["VND"] == 3_000_000 - 1_500_000 - 400_000
     assert f.students == 2
+    assert figures.campaign_figures(b.account).handed_over == {}
     totals = figures.fund_totals()
     assert totals.raised_vnd == 4_000_000 and totals.students == 2 and totals.campaigns == 2
 
