@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -124,8 +125,13 @@ class RowErrors(DomainError):
     """Every problem of one row, each its own message."""
 
     def __init__(self, messages: list) -> None:
-        super().__init__(" ".join(stored_text.vietnamese(m) for m in messages))
+        # One message for callers that only show `err.message`, joined in the reader's language.
+        super().__init__(LazyString(_joined, messages))
         self.messages = messages
+
+
+def _joined(messages: list) -> str:
+    return " ".join(str(m) for m in messages)
 
 
 def _cells(data: bytes, filename: str) -> list[list]:
