@@ -1,12 +1,16 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is below them.
+# `make install` is what every deployment runs: the virtualenv, the pinned requirements and the
+# compiled catalogs (English is missing without them).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
-CATALOGS := translations $(wildcard campaigns/translations donations/translations students/translations transparency/translations)
+# Catalog folder:mapping file (app/catalogs.py keeps the same list).
+CATALOGS := translations:babel-core.cfg campaigns/translations:babel-campaigns.cfg \
+	donations/translations:babel-donations.cfg students/translations:babel-students.cfg
 
-.PHONY: run test lint translations bench clean-db
+.PHONY: install run test lint translations catalogs bench clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +24,29 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+## Install: virtualenv, pinned requirements, compiled catalogs (a deploy step, see README)
+install: $(VENV)/.runtime translations
+
+## Compile every catalog whose .po changed (.po → .mo)
 translations: $(VENV)/.runtime
-	@for d in $(CATALOGS); do $(BIN)/pybabel compile -f -d $$d >/dev/null 2>&1 || $(BIN)/pybabel compile -f -d $$d || exit 1; done
+	$(BIN)/python -m app.catalogs
+
+## Extract the messages of each package and merge them into its catalog (then fill in English)
+catalogs: $(VENV)/.runtime
+	@for pair in $(CATALOGS); do dir=$${pair%%:*}; map=$${pair#*:}; \
+	  $(BIN)/pybabel -q extract -F $$map -k _l -o /tmp/thapsang-$$$$.pot . && \
+	  $(BIN)/pybabel -q update -i /tmp/thapsang-$$$$.pot -d $$dir -l en -w 100 || exit 1; \
+	done; rm -f /tmp/thapsang-$$$$.pot
+	$(BIN)/flask translations check || true
 
 ## Serve the site with demo data on SQLite at http://127.0.0.1:5000
-run: $(VENV)/.runtime translations
+run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed-if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: $(VENV)/.dev translations lint
+test: install $(VENV)/.dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -38,7 +54,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 ## Benchmarks; results go into docs/benchmarks.md
-bench: $(VENV)/.dev translations
+bench: install $(VENV)/.dev
 	$(BIN)/python bench/campaign_page.py
 	$(BIN)/python bench/import_match.py
 

@@ -17,9 +17,16 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The visitor's chosen language, Vietnamese by default (and outside requests: CLI, jobs)."""
+    """The visitor's chosen language, Vietnamese by default (and outside requests: CLI, jobs).
+
+    `?lang=en` on any address asks for one page in English (links shared abroad, the API);
+    the language switch remembers the choice in the session.
+    """
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"]:
+        return asked
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -37,5 +44,8 @@ def switch(code: str):
 
 
 def register(app: Flask) -> None:
-    """Add the language switch route."""
+    """Add the language switch route and `flask translations …`."""
+    from app import catalogs
+
     app.register_blueprint(bp)
+    catalogs.register(app)

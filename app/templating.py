@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 
+from app import stored_text
 from app.dbtypes import VN_TZ
 from app.money import format_quantity, format_vnd
 
@@ -37,12 +38,21 @@ def local_date(value: date | datetime | None, fmt: str = "short") -> str:
     return format_date(value, fmt)
 
 
+def stored(value, message: dict | None = None) -> str:
+    """Stored text in the reader's language: `note|stored` (a note the system wrote in
+    Vietnamese, or a person typed), `text|stored(message)`, or a value `stored_text.pack` made."""
+    if message is not None:
+        return stored_text.display(message, value)
+    return stored_text.unpack(value)
+
+
 def register(app: Flask) -> None:
     """Install filters and context."""
     app.add_template_filter(vnd)
     app.add_template_filter(quantity)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(stored)
 
     @app.context_processor
     def fund_context() -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.errors import DomainError
@@ -34,7 +35,7 @@ def _summary(campaign: Campaign, numbers: figures.Figures) -> dict:
     }
 
 
-def _bad(message: str, field: str) -> DomainError:
+def _bad(message, field: str) -> DomainError:
     return DomainError(message, field=field)
 
 
@@ -43,7 +44,15 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     if raw == "":
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise _bad(f"Tham số {name} phải là số nguyên từ {low} đến {high}.", name)
+        raise _bad(
+            _l(
+                "Tham số %(name)s phải là số nguyên từ %(low)s đến %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            ),
+            name,
+        )
     return int(raw)
 
 
@@ -54,14 +63,14 @@ def index():
     status = request.args.get("status", "")
     if status:
         if status not in {s.value for s in PUBLIC_STATUSES}:
-            raise _bad("status phải là published, closed hoặc archived.", "status")
+            raise _bad(_l("status phải là published, closed hoặc archived."), "status")
         stmt = stmt.where(Campaign.status == CampaignStatus(status))
     else:
         stmt = stmt.where(Campaign.status.in_(PUBLIC_STATUSES))
     kind = request.args.get("kind", "")
     if kind:
         if kind not in {k.value for k in CampaignKind}:
-            raise _bad("kind không hợp lệ.", "kind")
+            raise _bad(_l("kind không hợp lệ."), "kind")
         stmt = stmt.where(Campaign.kind == CampaignKind(kind))
     if request.args.get("unit"):
         stmt = stmt.where(Campaign.unit_id == _int_arg("unit", 0, 1, 2**31 - 1))

@@ -51,10 +51,10 @@ def parse_target(asset: str, text: str, field: str = "target") -> int:
         except MoneyError as err:
             raise DomainError(str(err), field=field) from None
     if not _COUNT_RE.match(text):
-        raise DomainError("Vui lòng nhập số nguyên, ví dụ 2.000.", field=field)
+        raise DomainError(_l("Vui lòng nhập số nguyên, ví dụ 2.000."), field=field)
     value = int(re.sub(r"\D", "", text))
     if value <= 0:
-        raise DomainError("Số lượng phải lớn hơn 0.", field=field)
+        raise DomainError(_l("Số lượng phải lớn hơn 0."), field=field)
     return value * 1000 if asset == "RICE_G" else value
 
 

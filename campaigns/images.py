@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.errors import DomainError
@@ -43,12 +44,18 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in _ACCEPTED:
-                raise ImageError("Định dạng ảnh không được hỗ trợ. Hãy dùng JPEG, PNG hoặc WebP.")
+                raise ImageError(
+                    _l("Định dạng ảnh không được hỗ trợ. Hãy dùng JPEG, PNG hoặc WebP.")
+                )
             width, height = probe.size
             if width * height > max_pixels:
+                limit = f"{max_pixels:,}".replace(",", ".")
                 raise ImageError(
-                    f"Ảnh quá lớn ({width}×{height} điểm ảnh); tối đa {max_pixels:,} điểm ảnh.".replace(
-                        ",", "."
+                    _l(
+                        "Ảnh quá lớn (%(width)s×%(height)s điểm ảnh); tối đa %(max)s điểm ảnh.",
+                        width=width,
+                        height=height,
+                        max=limit,
                     )
                 )
             probe.verify()  # checks structure; the object is unusable afterwards
@@ -58,10 +65,10 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(
-            "Ảnh có kích thước bất thường (nghi là ảnh nén bẫy); không thể nhận."
+            _l("Ảnh có kích thước bất thường (nghi là ảnh nén bẫy); không thể nhận.")
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ImageError("Tệp tải lên không phải là ảnh hợp lệ hoặc đã bị hỏng.") from None
+        raise ImageError(_l("Tệp tải lên không phải là ảnh hợp lệ hoặc đã bị hỏng.")) from None
     return image
 
 
@@ -80,9 +87,11 @@ def sanitize_image(
     Raises ImageError with a Vietnamese message for non-images, oversize files and bombs.
     """
     if not data:
-        raise ImageError("Chưa chọn ảnh, hoặc tệp rỗng.")
+        raise ImageError(_l("Chưa chọn ảnh, hoặc tệp rỗng."))
     if len(data) > max_bytes:
-        raise ImageError(f"Ảnh quá nặng ({_mb(len(data))}); tối đa {_mb(max_bytes)}.")
+        raise ImageError(
+            _l("Ảnh quá nặng (%(size)s); tối đa %(max)s.", size=_mb(len(data)), max=_mb(max_bytes))
+        )
     image = _open_checked(data, max_pixels)
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)  # animations keep their first frame only

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from app.audit.service import diff, record
@@ -54,13 +56,23 @@ def can_edit(user: User, campaign: Campaign) -> bool:
     return user.role in EDITORS and can_reach_unit(user, campaign.unit_id)
 
 
-def _text(value: str | None, name: str, label: str, maximum: int, required: bool = True) -> str:
+def _capitalized(label) -> str:
+    return str(label).capitalize()
+
+
+def _text(value: str | None, name: str, label, maximum: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(f"Vui lòng nhập {label}.", field=name)
+        raise DomainError(_l("Vui lòng nhập %(what)s.", what=label), field=name)
     if len(value) > maximum:
         raise DomainError(
-            f"{label.capitalize()} dài tối đa {maximum} ký tự (hiện có {len(value)}).", field=name
+            _l(
+                "%(what)s dài tối đa %(max)s ký tự (hiện có %(n)s).",
+                what=LazyString(_capitalized, label),
+                max=maximum,
+                n=len(value),
+            ),
+            field=name,
         )
     return value
 
@@ -81,42 +93,45 @@ def _check_slug(slug: str, title: str, campaign: Campaign | None, kind: Campaign
     slug = (slug or "").strip().lower() or slugify(title)
     if not SLUG_RE.match(slug):
         raise DomainError(
-            "Đường dẫn chỉ gồm chữ thường không dấu, số và gạch nối (3–70 ký tự).", field="slug"
+            _l("Đường dẫn chỉ gồm chữ thường không dấu, số và gạch nối (3–70 ký tự)."),
+            field="slug",
         )
     if slug == GENERAL_FUND_SLUG and kind != CampaignKind.general:
-        raise DomainError("Đường dẫn này dành cho quỹ chung.", field="slug")
+        raise DomainError(_l("Đường dẫn này dành cho quỹ chung."), field="slug")
     clash = db.session.execute(select(Campaign).where(Campaign.slug == slug)).scalar_one_or_none()
     if clash is not None and clash is not campaign:
-        raise Conflict("Đường dẫn này đã được một chiến dịch khác dùng.", field="slug")
+        raise Conflict(_l("Đường dẫn này đã được một chiến dịch khác dùng."), field="slug")
     # The ledger account is named after the slug: it is fixed once money may have moved.
     moved = campaign is not None and slug != campaign.slug
     if moved and (campaign.status != S.draft or _has_entries(campaign.slug)):
-        raise DomainError("Không thể đổi đường dẫn sau khi chiến dịch đã công bố.", field="slug")
+        raise DomainError(
+            _l("Không thể đổi đường dẫn sau khi chiến dịch đã công bố."), field="slug"
+        )
     return slug
 
 
 def _clean(user: User, campaign: Campaign | None, data: dict) -> dict:
-    title = _text(data.get("title"), "title", "tên chiến dịch", TITLE_MAX)
+    title = _text(data.get("title"), "title", _l("tên chiến dịch"), TITLE_MAX)
     try:
         kind = CampaignKind(data.get("kind"))
     except ValueError:
-        raise DomainError("Loại chiến dịch không hợp lệ.", field="kind") from None
+        raise DomainError(_l("Loại chiến dịch không hợp lệ."), field="kind") from None
     unit_id = data.get("unit_id")
     if not unit_id or db.session.get(Unit, unit_id) is None:
-        raise DomainError("Vui lòng chọn đơn vị phụ trách.", field="unit_id")
+        raise DomainError(_l("Vui lòng chọn đơn vị phụ trách."), field="unit_id")
     require_unit(user, unit_id)
     starts_on: date | None = data.get("starts_on")
     ends_on: date | None = data.get("ends_on")
     if starts_on is None:
-        raise DomainError("Vui lòng nhập ngày bắt đầu.", field="starts_on")
+        raise DomainError(_l("Vui lòng nhập ngày bắt đầu."), field="starts_on")
     if ends_on is not None and ends_on < starts_on:
-        raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", field="ends_on")
+        raise DomainError(_l("Ngày kết thúc phải sau ngày bắt đầu."), field="ends_on")
     values = {
         "title": title,
         "slug": _check_slug(data.get("slug", ""), title, campaign, kind),
-        "summary": _text(data.get("summary"), "summary", "tóm tắt", SUMMARY_MAX),
+        "summary": _text(data.get("summary"), "summary", _l("tóm tắt"), SUMMARY_MAX),
         "story_md": _text(
-            data.get("story_md"), "story_md", "câu chuyện", STORY_MAX, required=False
+            data.get("story_md"), "story_md", _l("câu chuyện"), STORY_MAX, required=False
         ),
         "kind": kind,
         "unit_id": unit_id,
@@ -139,7 +154,7 @@ def create_campaign(user: User, **data) -> Campaign:
         user,
         "campaign.create",
         campaign,
-        f"Tạo chiến dịch {campaign.title}",
+        _l("Tạo chiến dịch %(title)s", title=campaign.title),
         {k: [None, v] for k, v in values.items() if k != "story_md"},
     )
     cache.clear_after_commit()
@@ -157,7 +172,8 @@ def update_campaign(user: User, campaign: Campaign, **data) -> Campaign:
         setattr(campaign, name, value)
     db.session.flush()
     if changes:
-        record(user, "campaign.update", campaign, f"Sửa chiến dịch {campaign.title}", changes)
+        summary = _l("Sửa chiến dịch %(title)s", title=campaign.title)
+        record(user, "campaign.update", campaign, summary, changes)
     cache.clear_after_commit()
     return campaign
 
@@ -168,16 +184,22 @@ def set_status(user: User, campaign: Campaign, status: CampaignStatus | str) -> 
     try:
         target = CampaignStatus(status)
     except ValueError:
-        raise DomainError("Trạng thái không hợp lệ.") from None
+        raise DomainError(_l("Trạng thái không hợp lệ.")) from None
     if target not in TRANSITIONS[campaign.status]:
         raise Conflict(
-            f"Không thể chuyển chiến dịch từ “{campaign.status.value}” sang “{target.value}”."
+            _l(
+                "Không thể chuyển chiến dịch từ “%(old)s” sang “%(new)s”.",
+                old=campaign.status.value,
+                new=target.value,
+            )
         )
     if target == S.published:
         if not campaign.summary.strip():
-            raise DomainError("Cần có tóm tắt trước khi công bố.")
+            raise DomainError(_l("Cần có tóm tắt trước khi công bố."))
         if campaign.kind != CampaignKind.general and not campaign.goals:
-            raise DomainError("Cần ít nhất một mục tiêu (tiền hoặc hiện vật) trước khi công bố.")
+            raise DomainError(
+                _l("Cần ít nhất một mục tiêu (tiền hoặc hiện vật) trước khi công bố.")
+            )
     before = campaign.status
     campaign.status = target
     db.session.flush()
@@ -206,7 +228,7 @@ def set_cover(user: User, campaign: Campaign, data: bytes) -> Campaign:
         user,
         "campaign.cover",
         campaign,
-        f"Đổi ảnh bìa {campaign.title}",
+        _l("Đổi ảnh bìa %(title)s", title=campaign.title),
         {"cover_image": [before, key]},
     )
     cache.clear_after_commit()
@@ -219,16 +241,17 @@ def add_goal(
     """A target in one asset; one goal per asset."""
     check_editor(user, campaign)
     if db.session.get(Asset, asset) is None:
-        raise DomainError("Loại tài sản không tồn tại.", field="asset")
+        raise DomainError(_l("Loại tài sản không tồn tại."), field="asset")
     if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
-        raise DomainError("Mục tiêu phải là số nguyên lớn hơn 0.", field="target")
+        raise DomainError(_l("Mục tiêu phải là số nguyên lớn hơn 0."), field="target")
     if target > current_app.config["MAX_AMOUNT"] * 1000:
-        raise DomainError("Mục tiêu quá lớn.", field="target")
+        raise DomainError(_l("Mục tiêu quá lớn."), field="target")
     if any(g.asset == asset for g in campaign.goals):
         raise Conflict(
-            "Chiến dịch đã có mục tiêu cho loại này; hãy xoá mục tiêu cũ trước.", field="asset"
+            _l("Chiến dịch đã có mục tiêu cho loại này; hãy xoá mục tiêu cũ trước."),
+            field="asset",
         )
-    label = _text(label, "label", "nhãn", 120, required=False)
+    label = _text(label, "label", _l("nhãn"), 120, required=False)
     goal = CampaignGoal(asset=asset, target=target, label=label)
     campaign.goals.append(goal)
     db.session.flush()
@@ -236,7 +259,7 @@ def add_goal(
         user,
         "campaign.goal_add",
         campaign,
-        f"Thêm mục tiêu {target} {asset}",
+        _l("Thêm mục tiêu %(target)s %(asset)s", target=target, asset=asset),
         {"goal": [None, {"asset": asset, "target": target, "label": label}]},
     )
     cache.clear_after_commit()
@@ -248,20 +271,20 @@ def remove_goal(user: User, campaign: Campaign, goal_id: int) -> None:
     check_editor(user, campaign)
     goal = next((g for g in campaign.goals if g.id == goal_id), None)
     if goal is None:
-        raise NotFound("Không tìm thấy mục tiêu.")
+        raise NotFound(_l("Không tìm thấy mục tiêu."))
     if (
         campaign.status == S.published
         and len(campaign.goals) == 1
         and campaign.kind != CampaignKind.general
     ):
-        raise DomainError("Chiến dịch đang công bố cần ít nhất một mục tiêu.")
+        raise DomainError(_l("Chiến dịch đang công bố cần ít nhất một mục tiêu."))
     campaign.goals.remove(goal)
     db.session.flush()
     record(
         user,
         "campaign.goal_remove",
         campaign,
-        f"Xoá mục tiêu {goal.target} {goal.asset}",
+        _l("Xoá mục tiêu %(target)s %(asset)s", target=goal.target, asset=goal.asset),
         {"goal": [{"asset": goal.asset, "target": goal.target}, None]},
     )
     cache.clear_after_commit()
@@ -270,9 +293,9 @@ def remove_goal(user: User, campaign: Campaign, goal_id: int) -> None:
 def add_budget_line(user: User, campaign: Campaign, label: str, amount: int) -> BudgetLine:
     """A line of the works budget, in đồng."""
     check_editor(user, campaign)
-    label = _text(label, "label", "hạng mục", LABEL_MAX)
+    label = _text(label, "label", _l("hạng mục"), LABEL_MAX)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise DomainError("Số tiền phải lớn hơn 0.", field="amount")
+        raise DomainError(_l("Số tiền phải lớn hơn 0."), field="amount")
     line = BudgetLine(label=label, amount=amount)
     campaign.budget_lines.append(line)
     db.session.flush()
@@ -280,7 +303,7 @@ def add_budget_line(user: User, campaign: Campaign, label: str, amount: int) -> 
         user,
         "campaign.budget_add",
         campaign,
-        f"Thêm hạng mục {label}",
+        _l("Thêm hạng mục %(label)s", label=label),
         {"line": [None, [label, amount]]},
     )
     cache.clear_after_commit()
@@ -292,14 +315,14 @@ def remove_budget_line(user: User, campaign: Campaign, line_id: int) -> None:
     check_editor(user, campaign)
     line = next((x for x in campaign.budget_lines if x.id == line_id), None)
     if line is None:
-        raise NotFound("Không tìm thấy hạng mục.")
+        raise NotFound(_l("Không tìm thấy hạng mục."))
     campaign.budget_lines.remove(line)
     db.session.flush()
     record(
         user,
         "campaign.budget_remove",
         campaign,
-        f"Xoá hạng mục {line.label}",
+        _l("Xoá hạng mục %(label)s", label=line.label),
         {"line": [[line.label, line.amount], None]},
     )
     cache.clear_after_commit()
@@ -308,12 +331,16 @@ def remove_budget_line(user: User, campaign: Campaign, line_id: int) -> None:
 def add_milestone(user: User, campaign: Campaign, title: str, due_on: date | None) -> Milestone:
     """A step of the works."""
     check_editor(user, campaign)
-    title = _text(title, "title", "tên mốc", LABEL_MAX)
+    title = _text(title, "title", _l("tên mốc"), LABEL_MAX)
     item = Milestone(title=title, due_on=due_on, done=False)
     campaign.milestones.append(item)
     db.session.flush()
     record(
-        user, "campaign.milestone_add", campaign, f"Thêm mốc {title}", {"milestone": [None, title]}
+        user,
+        "campaign.milestone_add",
+        campaign,
+        _l("Thêm mốc %(title)s", title=title),
+        {"milestone": [None, title]},
     )
     cache.clear_after_commit()
     return item
@@ -324,14 +351,14 @@ def toggle_milestone(user: User, campaign: Campaign, milestone_id: int) -> Miles
     check_editor(user, campaign)
     item = next((m for m in campaign.milestones if m.id == milestone_id), None)
     if item is None:
-        raise NotFound("Không tìm thấy mốc.")
+        raise NotFound(_l("Không tìm thấy mốc."))
     item.done = not item.done
     db.session.flush()
     record(
         user,
         "campaign.milestone_toggle",
         campaign,
-        f"Mốc {item.title}",
+        _l("Mốc %(title)s", title=item.title),
         {"done": [not item.done, item.done]},
     )
     cache.clear_after_commit()
@@ -343,14 +370,14 @@ def remove_milestone(user: User, campaign: Campaign, milestone_id: int) -> None:
     check_editor(user, campaign)
     item = next((m for m in campaign.milestones if m.id == milestone_id), None)
     if item is None:
-        raise NotFound("Không tìm thấy mốc.")
+        raise NotFound(_l("Không tìm thấy mốc."))
     campaign.milestones.remove(item)
     db.session.flush()
     record(
         user,
         "campaign.milestone_remove",
         campaign,
-        f"Xoá mốc {item.title}",
+        _l("Xoá mốc %(title)s", title=item.title),
         {"milestone": [item.title, None]},
     )
     cache.clear_after_commit()
@@ -363,7 +390,10 @@ def public_campaign(slug: str) -> Campaign:
     ).scalar_one_or_none()
     if campaign is None or campaign.status == S.draft:
         raise NotFound(
-            "Không tìm thấy chiến dịch này. Có thể đường dẫn bị sai hoặc chiến dịch chưa công bố."
+            _l(
+                "Không tìm thấy chiến dịch này. "
+                "Có thể đường dẫn bị sai hoặc chiến dịch chưa công bố."
+            )
         )
     return campaign
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.service import diff, record
@@ -42,8 +43,8 @@ def create_update(
 ) -> CampaignUpdate:
     """Post news on a campaign; the photo (optional) is sanitised before anything is saved."""
     check_editor(user, campaign)
-    title = _text(title, "title", "tiêu đề", 160)
-    body_md = _text(body_md, "body_md", "nội dung", BODY_MAX)
+    title = _text(title, "title", _l("tiêu đề"), 160)
+    body_md = _text(body_md, "body_md", _l("nội dung"), BODY_MAX)
     key = _store(image) if image else None
     update = CampaignUpdate(
         campaign_id=campaign.id,
@@ -59,7 +60,7 @@ def create_update(
         user,
         "campaign.update_post",
         update,
-        f"Đăng tin “{title}” ({campaign.title})",
+        _l("Đăng tin “%(title)s” (%(campaign)s)", title=title, campaign=campaign.title),
         {"title": [None, title], "image": [None, key]},
     )
     cache.clear_after_commit()
@@ -72,8 +73,8 @@ def edit_update(
     """Change the text (and optionally the photo) of an update."""
     check_editor(user, update.campaign)
     values = {
-        "title": _text(title, "title", "tiêu đề", 160),
-        "body_md": _text(body_md, "body_md", "nội dung", BODY_MAX),
+        "title": _text(title, "title", _l("tiêu đề"), 160),
+        "body_md": _text(body_md, "body_md", _l("nội dung"), BODY_MAX),
     }
     if image:
         values["image"] = _store(image)
@@ -84,7 +85,8 @@ def edit_update(
     if changes:
         if "body_md" in changes:
             changes["body_md"] = ["…", f"{len(values['body_md'])} ký tự"]
-        record(user, "campaign.update_edit", update, f"Sửa tin “{update.title}”", changes)
+        summary = _l("Sửa tin “%(title)s”", title=update.title)
+        record(user, "campaign.update_edit", update, summary, changes)
     cache.clear_after_commit()
     return update
 
@@ -96,7 +98,7 @@ def delete_update(user: User, update: CampaignUpdate) -> None:
         user,
         "campaign.update_delete",
         update,
-        f"Xoá tin “{update.title}”",
+        _l("Xoá tin “%(title)s”", title=update.title),
         {"title": [update.title, None]},
     )
     db.session.delete(update)
@@ -116,20 +118,22 @@ def create_page(
 ) -> FundraisingPage:
     """A member asks for a personal page; it stays hidden until the campaign's unit approves."""
     if not campaign.accepts_gifts:
-        raise DomainError("Chiến dịch này không còn nhận ủng hộ, nên không thể tạo trang gây quỹ.")
-    owner_name = _text(owner_name, "owner_name", "họ tên", 120)
+        raise DomainError(
+            _l("Chiến dịch này không còn nhận ủng hộ, nên không thể tạo trang gây quỹ.")
+        )
+    owner_name = _text(owner_name, "owner_name", _l("họ tên"), 120)
     owner_email = normalize_email(owner_email)
     if owner_email is None:
-        raise DomainError("Địa chỉ e-mail không hợp lệ.", field="owner_email")
+        raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="owner_email")
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None or not unit.active:
-        raise DomainError("Vui lòng chọn chi đoàn / đơn vị của bạn.", field="unit_id")
-    title = _text(title, "title", "tiêu đề", 160)
-    message = _text(message, "message", "lời nhắn", MESSAGE_MAX)
+        raise DomainError(_l("Vui lòng chọn chi đoàn / đơn vị của bạn."), field="unit_id")
+    title = _text(title, "title", _l("tiêu đề"), 160)
+    message = _text(message, "message", _l("lời nhắn"), MESSAGE_MAX)
     if isinstance(goal, bool) or not isinstance(goal, int) or goal <= 0:
-        raise DomainError("Mục tiêu phải lớn hơn 0.", field="goal")
+        raise DomainError(_l("Mục tiêu phải lớn hơn 0."), field="goal")
     if goal > current_app.config["MAX_AMOUNT"]:
-        raise DomainError("Mục tiêu quá lớn.", field="goal")
+        raise DomainError(_l("Mục tiêu quá lớn."), field="goal")
     code = new_page_code(unit.id)
     page = FundraisingPage(
         campaign_id=campaign.id,
@@ -148,7 +152,7 @@ def create_page(
         None,
         "campaign.page_request",
         page,
-        f"Đề nghị trang gây quỹ của {owner_name}",
+        _l("Đề nghị trang gây quỹ của %(name)s", name=owner_name),
         {"campaign": [None, campaign.slug], "code": [None, code.code]},
     )
     return page
@@ -159,7 +163,7 @@ def decide_page(user: User, page: FundraisingPage, approve: bool) -> Fundraising
     require_role(user, (Role.admin, Role.manager))
     require_unit(user, page.campaign.unit_id)
     if page.status != PageStatus.pending and approve == (page.status == PageStatus.approved):
-        raise Conflict("Trang này đã được xử lý.")
+        raise Conflict(_l("Trang này đã được xử lý."))
     before = page.status
     page.status = PageStatus.approved if approve else PageStatus.rejected
     page.decided_by_id = user.id
@@ -169,7 +173,7 @@ def decide_page(user: User, page: FundraisingPage, approve: bool) -> Fundraising
         user,
         "campaign.page_approve" if approve else "campaign.page_reject",
         page,
-        f"Trang gây quỹ của {page.owner_name}",
+        _l("Trang gây quỹ của %(name)s", name=page.owner_name),
         {"status": [before.value, page.status.value]},
     )
     cache.clear_after_commit()
@@ -190,4 +194,4 @@ def public_page(slug: str, code: str) -> FundraisingPage:
     ).scalar_one_or_none()
     if page is not None and page.campaign.status != CampaignStatus.draft:
         return page
-    raise NotFound("Không tìm thấy trang gây quỹ này, hoặc trang chưa được duyệt.")
+    raise NotFound(_l("Không tìm thấy trang gây quỹ này, hoặc trang chưa được duyệt."))

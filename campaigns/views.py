@@ -208,7 +208,7 @@ def update(slug: str, update_id: int):
     campaign = svc.public_campaign(slug)
     post = db.session.get(CampaignUpdate, update_id)
     if post is None or post.campaign_id != campaign.id:
-        raise NotFound("Không tìm thấy tin này.")
+        raise NotFound(_("Không tìm thấy tin này."))
     url = public_url("campaigns.update", slug=slug, update_id=update_id)
     return render_template(
         "campaigns/update.html",

@@ -12,7 +12,7 @@ from app.ledger import service as ledger
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.models import Donation
-from donations.pledges.models import Pledge, PledgeStatus
+from donations.pledges.models import PLEDGE_TRANSITIONS, Pledge, PledgeStatus
 from donations.signals import donation_received
 
 
@@ -97,8 +97,9 @@ def record_donation(
             ).scalar_one()
         pledge.received = current + amount
         # A monthly code is a standing order: every transfer is a whole gift of its own.
-        pledge.status = (
-            PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, pledge.received)
+        PLEDGE_TRANSITIONS.move(
+            pledge,
+            PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, pledge.received),
         )
     db.session.flush()
     donation_received.send(donation)

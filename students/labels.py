@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from students.care.models import Cause, ConsentScope, OutcomeStatus
 from students.registry.models import Gender, Situation, StudentStatus
-from students.rounds.models import HandoverMethod, RoundStatus
+from students.rounds.models import ROUND_TRANSITIONS, HandoverMethod
 
 GENDER = {Gender.female: _l("Nữ"), Gender.male: _l("Nam"), Gender.other: _l("Khác")}
 SITUATION = {
@@ -39,13 +39,7 @@ CAUSE = {
     Cause.marriage: _l("Tảo hôn"),
     Cause.other: _l("Nguyên nhân khác"),
 }
-ROUND_STATUS = {
-    RoundStatus.draft: _l("Đang soạn"),
-    RoundStatus.proposed: _l("Chờ duyệt"),
-    RoundStatus.returned: _l("Bị trả lại"),
-    RoundStatus.approved: _l("Đã duyệt, chờ trao"),
-    RoundStatus.completed: _l("Đã trao xong"),
-}
+ROUND_STATUS = ROUND_TRANSITIONS.labels
 METHOD = {
     HandoverMethod.cash: _l("Tiền mặt"),
     HandoverMethod.transfer: _l("Chuyển khoản cho người giám hộ"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.uow import after_commit
@@ -60,7 +61,7 @@ def absolute(relative: str) -> Path:
     base = root()
     path = (base / relative).resolve()
     if base not in path.parents:
-        raise DomainError("Đường dẫn tệp không hợp lệ.")
+        raise DomainError(_l("Đường dẫn tệp không hợp lệ."))
     return path
 
 
@@ -117,9 +118,11 @@ def pdf(
 ) -> PendingFile:
     """A PDF, checked by its header and size (it is stored as sent, served only privately)."""
     if not data.startswith(PDF_MAGIC):
-        raise DomainError("Tệp không phải là PDF hợp lệ.", field=field)
+        raise DomainError(_l("Tệp không phải là PDF hợp lệ."), field=field)
     if len(data) > max_bytes:
-        raise DomainError(f"Tệp PDF quá lớn (tối đa {max_bytes // (1024 * 1024)} MB).", field=field)
+        raise DomainError(
+            _l("Tệp PDF quá lớn (tối đa %(mb)s MB).", mb=max_bytes // (1024 * 1024)), field=field
+        )
     return PendingFile(_new_name(folder, "pdf"), data)
 
 

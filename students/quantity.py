@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from app.errors import DomainError
 from app.money import MoneyError, parse_amount
 
@@ -23,11 +25,11 @@ def parse_quantity(text: str, asset: str) -> int:
     if asset == "RICE_G":
         match = _KG_RE.match(cleaned)
         if not match:
-            raise DomainError("Nhập số kg gạo, ví dụ 25 hoặc 12,5.", field="amount")
+            raise DomainError(_l("Nhập số kg gạo, ví dụ 25 hoặc 12,5."), field="amount")
         grams = int(match[1]) * 1000 + int((match[2] or "0").ljust(3, "0"))
         if grams <= 0:
-            raise DomainError("Số lượng phải lớn hơn 0.", field="amount")
+            raise DomainError(_l("Số lượng phải lớn hơn 0."), field="amount")
         return grams
     if not _PIECES_RE.match(cleaned) or int(cleaned) <= 0:
-        raise DomainError("Nhập số lượng là số nguyên lớn hơn 0.", field="amount")
+        raise DomainError(_l("Nhập số lượng là số nguyên lớn hơn 0."), field="amount")
     return int(cleaned)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app import stored_text
 from app.dbtypes import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -25,9 +26,16 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str] = mapped_column(String(60), default="")
     target_id: Mapped[str] = mapped_column(String(80), default="")
+    # The Vietnamese text, and the message to show in the reader's language (app.stored_text).
     summary: Mapped[str] = mapped_column(String(500), default="")
+    summary_msg: Mapped[dict | None] = mapped_column(JSON)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's language."""
+        return stored_text.display(self.summary_msg, self.summary)
 
 
 class AuditLogIsAppendOnly(RuntimeError):

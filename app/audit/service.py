@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask import has_request_context
 from sqlalchemy import Select, select
 
+from app import stored_text
 from app.audit.models import AuditEntry
 from app.dbtypes import VN_TZ
 from app.extensions import client_ip, db
@@ -16,13 +17,16 @@ def record(
     actor,
     action: str,
     target=None,
-    summary: str = "",
+    summary="",
     changes: dict | None = None,
     *,
     target_type: str | None = None,
     target_id: str | int | None = None,
 ) -> AuditEntry:
-    """Append one entry; flushes with the change it describes, never commits."""
+    """Append one entry; flushes with the change it describes, never commits.
+
+    `summary` is a lazy translation (shown in each reader's language) or plain text.
+    """
     if target is not None:
         target_type = target_type or type(target).__name__
         target_id = target_id if target_id is not None else getattr(target, "id", "")
@@ -32,7 +36,8 @@ def record(
         action=action,
         target_type=target_type or "",
         target_id=str(target_id if target_id is not None else ""),
-        summary=summary[:500],
+        summary=stored_text.vietnamese(summary)[:500],
+        summary_msg=stored_text.freeze(summary),
         changes=_jsonable(changes or {}),
         ip=client_ip() if has_request_context() else "",
     )

@@ -80,7 +80,17 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    record(actor, "user.create", user, f"Tạo tài khoản {email} ({role.value}, {unit.name})")
+    record(
+        actor,
+        "user.create",
+        user,
+        _l(
+            "Tạo tài khoản %(email)s (%(role)s, %(unit)s)",
+            email=email,
+            role=role.value,
+            unit=unit.name,
+        ),
+    )
     return user
 
 
@@ -102,7 +112,7 @@ def update_user(
     for name, value in fields.items():
         setattr(user, name, value)
     db.session.flush()
-    record(actor, "user.update", user, f"Sửa tài khoản {user.email}", changes)
+    record(actor, "user.update", user, _l("Sửa tài khoản %(email)s", email=user.email), changes)
     return user
 
 
@@ -110,7 +120,7 @@ def set_password(actor: User | None, user: User, password: str) -> None:
     """Replace a password; audited without the password."""
     user.password_hash = hash_password(password)
     db.session.flush()
-    record(actor, "user.password", user, f"Đặt lại mật khẩu cho {user.email}")
+    record(actor, "user.password", user, _l("Đặt lại mật khẩu cho %(email)s", email=user.email))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -128,7 +138,7 @@ def note_login(user: User) -> None:
     """Remember the time of a successful login."""
     user.last_login_at = utcnow()
     db.session.flush()
-    record(user, "user.login", user, f"Đăng nhập: {user.email}")
+    record(user, "user.login", user, _l("Đăng nhập: %(email)s", email=user.email))
 
 
 def needs_totp_enrolment(user: User) -> bool:
@@ -161,7 +171,9 @@ def enable_totp(user: User, secret: str, code: str) -> None:
     user.totp_secret = secret
     user.totp_enabled = True
     db.session.flush()
-    record(user, "user.totp_enable", user, f"Bật xác thực hai lớp cho {user.email}")
+    record(
+        user, "user.totp_enable", user, _l("Bật xác thực hai lớp cho %(email)s", email=user.email)
+    )
 
 
 def reset_totp(actor: User, user: User) -> None:
@@ -169,4 +181,9 @@ def reset_totp(actor: User, user: User) -> None:
     user.totp_secret = None
     user.totp_enabled = False
     db.session.flush()
-    record(actor, "user.totp_reset", user, f"Đặt lại xác thực hai lớp cho {user.email}")
+    record(
+        actor,
+        "user.totp_reset",
+        user,
+        _l("Đặt lại xác thực hai lớp cho %(email)s", email=user.email),
+    )

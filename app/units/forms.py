@@ -48,10 +48,10 @@ class SchoolForm(FlaskForm):
         _l("Cấp học"),
         choices=[
             ("", "—"),
-            ("tieu-hoc", "Tiểu học"),
-            ("thcs", "THCS"),
-            ("thpt", "THPT"),
-            ("lien-cap", "Liên cấp"),
+            ("tieu-hoc", _l("Tiểu học")),
+            ("thcs", _l("THCS")),
+            ("thpt", _l("THPT")),
+            ("lien-cap", _l("Liên cấp")),
         ],
     )
     commune_id = SelectField(_l("Xã/phường"), coerce=optional_int)

@@ -43,7 +43,7 @@ def _check(
         raise DomainError(_l("Vui lòng nhập tên đơn vị."), field="name")
     if not CODE_RE.match(code):
         raise DomainError(
-            "Mã đơn vị chỉ gồm chữ thường không dấu, số và gạch nối (2–39 ký tự).", field="code"
+            _l("Mã đơn vị chỉ gồm chữ thường không dấu, số và gạch nối (2–39 ký tự)."), field="code"
         )
     clash = db.session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
     if clash is not None and clash is not unit:
@@ -72,7 +72,7 @@ def create_unit(actor, *, name: str, code: str, kind: str, parent_id: int | None
     unit = Unit(name=name.strip(), code=code, kind=kind_, parent=parent)
     db.session.add(unit)
     db.session.flush()
-    record(actor, "unit.create", unit, f"Tạo đơn vị {unit.name}")
+    record(actor, "unit.create", unit, _l("Tạo đơn vị %(name)s", name=unit.name))
     return unit
 
 
@@ -93,7 +93,7 @@ def update_unit(
     for key, value in fields.items():
         setattr(unit, key, value)
     db.session.flush()
-    record(actor, "unit.update", unit, f"Sửa đơn vị {unit.name}", changes)
+    record(actor, "unit.update", unit, _l("Sửa đơn vị %(name)s", name=unit.name), changes)
     return unit
 
 
@@ -117,7 +117,7 @@ def save_commune(
         actor,
         "commune.create" if created else "commune.update",
         commune,
-        f"Xã/phường {commune.name}",
+        _l("Xã/phường %(name)s", name=commune.name),
         changes,
     )
     return commune
@@ -156,7 +156,7 @@ def save_school(
         actor,
         "school.create" if created else "school.update",
         school,
-        f"Trường {school.name}",
+        _l("Trường %(name)s", name=school.name),
         changes,
     )
     return school

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from donations.bank.matching import Incoming, Matcher
 from donations.pledges.demo import demo_campaign
-from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
+from donations.pledges.models import PLEDGE_TRANSITIONS, PaymentMethod, Pledge, PledgeStatus
 from donations.pledges.refcode import PREFIX, check_char
 
 
@@ -108,7 +108,7 @@ def seed(echo: Callable[[str], None]) -> None:
                 )
             )
         if body == "DEM0A05" and pledge.status == PledgeStatus.pending:
-            pledge.status = PledgeStatus.expired
+            PLEDGE_TRANSITIONS.move(pledge, PledgeStatus.expired)
     matcher.receive(
         Incoming(
             provider="sepay",

@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import mail
+from app import mail, stored_text
 from app.audit import service as audit
 from app.dbtypes import VN_TZ
 from app.errors import DomainError
@@ -46,6 +47,7 @@ class ImportReport:
     ignored: int = 0
     skipped: int = 0  # rows the reader could not use
     amount_added: int = 0  # đồng counted as donations
+    # {"line", "reason" (Vietnamese), "reason_msg" (the message, see app.stored_text)}
     problems: list[dict] = field(default_factory=list)
     sample: list[dict] = field(default_factory=list)
     import_id: int | None = None
@@ -75,7 +77,7 @@ def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransac
                 "memo": row.memo[:160],
                 "outcome": outcome,
                 "pledge": tx.pledge.reference if tx is not None and tx.pledge else "",
-                "note": tx.note if tx is not None else "",
+                "note": tx.note_text if tx is not None else "",
             }
         )
 
@@ -184,7 +186,13 @@ def import_statement(
                 if isinstance(result, RowProblem):
                     report.skipped += 1
                     if len(report.problems) < MAX_PROBLEMS_KEPT:
-                        report.problems.append({"line": result.line_no, "reason": result.reason})
+                        report.problems.append(
+                            {
+                                "line": result.line_no,
+                                "reason": stored_text.vietnamese(result.reason),
+                                "reason_msg": stored_text.freeze(result.reason),
+                            }
+                        )
                     continue
                 report.rows += 1
                 chunk.append(result)
@@ -198,19 +206,28 @@ def import_statement(
             if chunk:
                 _process_chunk(chunk, matcher, seen, report, account)
         except StatementError as err:
-            raise DomainError(str(err), field="file") from None
+            raise DomainError(err.args[0], field="file") from None
     report.receipts_queued = mails.queued
     if report.rows == 0 and report.skipped == 0:
-        raise DomainError("Tệp không có dòng giao dịch nào.", field="file")
+        raise DomainError(_l("Tệp không có dòng giao dịch nào."), field="file")
     _save(record, report)
     if record is not None:
         audit.record(
             actor,
             "statement.import",
             record,
-            f"Nhập sao kê {filename}: {report.added} giao dịch mới, {report.matched} khớp, "
-            f"{report.to_review} chờ duyệt, {report.duplicates} trùng webhook, "
-            f"{report.already} đã nhập trước, {report.skipped} dòng bỏ qua",
+            _l(
+                "Nhập sao kê %(file)s: %(added)s giao dịch mới, %(matched)s khớp, "
+                "%(review)s chờ duyệt, %(duplicates)s trùng webhook, "
+                "%(already)s đã nhập trước, %(skipped)s dòng bỏ qua",
+                file=filename,
+                added=report.added,
+                matched=report.matched,
+                review=report.to_review,
+                duplicates=report.duplicates,
+                already=report.already,
+                skipped=report.skipped,
+            ),
             {"rows": [None, report.rows], "added": [None, report.added]},
         )
     return report

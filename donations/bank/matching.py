@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
 from donations.bank.memo import compact_memo, find_codes
-from donations.bank.models import BankTransaction, TxStatus
+from donations.bank.models import TX_TRANSITIONS, BankTransaction, TxStatus
 from donations.pledges.models import Pledge
 from donations.recording import record_donation
 
@@ -26,14 +27,46 @@ STATEMENT = "statement"
 # Bank-notification channels; a statement row's twin is a row of one of these, and back.
 NOTIFIERS = ("sepay", "casso")
 
-NOTE_OUT = "Tiền ra (ghi nợ): lưu lại, không tính là ủng hộ."
-NOTE_OTHER_ACCOUNT = "Giao dịch của tài khoản khác ({account}), không phải tài khoản của quỹ."
-NOTE_ZERO = "Số tiền bằng 0: lưu lại, không tính."
-NOTE_NO_CODE = "Nội dung chuyển khoản không có mã ủng hộ hợp lệ."
-NOTE_UNKNOWN_CODE = "Mã {codes} không thuộc cam kết ủng hộ nào."
-NOTE_MANY = "Nội dung có mã của nhiều cam kết khác nhau ({codes})."
-NOTE_CLOSED = "Cam kết {ref} thuộc chiến dịch đã đóng ({campaign}): cần chọn nơi nhận."
-NOTE_TWIN = "Trùng với giao dịch #{id} đã nhận qua {provider}: không tính lần nữa."
+# Notes shown to treasurers; stored as messages, so each reader sees them in their language.
+NOTE_OUT = _l("Tiền ra (ghi nợ): lưu lại, không tính là ủng hộ.")
+NOTE_ZERO = _l("Số tiền bằng 0: lưu lại, không tính.")
+NOTE_NO_CODE = _l("Nội dung chuyển khoản không có mã ủng hộ hợp lệ.")
+
+
+def note_other_account(account: str):
+    """The note of a transaction reported for another account than the fund's."""
+    return _l(
+        "Giao dịch của tài khoản khác (%(account)s), không phải tài khoản của quỹ.",
+        account=account,
+    )
+
+
+def note_unknown_code(codes: str):
+    """The note of a memo whose codes belong to no pledge."""
+    return _l("Mã %(codes)s không thuộc cam kết ủng hộ nào.", codes=codes)
+
+
+def note_many(codes: str):
+    """The note of a memo naming several pledges."""
+    return _l("Nội dung có mã của nhiều cam kết khác nhau (%(codes)s).", codes=codes)
+
+
+def note_closed(ref: str, campaign: str):
+    """The note of a transfer for a pledge of a closed campaign."""
+    return _l(
+        "Cam kết %(ref)s thuộc chiến dịch đã đóng (%(campaign)s): cần chọn nơi nhận.",
+        ref=ref,
+        campaign=campaign,
+    )
+
+
+def note_twin(tx_id: int, provider: str):
+    """The note of the second report of a transfer already received through another channel."""
+    return _l(
+        "Trùng với giao dịch #%(id)s đã nhận qua %(provider)s: không tính lần nữa.",
+        id=tx_id,
+        provider=provider,
+    )
 
 
 def digits(text: str | None) -> str:
@@ -200,7 +233,7 @@ class Matcher:
             bank_reference=(item.bank_reference or "")[:120],
             occurred_at=item.occurred_at,
             dedupe_key=self._key(item),
-            status=TxStatus.review,
+            status=TxStatus.new,
             import_id=import_id,
             raw=item.raw or {},
             received_at=utcnow(),
@@ -210,23 +243,26 @@ class Matcher:
         db.session.flush()
         return tx, True
 
+    @staticmethod
+    def _settle_as(tx: BankTransaction, status: TxStatus, note) -> None:
+        TX_TRANSITIONS.move(tx, status)
+        tx.set_note(note)
+
     def _settle(self, tx: BankTransaction, item: Incoming) -> None:
         if item.direction != "in":
-            tx.status, tx.note = TxStatus.ignored, NOTE_OUT
+            self._settle_as(tx, TxStatus.ignored, NOTE_OUT)
             return
         if tx.account_number and self.account and tx.account_number != self.account:
-            tx.status = TxStatus.ignored
-            tx.note = NOTE_OTHER_ACCOUNT.format(account=tx.account_number)
+            self._settle_as(tx, TxStatus.ignored, note_other_account(tx.account_number))
             return
         if item.amount <= 0:
-            tx.status, tx.note = TxStatus.ignored, NOTE_ZERO
+            self._settle_as(tx, TxStatus.ignored, NOTE_ZERO)
             return
         twin = self._find_twin(item)
         if twin is not None:
             twin.twin_key = f"{item.provider}:{item.provider_id}"
             tx.twin_key = f"{twin.provider}:{twin.provider_id}"
-            tx.status = TxStatus.duplicate
-            tx.note = NOTE_TWIN.format(id=twin.id, provider=twin.provider)
+            self._settle_as(tx, TxStatus.duplicate, note_twin(twin.id, twin.provider))
             tx.pledge_id, tx.donation_id = twin.pledge_id, twin.donation_id
             return
         # A new row is a candidate for rows of the other channel asking later in this run.
@@ -236,20 +272,20 @@ class Matcher:
         pledges = [p for p in (self._pledge(code) for code in codes) if p is not None]
         distinct = {p.id: p for p in pledges}
         if not codes:
-            tx.status, tx.note = TxStatus.review, NOTE_NO_CODE
+            self._settle_as(tx, TxStatus.review, NOTE_NO_CODE)
             return
         if not distinct:
-            tx.status, tx.note = TxStatus.review, NOTE_UNKNOWN_CODE.format(codes=", ".join(codes))
+            self._settle_as(tx, TxStatus.review, note_unknown_code(", ".join(codes)))
             return
         if len(distinct) > 1:
-            tx.status = TxStatus.review
-            tx.note = NOTE_MANY.format(codes=", ".join(p.reference for p in distinct.values()))
+            references = ", ".join(p.reference for p in distinct.values())
+            self._settle_as(tx, TxStatus.review, note_many(references))
             return
         pledge = pledges[0]
         tx.pledge = pledge
         if not pledge.campaign.accepts_gifts:
-            tx.status = TxStatus.review
-            tx.note = NOTE_CLOSED.format(ref=pledge.reference, campaign=pledge.campaign.title)
+            note = note_closed(pledge.reference, pledge.campaign.title)
+            self._settle_as(tx, TxStatus.review, note)
             return
         donation, _created = record_donation(
             campaign=pledge.campaign,
@@ -261,5 +297,4 @@ class Matcher:
             received_at=item.occurred_at,
         )
         tx.donation = donation
-        tx.status = TxStatus.matched
-        tx.note = ""
+        self._settle_as(tx, TxStatus.matched, "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -17,8 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import stored_text
 from app.dbtypes import Money, UTCDateTime, utcnow
 from app.extensions import db
+from app.status import Transitions
 from donations.models import Donation
 from donations.pledges.models import Pledge
 
@@ -26,12 +29,37 @@ from donations.pledges.models import Pledge
 class TxStatus(enum.StrEnum):
     """What became of one bank transaction."""
 
+    new = "new"  # just received, not settled yet (settled before it is first stored)
     matched = "matched"  # a donation was recorded for it
     review = "review"  # money in, no usable code: a treasurer decides
     assigned = "assigned"  # a treasurer assigned it from the review queue
     not_donation = "not_donation"  # a treasurer said it is not a donation (with a reason)
     ignored = "ignored"  # not counted: money out, or another account than the fund's
     duplicate = "duplicate"  # the same transfer already reported by another channel
+
+
+# Matching settles a new row at once; only the review queue moves it again, and only once.
+TX_TRANSITIONS = Transitions(
+    _l("giao dịch"),
+    {
+        TxStatus.new: _l("Mới nhận"),
+        TxStatus.matched: _l("Đã khớp"),
+        TxStatus.review: _l("Chờ xử lý"),
+        TxStatus.assigned: _l("Đã gán"),
+        TxStatus.not_donation: _l("Không phải ủng hộ"),
+        TxStatus.ignored: _l("Không tính"),
+        TxStatus.duplicate: _l("Trùng"),
+    },
+    {
+        TxStatus.new: {TxStatus.matched, TxStatus.review, TxStatus.ignored, TxStatus.duplicate},
+        TxStatus.review: {TxStatus.assigned, TxStatus.not_donation},
+        TxStatus.matched: set(),
+        TxStatus.assigned: set(),
+        TxStatus.not_donation: set(),
+        TxStatus.ignored: set(),
+        TxStatus.duplicate: set(),
+    },
+)
 
 
 class BankTransaction(db.Model):
@@ -62,7 +90,9 @@ class BankTransaction(db.Model):
     status: Mapped[TxStatus] = mapped_column(
         Enum(TxStatus, native_enum=False, length=14), index=True
     )
+    # Why it stands where it stands: the Vietnamese text, and the message to translate on display.
     note: Mapped[str] = mapped_column(String(300), default="")
+    note_msg: Mapped[dict | None] = mapped_column(JSON)
     pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"), index=True)
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_imports.id"), index=True)
@@ -73,6 +103,16 @@ class BankTransaction(db.Model):
 
     pledge: Mapped[Pledge | None] = relationship()
     donation: Mapped[Donation | None] = relationship()
+
+    def set_note(self, text) -> None:
+        """Store a note (a lazy translation, or text a person typed)."""
+        self.note = stored_text.vietnamese(text)[:300]
+        self.note_msg = stored_text.freeze(text)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        return stored_text.display(self.note_msg, self.note)
 
 
 class StatementImport(db.Model):

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from app.audit import service as audit
 from app.auth.guards import require_role
 from app.dbtypes import utcnow
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import DomainError, NotFound
 from app.extensions import db
 from campaigns.models import GENERAL_FUND_SLUG, Campaign
-from donations.bank.models import BankTransaction, TxStatus
+from donations.bank.models import TX_TRANSITIONS, BankTransaction, TxStatus
 from donations.pledges.models import Pledge
 from donations.pledges.services import find_pledge
 from donations.recording import record_donation
@@ -32,9 +32,15 @@ def load_for_update(tx_id: int) -> BankTransaction:
     return tx
 
 
-def _open(tx: BankTransaction) -> None:
-    if tx.status != TxStatus.review:
-        raise Conflict(_("Giao dịch này đã được xử lý, không còn trong hàng chờ."))
+def _open(tx: BankTransaction, target: TxStatus) -> None:
+    """Refuse a transaction that is no longer waiting in the queue."""
+    TX_TRANSITIONS.check(
+        tx.status, target, _("Giao dịch này đã được xử lý, không còn trong hàng chờ.")
+    )
+
+
+def _tx_name(tx: BankTransaction) -> str:
+    return f"{tx.provider}:{tx.provider_id}"
 
 
 def general_fund() -> Campaign | None:
@@ -53,7 +59,7 @@ def assign(
 ) -> BankTransaction:
     """Count the transfer as a donation to a pledge (its campaign) or to a campaign."""
     require_role(user, REVIEWERS)
-    _open(tx)
+    _open(tx, TxStatus.assigned)
     if tx.direction != "in" or tx.amount <= 0:
         raise DomainError(_("Chỉ giao dịch tiền vào mới được tính là ủng hộ."))
     pledge: Pledge | None = None
@@ -80,19 +86,24 @@ def assign(
         received_at=tx.occurred_at,
     )
     before = {"status": tx.status.value, "pledge_id": tx.pledge_id}
-    tx.status = TxStatus.assigned
+    TX_TRANSITIONS.move(tx, TxStatus.assigned)
     tx.pledge = pledge
     tx.donation = donation
     tx.resolved_by_id = user.id
     tx.resolved_at = utcnow()
-    tx.note = f"Đã gán cho {pledge.reference if pledge else target.title}."
+    tx.set_note(_("Đã gán cho %(target)s.", target=pledge.reference if pledge else target.title))
     db.session.flush()
+    receiver = " ".join(filter(None, (pledge.reference if pledge else "", target.account)))
     audit.record(
         user,
         "bank_tx.assign",
         tx,
-        f"Gán giao dịch {tx.provider}:{tx.provider_id} ({tx.amount} ₫) cho "
-        f"{pledge.reference if pledge else ''} {target.account}".strip(),
+        _(
+            "Gán giao dịch %(tx)s (%(amount)s ₫) cho %(target)s",
+            tx=_tx_name(tx),
+            amount=tx.amount,
+            target=receiver,
+        ),
         {
             "status": [before["status"], tx.status.value],
             "pledge_id": [before["pledge_id"], tx.pledge_id],
@@ -106,14 +117,14 @@ def assign(
 def dismiss(user, tx: BankTransaction, *, reason: str) -> BankTransaction:
     """Mark the transfer as not a donation (a refund to the bank, an internal move…)."""
     require_role(user, REVIEWERS)
-    _open(tx)
+    _open(tx, TxStatus.not_donation)
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
         raise DomainError(_("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."), field="reason")
     if len(reason) > 300:
         raise DomainError(_("Lý do tối đa 300 ký tự."), field="reason")
-    tx.status = TxStatus.not_donation
-    tx.note = reason
+    TX_TRANSITIONS.move(tx, TxStatus.not_donation)
+    tx.set_note(reason)
     tx.resolved_by_id = user.id
     tx.resolved_at = utcnow()
     db.session.flush()
@@ -121,7 +132,7 @@ def dismiss(user, tx: BankTransaction, *, reason: str) -> BankTransaction:
         user,
         "bank_tx.not_donation",
         tx,
-        f"Giao dịch {tx.provider}:{tx.provider_id} không phải khoản ủng hộ: {reason}",
+        _("Giao dịch %(tx)s không phải khoản ủng hộ: %(reason)s", tx=_tx_name(tx), reason=reason),
         {"status": [TxStatus.review.value, tx.status.value], "reason": [None, reason]},
     )
     return tx

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.text import strip_diacritics
 
 HEADER_SEARCH_ROWS = 80
@@ -33,26 +35,29 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "balance": ("so du", "balance"),
 }
 REQUIRED_FIELDS = ("date", "credit", "memo")
-_FIELD_NAMES_VI = {
-    "date": "ngày giao dịch (Ngày GD, Ngày hạch toán, Date)",
-    "credit": "số tiền ghi có (Số tiền ghi có, Phát sinh có, Credit)",
-    "memo": "nội dung (Nội dung, Mô tả, Diễn giải, Description)",
+# "name (the headers looked for)": the part before " (" names the column in short.
+_FIELD_NAMES = {
+    "date": _l("ngày giao dịch (Ngày GD, Ngày hạch toán, Date)"),
+    "credit": _l("số tiền ghi có (Số tiền ghi có, Phát sinh có, Credit)"),
+    "memo": _l("nội dung (Nội dung, Mô tả, Diễn giải, Description)"),
 }
 _FOOTER_WORDS = ("tong", "total", "cong phat sinh", "so du cuoi ky", "closing balance")
 
 # A formula in the balance column does not matter: we never read it.
 _FORMULA_CHECKED = ("date", "credit", "debit", "memo", "reference")
 
-REASON_DEBIT = "Giao dịch ghi nợ (tiền ra), bỏ qua"
-REASON_FORMULA = "Ô chứa công thức"
-REASON_NO_AMOUNT = "Không có số tiền ghi có"
-REASON_BOTH = "Dòng có cả số tiền ghi nợ và ghi có, cần kiểm tra tay"
+# Reasons and messages are lazy translations: shown in the treasurer's language, and the
+# import report keeps them as messages (app.stored_text).
+REASON_DEBIT = _l("Giao dịch ghi nợ (tiền ra), bỏ qua")
+REASON_FORMULA = _l("Ô chứa công thức")
+REASON_NO_AMOUNT = _l("Không có số tiền ghi có")
+REASON_BOTH = _l("Dòng có cả số tiền ghi nợ và ghi có, cần kiểm tra tay")
 
 _MAGIC = (
-    (b"\xd0\xcf\x11\xe0", "tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu"),
-    (b"%PDF", "tệp PDF"),
-    (b"\x89PNG", "tệp ảnh"),
-    (b"\xff\xd8", "tệp ảnh"),
+    (b"\xd0\xcf\x11\xe0", _l("tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu")),
+    (b"%PDF", _l("tệp PDF")),
+    (b"\x89PNG", _l("tệp ảnh")),
+    (b"\xff\xd8", _l("tệp ảnh")),
 )
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 _SPACE_RE = re.compile(r"\s+")
@@ -90,10 +95,10 @@ class StatementRow:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A row that was skipped, with the reason shown to the treasurer."""
+    """A row that was skipped, with the reason shown to the treasurer (a lazy translation)."""
 
     line_no: int
-    reason: str
+    reason: Any
 
 
 @dataclass(frozen=True)
@@ -161,22 +166,34 @@ def _match_header(cells: list[Cell]) -> _Header | None:
     return _Header(columns, tuple(labels))
 
 
+def _unreadable_amount(text: Any):
+    return _l("Không đọc được số tiền: «%(text)s»", text=text)
+
+
+def _fraction(text: Any):
+    return _l("Số tiền có phần lẻ, VND không có số lẻ: «%(text)s»", text=text)
+
+
+def _unreadable_date(text: str):
+    return _l("Không đọc được ngày giao dịch: «%(text)s»", text=text)
+
+
 def parse_amount(value: Any) -> int | None:
     """Read a VND amount cell as integer đồng (None when empty); ValueError says why not."""
     if _is_empty(value):
         return None
     if isinstance(value, bool):
-        raise _CellError(f"Không đọc được số tiền: «{value}»")
+        raise _CellError(_unreadable_amount(value))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _CellError(f"Không đọc được số tiền: «{value}»")
+            raise _CellError(_unreadable_amount(value))
         if not value.is_integer():
-            raise _CellError(f"Số tiền có phần lẻ, VND không có số lẻ: «{value}»")
+            raise _CellError(_fraction(value))
         return int(value)
     if not isinstance(value, str):
-        raise _CellError(f"Không đọc được số tiền: «{_text(value)}»")
+        raise _CellError(_unreadable_amount(_text(value)))
     original = value.strip()
     if not original.strip("-–—"):
         return None  # some exports mark an empty money cell with a dash
@@ -196,9 +213,9 @@ def parse_amount(value: Any) -> int | None:
     elif plain:
         whole, frac = re.split(r"[.,]", text)[0], plain["frac"] or ""
     else:
-        raise _CellError(f"Không đọc được số tiền: «{original}»")
+        raise _CellError(_unreadable_amount(original))
     if frac.strip("0"):
-        raise _CellError(f"Số tiền có phần lẻ, VND không có số lẻ: «{original}»")
+        raise _CellError(_fraction(original))
     return -int(whole) if negative else int(whole)
 
 
@@ -209,9 +226,9 @@ def parse_date(value: Any) -> tuple[dt.date, str | None]:
     if isinstance(value, dt.date):
         return value, None
     if _is_empty(value):
-        raise _CellError("Thiếu ngày giao dịch")
+        raise _CellError(_l("Thiếu ngày giao dịch"))
     if not isinstance(value, str):
-        raise _CellError(f"Không đọc được ngày giao dịch: «{_text(value)}»")
+        raise _CellError(_unreadable_date(_text(value)))
     text = _SPACE_RE.sub(" ", value.strip())
     match = _DATE_RE.match(text)
     rest = text[match.end() :].strip() if match else ""
@@ -220,7 +237,7 @@ def parse_date(value: Any) -> tuple[dt.date, str | None]:
         or (rest and not _REF_TOKEN_RE.fullmatch(rest))
         or text[match.end() :][:1] not in ("", " ")
     ):
-        raise _CellError(f"Không đọc được ngày giao dịch: «{value.strip()}»")
+        raise _CellError(_unreadable_date(value.strip()))
     if match["d"]:
         year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
         parts = (year, int(match["m"]), int(match["d"]))
@@ -229,7 +246,7 @@ def parse_date(value: Any) -> tuple[dt.date, str | None]:
     try:
         return dt.date(*parts), rest or None
     except ValueError:
-        raise _CellError(f"Ngày không hợp lệ: «{value.strip()}»") from None
+        raise _CellError(_l("Ngày không hợp lệ: «%(text)s»", text=value.strip())) from None
 
 
 def _is_footer(cells: list[Cell]) -> bool:
@@ -260,18 +277,24 @@ def _classify(line_no: int, cells: list[Cell], header: _Header) -> StatementRow 
         text_formula = isinstance(value, str) and value.lstrip().startswith("=")
         if is_formula or (text_formula and name in ("date", "credit", "debit")):
             label = header.labels[cols[name]]
-            return RowProblem(line_no, f"{REASON_FORMULA} (cột «{label}»): hãy dán giá trị")
+            reason = _l(
+                "%(reason)s (cột «%(column)s»): hãy dán giá trị",
+                reason=REASON_FORMULA,
+                column=label,
+            )
+            return RowProblem(line_no, reason)
     try:
         credit = parse_amount(cell("credit")[0])
         debit = parse_amount(cell("debit")[0])
     except _CellError as exc:
-        return RowProblem(line_no, str(exc))
+        return RowProblem(line_no, exc.args[0])
     date_value = cell("date")[0]
     if not credit and not debit:
         # Opening-balance lines and wrapped memo lines carry neither date nor money.
         return None if _is_empty(date_value) else RowProblem(line_no, REASON_NO_AMOUNT)
     if credit is not None and credit < 0:
-        return RowProblem(line_no, f"Số tiền ghi có âm ({credit}): coi như tiền ra, bỏ qua")
+        reason = _l("Số tiền ghi có âm (%(amount)s): coi như tiền ra, bỏ qua", amount=credit)
+        return RowProblem(line_no, reason)
     if not credit:
         return RowProblem(line_no, REASON_DEBIT)
     if debit:
@@ -279,7 +302,7 @@ def _classify(line_no: int, cells: list[Cell], header: _Header) -> StatementRow 
     try:
         date, ref_in_date = parse_date(date_value)
     except _CellError as exc:
-        return RowProblem(line_no, str(exc))
+        return RowProblem(line_no, exc.args[0])
     reference = _text(cell("reference")[0]) or ref_in_date
     raw = {
         label: _text(cells[i][0]) if i < len(cells) else "" for i, label in enumerate(header.labels)
@@ -316,8 +339,10 @@ def _find_header(rows: Iterator[tuple[int, list[Cell]]]) -> tuple[_Header | None
             break
     hint = ""
     if best is not None:
-        names = ", ".join(_FIELD_NAMES_VI[name].split(" (")[0] for name in best[2])
-        hint = f" Dòng {best[1]} giống tiêu đề nhưng thiếu cột: {names}."
+        names = ", ".join(str(_FIELD_NAMES[name]).split(" (")[0] for name in best[2])
+        hint = " " + str(
+            _l("Dòng %(line)s giống tiêu đề nhưng thiếu cột: %(names)s.", line=best[1], names=names)
+        )
     return None, seen, hint
 
 
@@ -393,18 +418,29 @@ def _csv_rows(stream: IO[bytes], head: bytes) -> Iterator[tuple[int, list[Cell]]
             if len(head_lines) >= CSV_SNIFF_LINES or size >= CSV_SNIFF_CHARS:
                 break
         if any("\x00" in line for line in head_lines):
-            raise StatementError("Tệp CSV chứa dữ liệu nhị phân: đây không phải tệp văn bản CSV.")
+            raise StatementError(
+                _l("Tệp CSV chứa dữ liệu nhị phân: đây không phải tệp văn bản CSV.")
+            )
         delimiter = _sniff_delimiter(head_lines)
         reader = csv.reader(itertools.chain(head_lines, text), delimiter=delimiter)
         for line_no, record in enumerate(reader, 1):
             yield line_no, [(value, False) for value in record]
     except UnicodeDecodeError:
         raise StatementError(
-            f"Tệp CSV không dùng bảng mã UTF-8 (khoảng dòng {line_no + 1}): "
-            "hãy xuất lại tệp với mã UTF-8."
+            _l(
+                "Tệp CSV không dùng bảng mã UTF-8 (khoảng dòng %(line)s): "
+                "hãy xuất lại tệp với mã UTF-8.",
+                line=line_no + 1,
+            )
         ) from None
     except csv.Error as exc:
-        raise StatementError(f"Tệp CSV bị lỗi định dạng ở dòng {line_no + 1}: {exc}") from None
+        raise StatementError(
+            _l(
+                "Tệp CSV bị lỗi định dạng ở dòng %(line)s: %(error)s",
+                line=line_no + 1,
+                error=str(exc),
+            )
+        ) from None
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -427,7 +463,11 @@ def _xlsx_sheets(stream: IO[bytes], name: str) -> Iterator[Iterator[tuple[int, l
         book = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any failure here means a broken workbook
         raise StatementError(
-            f"Không mở được tệp Excel «{name}»: tệp bị hỏng hoặc không phải .xlsx ({exc})."
+            _l(
+                "Không mở được tệp Excel «%(name)s»: tệp bị hỏng hoặc không phải .xlsx (%(error)s).",
+                name=name,
+                error=str(exc),
+            )
         ) from None
     try:
         for sheet in book.worksheets:
@@ -445,31 +485,46 @@ def _sheet_rows(sheet: Any, name: str) -> Iterator[tuple[int, list[Cell]]]:
         for line_no, row in enumerate(sheet.iter_rows(), 1):
             yield line_no, [(cell.value, cell.data_type == "f") for cell in row]
     except Exception as exc:  # noqa: BLE001 - a damaged sheet must not become a stack trace
-        raise StatementError(f"Tệp Excel «{name}» bị hỏng, không đọc tiếp được ({exc}).") from None
+        raise StatementError(
+            _l(
+                "Tệp Excel «%(name)s» bị hỏng, không đọc tiếp được (%(error)s).",
+                name=name,
+                error=str(exc),
+            )
+        ) from None
 
 
 def _sniff_kind(head: bytes, filename: str) -> str:
     """Decide between "csv" and "xlsx" from the extension and the magic bytes."""
     ext, shown = os.path.splitext(filename)[1].lower(), os.path.basename(filename)
     if not head:
-        raise StatementError(f"Tệp «{shown}» rỗng: không có dữ liệu.")
+        raise StatementError(_l("Tệp «%(name)s» rỗng: không có dữ liệu.", name=shown))
     if ext == ".xls":
         raise StatementError(
-            "Tệp .xls (Excel 97–2003) chưa được hỗ trợ: hãy mở bằng Excel rồi lưu lại dạng "
-            ".xlsx hoặc .csv."
+            _l(
+                "Tệp .xls (Excel 97–2003) chưa được hỗ trợ: hãy mở bằng Excel rồi lưu lại dạng "
+                ".xlsx hoặc .csv."
+            )
         )
     if ext not in (".csv", ".xlsx"):
-        raise StatementError(f"Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx (tệp đã gửi: «{shown}»).")
+        raise StatementError(
+            _l("Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx (tệp đã gửi: «%(name)s»).", name=shown)
+        )
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"  # also a .csv that is really a workbook: reading it is the kind answer
     what = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
     if what is None and ext == ".xlsx" and head.lstrip().startswith(b"<"):
-        what = "trang HTML đổi đuôi (hãy mở bằng Excel và lưu lại dạng .xlsx)"
+        what = _l("trang HTML đổi đuôi (hãy mở bằng Excel và lưu lại dạng .xlsx)")
     if what is None and ext == ".csv":
         return "csv"
-    expected = "tệp Excel .xlsx" if ext == ".xlsx" else "tệp văn bản CSV"
+    expected = _l("tệp Excel .xlsx") if ext == ".xlsx" else _l("tệp văn bản CSV")
     raise StatementError(
-        f"Tệp «{shown}» không phải {expected} hợp lệ: đây là {what or 'tệp khác bị đổi đuôi'}."
+        _l(
+            "Tệp «%(name)s» không phải %(expected)s hợp lệ: đây là %(what)s.",
+            name=shown,
+            expected=expected,
+            what=what or _l("tệp khác bị đổi đuôi"),
+        )
     )
 
 
@@ -486,11 +541,16 @@ def _sections(
             yield from _read_body(rows, header)
             return
     if not seen_any:
-        raise StatementError("Tệp rỗng: không có dòng dữ liệu nào.")
-    expected = "; ".join(_FIELD_NAMES_VI[name] for name in REQUIRED_FIELDS)
+        raise StatementError(_l("Tệp rỗng: không có dòng dữ liệu nào."))
+    expected = "; ".join(str(_FIELD_NAMES[name]) for name in REQUIRED_FIELDS)
     raise StatementError(
-        f"Không tìm thấy dòng tiêu đề của bảng giao dịch trong {HEADER_SEARCH_ROWS} dòng đầu. "
-        f"Cần có các cột: {expected}.{hints}"
+        _l(
+            "Không tìm thấy dòng tiêu đề của bảng giao dịch trong %(n)s dòng đầu. "
+            "Cần có các cột: %(expected)s.%(hints)s",
+            n=HEADER_SEARCH_ROWS,
+            expected=expected,
+            hints=hints,
+        )
     )
 
 

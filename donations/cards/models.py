@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -17,8 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import stored_text
 from app.dbtypes import Money, UTCDateTime, utcnow
 from app.extensions import db
+from app.status import Transitions
 from donations.models import Donation
 from donations.pledges.models import Pledge
 
@@ -36,21 +39,30 @@ class CheckoutStatus(enum.StrEnum):
 
 # Moves the webhook may make; anything else is refused (events arrive in any order, so a
 # late `expired` after `paid` must not undo a payment).
-CHECKOUT_TRANSITIONS: dict[CheckoutStatus, frozenset[CheckoutStatus]] = {
-    CheckoutStatus.open: frozenset(
-        {
+CHECKOUT_TRANSITIONS = Transitions(
+    _l("thanh toán thẻ"),
+    {
+        CheckoutStatus.open: _l("Đang mở"),
+        CheckoutStatus.processing: _l("Đang xử lý"),
+        CheckoutStatus.paid: _l("Đã thanh toán"),
+        CheckoutStatus.failed: _l("Thất bại"),
+        CheckoutStatus.expired: _l("Hết hạn"),
+        CheckoutStatus.cancelled: _l("Đã dừng"),
+    },
+    {
+        CheckoutStatus.open: {
             CheckoutStatus.processing,
             CheckoutStatus.paid,
             CheckoutStatus.failed,
             CheckoutStatus.expired,
-        }
-    ),
-    CheckoutStatus.processing: frozenset({CheckoutStatus.paid, CheckoutStatus.failed}),
-    CheckoutStatus.paid: frozenset({CheckoutStatus.cancelled}),
-    CheckoutStatus.failed: frozenset(),
-    CheckoutStatus.expired: frozenset(),
-    CheckoutStatus.cancelled: frozenset(),
-}
+        },
+        CheckoutStatus.processing: {CheckoutStatus.paid, CheckoutStatus.failed},
+        CheckoutStatus.paid: {CheckoutStatus.cancelled},
+        CheckoutStatus.failed: set(),
+        CheckoutStatus.expired: set(),
+        CheckoutStatus.cancelled: set(),
+    },
+)
 
 
 class CardCheckout(db.Model):
@@ -81,12 +93,14 @@ class CardCheckout(db.Model):
     pledge: Mapped[Pledge] = relationship()
 
     def move_to(self, new: CheckoutStatus) -> bool:
-        """Apply a legal transition; returns False (and changes nothing) for an illegal one."""
-        if new == self.status:
+        """Apply a legal transition; returns False (and changes nothing) for an illegal one.
+
+        Stripe repeats and reorders events, so the webhook skips a stale move quietly instead
+        of failing the event.
+        """
+        if not CHECKOUT_TRANSITIONS.allows(self.status, new):
             return False
-        if new not in CHECKOUT_TRANSITIONS[self.status]:
-            return False
-        self.status = new
+        CHECKOUT_TRANSITIONS.move(self, new)
         if new != CheckoutStatus.processing:
             self.closed_at = utcnow()
         return True
@@ -128,10 +142,23 @@ class CardReversal(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="posted")
     ledger_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
     reversal_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
+    # Stripe's ids or dispute reason, or why it is blocked: the Vietnamese text and the message
+    # shown in the reader's language (app.stored_text).
     note: Mapped[str] = mapped_column(String(300), default="")
+    note_msg: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     gift: Mapped[CardGift] = relationship()
+
+    def set_note(self, text) -> None:
+        """Store a note (a lazy translation, or plain text)."""
+        self.note = stored_text.vietnamese(text)[:300]
+        self.note_msg = stored_text.freeze(text)
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        return stored_text.display(self.note_msg, self.note)
 
 
 class StripeEvent(db.Model):

@@ -16,7 +16,7 @@ from app.ledger.models import LedgerEntry
 from donations.cards.client import from_stripe_amount
 from donations.cards.models import CardGift, CardReversal
 from donations.cards.payments import RetryLater, _id
-from donations.pledges.models import Pledge, PledgeStatus
+from donations.pledges.models import PLEDGE_TRANSITIONS, Pledge, PledgeStatus
 from donations.recording import status_for
 
 
@@ -52,9 +52,10 @@ def _adjust_pledge(gift: CardGift, change: int) -> None:
     current = db.session.execute(select(Pledge.received).where(Pledge.id == pledge.id)).scalar_one()
     pledge.received = max(0, int(current) + change)
     if pledge.monthly:
-        pledge.status = PledgeStatus.paid if pledge.received > 0 else PledgeStatus.expired
+        new = PledgeStatus.paid if pledge.received > 0 else PledgeStatus.expired
     else:
-        pledge.status = status_for(pledge.amount, pledge.received, expired=True)
+        new = status_for(pledge.amount, pledge.received, expired=True)
+    PLEDGE_TRANSITIONS.move(pledge, new)
 
 
 def _missing_gift(obj: dict) -> str:
@@ -83,7 +84,7 @@ def _post_out(gift: CardGift, reversal: CardReversal, kind: str, at: datetime | 
         # The money already left the bank; a treasurer must free funds (reallocate) and then
         # run `flask cards post-blocked` (or use the back-office card page). Stripe is answered 200: a retry cannot help.
         reversal.status = "blocked"
-        reversal.note = str(err)[:300]
+        reversal.set_note(err.args[0])
         return
     reversal.status = "posted"
     reversal.ledger_seq = posting.entry.seq
@@ -138,7 +139,7 @@ def charge_refunded(charge: dict, at: datetime | None) -> str:
         None,
         "stripe.refund",
         gift.donation,
-        f"Hoàn tiền thẻ {delta} ₫ ({reversal.status})",
+        _l("Hoàn tiền thẻ %(amount)s ₫ (%(status)s)", amount=delta, status=reversal.status),
         {"charge": gift.charge_id, "refunded_total": total},
     )
     return f"refund {delta} {reversal.status}"
@@ -173,7 +174,11 @@ def _open_dispute(gift: CardGift, dispute: dict, at: datetime | None) -> CardRev
         None,
         "stripe.dispute",
         gift.donation,
-        f"Khiếu nại thẻ {reversal.amount} ₫ ({reversal.status})",
+        _l(
+            "Khiếu nại thẻ %(amount)s ₫ (%(status)s)",
+            amount=reversal.amount,
+            status=reversal.status,
+        ),
         {"dispute": reversal.stripe_id, "reason": reversal.note},
     )
     return reversal
@@ -223,7 +228,7 @@ def dispute_closed(dispute: dict, at: datetime | None) -> str:
     reversal.gift.disputed = 0
     _adjust_pledge(reversal.gift, reversal.amount)
     db.session.flush()
-    audit.record(None, "stripe.dispute_won", reversal.gift.donation, "Thắng khiếu nại thẻ")
+    audit.record(None, "stripe.dispute_won", reversal.gift.donation, _l("Thắng khiếu nại thẻ"))
     return "dispute won"
 
 
@@ -268,8 +273,12 @@ def post_blocked(actor=None, reversal_ids: list[int] | None = None) -> BlockedRe
                 actor,
                 "stripe.post_blocked",
                 reversal.gift.donation,
-                f"Ghi sổ khoản {reversal.kind} {reversal.amount} ₫ đã chờ "
-                f"(bút toán {reversal.ledger_seq})",
+                _l(
+                    "Ghi sổ khoản %(kind)s %(amount)s ₫ đã chờ (bút toán %(seq)s)",
+                    kind=reversal.kind,
+                    amount=reversal.amount,
+                    seq=reversal.ledger_seq,
+                ),
                 {"reversal": reversal.id, "status": ["blocked", "posted"]},
             )
         else:

@@ -131,7 +131,13 @@ def record_in_kind(
         user,
         "in_kind.record",
         gift,
-        f"Nhận hiện vật {gift.reference}: {quantity} {asset} cho {campaign.account}",
+        _(
+            "Nhận hiện vật %(ref)s: %(quantity)s %(asset)s cho %(account)s",
+            ref=gift.reference,
+            quantity=quantity,
+            asset=asset,
+            account=campaign.account,
+        ),
         {
             "asset": [None, asset],
             "quantity": [None, quantity],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import uow
@@ -20,8 +21,8 @@ csrf.exempt(bp)
 FIELDS = {"campaign", "amount", "donor_name", "anonymous", "email", "message"}
 
 
-def _error(status: int, code: str, message: str, field: str | None = None):
-    body = {"error": {"code": code, "message": message}}
+def _error(status: int, code: str, message, field: str | None = None):
+    body = {"error": {"code": code, "message": str(message)}}
     if field:
         body["error"]["field"] = field
     return jsonify(body), status
@@ -30,7 +31,7 @@ def _error(status: int, code: str, message: str, field: str | None = None):
 def _bool(body: dict, name: str) -> bool:
     value = body.get(name, False)
     if not isinstance(value, bool):
-        raise DomainError(f"«{name}» phải là true hoặc false.", field=name)
+        raise DomainError(_l("«%(name)s» phải là true hoặc false.", name=name), field=name)
     return value
 
 
@@ -39,9 +40,11 @@ def _str(body: dict, name: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise DomainError(f"«{name}» phải là chuỗi.", field=name)
+        raise DomainError(_l("«%(name)s» phải là chuỗi.", name=name), field=name)
     if len(value) > limit:
-        raise DomainError(f"«{name}» dài quá {limit} ký tự.", field=name)
+        raise DomainError(
+            _l("«%(name)s» dài quá %(limit)s ký tự.", name=name, limit=limit), field=name
+        )
     return value
 
 
@@ -53,25 +56,29 @@ def create_pledge():
     try:
         body = json.loads(request.get_data().decode("utf-8") or "null")
     except (UnicodeDecodeError, ValueError):
-        return _error(400, "invalid_json", "Nội dung không phải JSON hợp lệ.")
+        return _error(400, "invalid_json", _l("Nội dung không phải JSON hợp lệ."))
     if not isinstance(body, dict):
-        return _error(400, "invalid_json", "Nội dung JSON phải là một đối tượng.")
+        return _error(400, "invalid_json", _l("Nội dung JSON phải là một đối tượng."))
     unknown = sorted(set(body) - FIELDS)
     if unknown:
-        return _error(422, "unknown_field", f"Trường không được hỗ trợ: {', '.join(unknown)}.")
+        message = _l("Trường không được hỗ trợ: %(fields)s.", fields=", ".join(unknown))
+        return _error(422, "unknown_field", message)
     slug = body.get("campaign")
     if not isinstance(slug, str) or not slug.strip():
-        return _error(422, "invalid", "Thiếu «campaign» (mã chiến dịch).", "campaign")
+        return _error(422, "invalid", _l("Thiếu «campaign» (mã chiến dịch)."), "campaign")
     campaign = db.session.execute(
         select(Campaign).where(Campaign.slug == slug.strip())
     ).scalar_one_or_none()
     if campaign is None or campaign.status.value == "draft":
-        return _error(404, "campaign_not_found", f"Không có chiến dịch «{slug}».", "campaign")
+        message = _l("Không có chiến dịch «%(slug)s».", slug=slug)
+        return _error(404, "campaign_not_found", message, "campaign")
     if not campaign.accepts_gifts:
-        return _error(409, "campaign_closed", "Chiến dịch này không còn nhận ủng hộ.", "campaign")
+        message = _l("Chiến dịch này không còn nhận ủng hộ.")
+        return _error(409, "campaign_closed", message, "campaign")
     amount = body.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int):
-        return _error(422, "invalid", "«amount» phải là số nguyên đồng (ví dụ 200000).", "amount")
+        message = _l("«amount» phải là số nguyên đồng (ví dụ 200000).")
+        return _error(422, "invalid", message, "amount")
     try:
         pledge = services.create_pledge(
             services.PledgeRequest(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
 from app.extensions import db
+from app.status import Transitions
 from campaigns.models import Campaign
 
 
@@ -21,6 +23,29 @@ class PledgeStatus(enum.StrEnum):
     paid = "paid"
     overpaid = "overpaid"
     expired = "expired"
+
+
+_MONEY_SEEN = (PledgeStatus.partial, PledgeStatus.paid, PledgeStatus.overpaid)
+# The status follows the money (donations.recording.status_for): money is never refused, so a
+# late transfer revives an expired pledge, and a refund of everything closes a pledge as
+# expired. Once money was seen a pledge never reads "pending" again.
+PLEDGE_TRANSITIONS = Transitions(
+    _l("cam kết"),
+    {
+        PledgeStatus.pending: _l("Đang chờ"),
+        PledgeStatus.partial: _l("Đã nhận một phần"),
+        PledgeStatus.paid: _l("Đã nhận đủ"),
+        PledgeStatus.overpaid: _l("Đã nhận nhiều hơn cam kết"),
+        PledgeStatus.expired: _l("Hết hạn"),
+    },
+    {
+        PledgeStatus.pending: {*_MONEY_SEEN, PledgeStatus.expired},
+        PledgeStatus.partial: {*_MONEY_SEEN, PledgeStatus.expired},
+        PledgeStatus.paid: {*_MONEY_SEEN, PledgeStatus.expired},
+        PledgeStatus.overpaid: {*_MONEY_SEEN, PledgeStatus.expired},
+        PledgeStatus.expired: {*_MONEY_SEEN, PledgeStatus.expired},
+    },
+)
 
 
 class PaymentMethod(enum.StrEnum):

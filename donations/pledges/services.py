@@ -19,7 +19,7 @@ from campaigns.models import Campaign
 from donations.bank.banks import bank_by_bin
 from donations.bank.vietqr import build_payload, sanitize_memo
 from donations.pledges import refcode
-from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
+from donations.pledges.models import PLEDGE_TRANSITIONS, PaymentMethod, Pledge, PledgeStatus
 
 # A one-time transfer pledge stays open this long; money arriving later is still recorded.
 TAX_CODE_RE = re.compile(r"^(\d{10})(?:-?(\d{3}))?$")
@@ -226,6 +226,9 @@ def effective_status(pledge: Pledge) -> PledgeStatus:
 
 def expire_pledges() -> int:
     """Mark pending pledges past their expiry as expired; returns how many. Flushes."""
+    # One UPDATE of the rows still pending, so a payment committed meanwhile is never undone;
+    # the move itself is the table's pending → expired.
+    PLEDGE_TRANSITIONS.check(PledgeStatus.pending, PledgeStatus.expired)
     result = db.session.execute(
         update(Pledge)
         .where(

@@ -91,9 +91,11 @@ def save_weights(actor, values: dict[str, int]) -> None:
     old = weights()
     for key, points in values.items():
         if key not in RULES:
-            raise DomainError(f"Quy tắc không tồn tại: {key}.")
+            raise DomainError(_l("Quy tắc không tồn tại: %(key)s.", key=key))
         if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_POINTS:
-            raise DomainError(f"Điểm phải là số nguyên từ 0 đến {MAX_POINTS}.", field=key)
+            raise DomainError(
+                _l("Điểm phải là số nguyên từ 0 đến %(max)s.", max=MAX_POINTS), field=key
+            )
     for key, points in values.items():
         row = db.session.get(RiskWeight, key)
         if row is None:
@@ -110,7 +112,7 @@ def save_weights(actor, values: dict[str, int]) -> None:
         actor,
         "student.risk_weights",
         None,
-        "Sửa trọng số điểm nguy cơ",
+        _l("Sửa trọng số điểm nguy cơ"),
         changes,
         target_type="RiskWeight",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from app.audit.service import record
@@ -42,13 +43,13 @@ def record_consent(
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     if not guardian_name.strip():
-        raise DomainError("Vui lòng nhập tên người giám hộ đã đồng ý.", field="guardian_name")
+        raise DomainError(_l("Vui lòng nhập tên người giám hộ đã đồng ý."), field="guardian_name")
     if given_on > date.today():
-        raise DomainError("Ngày đồng ý không thể ở tương lai.", field="given_on")
+        raise DomainError(_l("Ngày đồng ý không thể ở tương lai."), field="given_on")
     if given_on < student.birth_date:
-        raise DomainError("Ngày đồng ý phải sau ngày sinh của học sinh.", field="given_on")
+        raise DomainError(_l("Ngày đồng ý phải sau ngày sinh của học sinh."), field="given_on")
     if scope not in ConsentScope.__members__:
-        raise DomainError("Phạm vi công khai không hợp lệ.", field="scope")
+        raise DomainError(_l("Phạm vi công khai không hợp lệ."), field="scope")
     scope_ = ConsentScope(scope)
     if (
         scope_ != ConsentScope.none
@@ -56,7 +57,7 @@ def record_consent(
         and not child_agreed
     ):
         raise DomainError(
-            "Học sinh từ 7 tuổi trở lên cũng phải đồng ý thì mới được công khai thông tin.",
+            _l("Học sinh từ 7 tuổi trở lên cũng phải đồng ý thì mới được công khai thông tin."),
             field="child_agreed",
         )
     pending = private_files.scan(scan, scan_name, SCAN_FOLDER, field="scan") if scan else None
@@ -74,7 +75,7 @@ def record_consent(
         actor,
         "student.consent",
         student,
-        f"Đồng ý công khai ({scope}) cho {student.public_id}",
+        _l("Đồng ý công khai (%(scope)s) cho %(id)s", scope=scope, id=student.public_id),
         {"scope": scope},
         target_id=student.public_id,
     )
@@ -88,16 +89,16 @@ def withdraw_consent(actor: User, consent: Consent, on: date) -> Consent:
     require_role(actor, WRITERS)
     require_unit(actor, consent.student.unit_id)
     if consent.withdrawn_on is not None:
-        raise Conflict("Sự đồng ý này đã được rút trước đó.")
+        raise Conflict(_l("Sự đồng ý này đã được rút trước đó."))
     if on > date.today() or on < consent.given_on:
-        raise DomainError("Ngày rút phải từ ngày đồng ý đến hôm nay.", field="on")
+        raise DomainError(_l("Ngày rút phải từ ngày đồng ý đến hôm nay."), field="on")
     consent.withdrawn_on = on
     db.session.flush()
     record(
         actor,
         "student.consent_withdraw",
         consent.student,
-        f"Rút đồng ý của {consent.student.public_id}",
+        _l("Rút đồng ý của %(id)s", id=consent.student.public_id),
         target_id=consent.student.public_id,
     )
     return consent
@@ -121,16 +122,16 @@ def add_visit(
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     if visited_on > date.today():
-        raise DomainError("Ngày thăm không thể ở tương lai.", field="visited_on")
+        raise DomainError(_l("Ngày thăm không thể ở tương lai."), field="visited_on")
     if visited_on < student.birth_date:
-        raise DomainError("Ngày thăm phải sau ngày sinh của học sinh.", field="visited_on")
+        raise DomainError(_l("Ngày thăm phải sau ngày sinh của học sinh."), field="visited_on")
     if not visitors.strip():
-        raise DomainError("Vui lòng ghi ai đã đi thăm.", field="visitors")
+        raise DomainError(_l("Vui lòng ghi ai đã đi thăm."), field="visitors")
     causes = sorted(set(causes or []))
     if any(c not in Cause.__members__ for c in causes):
-        raise DomainError("Nguyên nhân không hợp lệ.", field="causes")
+        raise DomainError(_l("Nguyên nhân không hợp lệ."), field="causes")
     if next_visit_on is not None and next_visit_on <= visited_on:
-        raise DomainError("Ngày thăm lần sau phải sau ngày thăm này.", field="next_visit_on")
+        raise DomainError(_l("Ngày thăm lần sau phải sau ngày thăm này."), field="next_visit_on")
     visit = Visit(
         visited_on=visited_on,
         visitors=visitors.strip()[:300],
@@ -152,7 +153,11 @@ def add_visit(
         actor,
         "student.visit",
         student,
-        f"Thăm hộ gia đình {student.public_id} ngày {visited_on.isoformat()}",
+        _l(
+            "Thăm hộ gia đình %(id)s ngày %(day)s",
+            id=student.public_id,
+            day=visited_on.isoformat(),
+        ),
         target_id=student.public_id,
     )
     return visit
@@ -181,7 +186,8 @@ def check_term(term: str) -> str:
     match = TERM_RE.match((term or "").strip())
     if not match or int(match[2]) != int(match[1]) + 1:
         raise DomainError(
-            "Học kỳ phải có dạng “2025-2026 HK1” (hai năm liền nhau, HK1 hoặc HK2).", field="term"
+            _l("Học kỳ phải có dạng “2025-2026 HK1” (hai năm liền nhau, HK1 hoặc HK2)."),
+            field="term",
         )
     return match[0]
 
@@ -195,10 +201,10 @@ def record_outcomes(actor: User, term: str, statuses: dict[int, tuple[str, str]]
         if not status:
             continue
         if status not in OutcomeStatus.__members__:
-            raise DomainError("Tình trạng cuối kỳ không hợp lệ.")
+            raise DomainError(_l("Tình trạng cuối kỳ không hợp lệ."))
         student = db.session.get(Student, student_id)
         if student is None:
-            raise DomainError("Không tìm thấy học sinh.")
+            raise DomainError(_l("Không tìm thấy học sinh."))
         require_unit(actor, student.unit_id)
         row = db.session.execute(
             select(Outcome).where(Outcome.student_id == student_id, Outcome.term == term)
@@ -220,7 +226,7 @@ def record_outcomes(actor: User, term: str, statuses: dict[int, tuple[str, str]]
         actor,
         "student.outcomes",
         None,
-        f"Ghi kết quả {term} cho {count} học sinh",
+        _l("Ghi kết quả %(term)s cho %(n)s học sinh", term=term, n=count),
         target_type="Outcome",
         target_id=term,
     )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -96,7 +97,7 @@ def consent_scan(consent_id: int):
         current_user,
         "student.consent_scan",
         item.student,
-        f"Xem bản quét đồng ý #{item.id}",
+        _l("Xem bản quét đồng ý #%(id)s", id=item.id),
         target_id=item.student.public_id,
     )
     return send_file(path, mimetype=private_files.content_type(item.scan_path), max_age=0)

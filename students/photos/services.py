@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select, update
 
@@ -82,7 +83,7 @@ def _swap_path(student: Student, new: str | None) -> str | None:
     )
     if result.rowcount != 1:
         raise Conflict(
-            "Ảnh của học sinh vừa được người khác thay đổi. Hãy tải lại trang và thử lại."
+            _l("Ảnh của học sinh vừa được người khác thay đổi. Hãy tải lại trang và thử lại.")
         )
     db.session.refresh(student, ["photo_path", "updated_at"])
     return old
@@ -108,7 +109,11 @@ def set_photo(actor: User, student: Student, data: bytes) -> str:
         actor,
         "student.photo_replace" if old else "student.photo_upload",
         student,
-        f"{'Thay' if old else 'Tải lên'} ảnh của {student.public_id}",
+        (
+            _l("Thay ảnh của %(id)s", id=student.public_id)
+            if old
+            else _l("Tải lên ảnh của %(id)s", id=student.public_id)
+        ),
         target_id=student.public_id,
     )
     private_files.save_after_commit([new], replaced=[old])
@@ -120,13 +125,13 @@ def remove_photo(actor: User, student: Student) -> None:
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     if not student.photo_path:
-        raise NotFound("Học sinh này chưa có ảnh.")
+        raise NotFound(_l("Học sinh này chưa có ảnh."))
     old = _swap_path(student, None)
     record(
         actor,
         "student.photo_remove",
         student,
-        f"Xoá ảnh của {student.public_id}",
+        _l("Xoá ảnh của %(id)s", id=student.public_id),
         target_id=student.public_id,
     )
     private_files.delete_after_commit(old)
@@ -138,12 +143,12 @@ def photo_file(actor: User, student: Student) -> tuple[Path, str]:
     require_unit(actor, student.unit_id)
     path = private_files.existing(student.photo_path)
     if path is None:
-        raise NotFound("Học sinh này chưa có ảnh.")
+        raise NotFound(_l("Học sinh này chưa có ảnh."))
     record(
         actor,
         "student.photo_view",
         student,
-        f"Xem ảnh của {student.public_id}",
+        _l("Xem ảnh của %(id)s", id=student.public_id),
         target_id=student.public_id,
     )
     return path, private_files.content_type(student.photo_path or "")
@@ -169,16 +174,20 @@ def sponsor_photo_file(token: str) -> tuple[Path, str]:
         select(Sponsorship).where(Sponsorship.token == token)
     ).scalar_one_or_none()
     if sponsorship is None or not sponsor_may_see_photo(sponsorship):
-        raise NotFound("Không có ảnh.")
+        raise NotFound(_l("Không có ảnh."))
     student = sponsorship.student
     path = private_files.existing(student.photo_path)
     if path is None:
-        raise NotFound("Không có ảnh.")
+        raise NotFound(_l("Không có ảnh."))
     record(
         SponsorActor(sponsorship.id),
         "student.photo_sponsor_view",
         student,
-        f"Nhà đỡ đầu #{sponsorship.id} xem ảnh của {student.public_id}",
+        _l(
+            "Nhà đỡ đầu #%(sponsorship)s xem ảnh của %(id)s",
+            sponsorship=sponsorship.id,
+            id=student.public_id,
+        ),
         target_id=student.public_id,
     )
     return path, private_files.content_type(student.photo_path or "")

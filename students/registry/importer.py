@@ -12,9 +12,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app import stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit
 from app.auth.models import User
@@ -32,7 +35,9 @@ MAX_BYTES = 5 * 1024 * 1024
 # one nobody came back to is deleted when a later preview is written.
 PREVIEW_FOLDER = "imports"
 PREVIEW_TTL = timedelta(hours=24)
-_GONE = "Bản xem trước không tồn tại hoặc đã hết hạn."
+_GONE = _l("Bản xem trước không tồn tại hoặc đã hết hạn.")
+# The "duplicate" of a row that repeats an earlier row of the same file (shown translated).
+IN_FILE = _l("trong tệp")
 # Header (without diacritics) → field. Several spellings of the same column are accepted.
 HEADERS = {
     "ho va ten": "full_name",
@@ -105,33 +110,54 @@ class Row:
 
     line: int
     raw: dict
-    errors: list[str] = field(default_factory=list)
-    duplicate: str = ""  # public id of the student already registered, or "trong tệp"
+    # Each error as `stored_text.pack` keeps it: the preview file is read in a later request.
+    errors: list = field(default_factory=list)
+    duplicate: str = ""  # public id of the student already registered, or IN_FILE in Vietnamese
     ok: bool = False
+
+    @property
+    def error_text(self) -> str:
+        """The row's errors in the reader's language."""
+        return " ".join(stored_text.unpack(error) for error in self.errors)
+
+
+class RowErrors(DomainError):
+    """Every problem of one row, each its own message."""
+
+    def __init__(self, messages: list) -> None:
+        # One message for callers that only show `err.message`, joined in the reader's language.
+        super().__init__(LazyString(_joined, messages))
+        self.messages = messages
+
+
+def _joined(messages: list) -> str:
+    return " ".join(str(m) for m in messages)
 
 
 def _cells(data: bytes, filename: str) -> list[list]:
     name = filename.lower()
     if len(data) > MAX_BYTES:
-        raise DomainError("Tệp quá lớn (tối đa 5 MB).", field="file")
+        raise DomainError(_l("Tệp quá lớn (tối đa 5 MB)."), field="file")
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise DomainError(
-                "Tệp không phải bảng tính Excel (.xlsx) hợp lệ.", field="file"
+                _l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."), field="file"
             ) from None
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     if name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DomainError("Tệp CSV phải được lưu với bảng mã UTF-8.", field="file") from None
+            raise DomainError(
+                _l("Tệp CSV phải được lưu với bảng mã UTF-8."), field="file"
+            ) from None
         if "\x00" in text:
-            raise DomainError("Tệp không phải CSV dạng văn bản.", field="file")
+            raise DomainError(_l("Tệp không phải CSV dạng văn bản."), field="file")
         dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
         return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    raise DomainError("Chỉ nhận tệp bảng tính .xlsx hoặc .csv.", field="file")
+    raise DomainError(_l("Chỉ nhận tệp bảng tính .xlsx hoặc .csv."), field="file")
 
 
 def _date(value) -> date:
@@ -145,7 +171,7 @@ def _date(value) -> date:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
-    raise ValueError(f"Ngày sinh “{text}” không hợp lệ (dạng ngày/tháng/năm).")
+    raise ValueError(_l("Ngày sinh “%(text)s” không hợp lệ (dạng ngày/tháng/năm).", text=text))
 
 
 def _plain(value):
@@ -155,28 +181,30 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _int(value, label: str, default: int = 0) -> int:
+def _int(value, label, default: int = 0) -> int:
     text = str(value if value is not None else "").strip().replace(",", ".")
     if not text:
         return default
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit():
-        raise ValueError(f"{label} “{text}” phải là số nguyên.")
+        raise ValueError(_l("%(label)s “%(text)s” phải là số nguyên.", label=label, text=text))
     return int(text)
 
 
-def _lookup(model, value, label: str, required: bool) -> int | None:
+def _lookup(model, value, label, required: bool) -> int | None:
     text = str(value or "").strip()
     if not text:
         if required:
-            raise ValueError(f"Thiếu {label}.")
+            raise ValueError(_l("Thiếu %(label)s.", label=label))
         return None
     key = name_key(text)
     for obj in db.session.execute(select(model)).scalars():
         if name_key(obj.name) == key:
             return obj.id
-    raise ValueError(f"Không tìm thấy {label} “{text}” trong danh mục.")
+    raise ValueError(
+        _l("Không tìm thấy %(label)s “%(text)s” trong danh mục.", label=label, text=text)
+    )
 
 
 def _parse_row(raw: dict, unit_id: int) -> StudentData:
@@ -186,45 +214,45 @@ def _parse_row(raw: dict, unit_id: int) -> StudentData:
         try:
             return fn(*args)
         except ValueError as err:
-            problems.append(str(err))
+            problems.append(err.args[0] if err.args else str(err))
             return None
 
     gender = GENDERS.get(name_key(str(raw.get("gender") or "")))
     if gender is None:
-        problems.append("Giới tính phải là Nam, Nữ hoặc Khác.")
+        problems.append(_l("Giới tính phải là Nam, Nữ hoặc Khác."))
     situations = []
     for part in str(raw.get("situations") or "").replace(";", ",").split(","):
         if part.strip():
             value = SITUATIONS.get(name_key(part))
             if value is None:
-                problems.append(f"Hoàn cảnh “{part.strip()}” không rõ.")
+                problems.append(_l("Hoàn cảnh “%(text)s” không rõ.", text=part.strip()))
             else:
                 situations.append(value)
     status_text = name_key(str(raw.get("status") or ""))
     status = STATUSES.get(status_text, "at_risk" if not status_text else None)
     if status is None:
-        problems.append(f"Tình trạng “{raw.get('status')}” không rõ.")
+        problems.append(_l("Tình trạng “%(text)s” không rõ.", text=raw.get("status")))
     data = StudentData(
         full_name=str(raw.get("full_name") or ""),
         birth_date=take(_date, raw.get("birth_date")) or date(1900, 1, 1),
         gender=gender or "other",
         ethnicity=str(raw.get("ethnicity") or ""),
-        school_id=take(_lookup, School, raw.get("school"), "trường", True) or 0,
-        grade=take(_int, raw.get("grade"), "Khối") or 0,
+        school_id=take(_lookup, School, raw.get("school"), _l("trường"), True) or 0,
+        grade=take(_int, raw.get("grade"), _l("Khối")) or 0,
         class_name=str(raw.get("class_name") or ""),
-        commune_id=take(_lookup, Commune, raw.get("commune"), "xã/phường", False),
+        commune_id=take(_lookup, Commune, raw.get("commune"), _l("xã/phường"), False),
         guardian_name=str(raw.get("guardian_name") or ""),
         guardian_phone=str(raw.get("guardian_phone") or ""),
         situations=situations,
-        distance_km=take(_int, raw.get("distance_km"), "Khoảng cách") or 0,
-        absences=take(_int, raw.get("absences"), "Số ngày nghỉ") or 0,
+        distance_km=take(_int, raw.get("distance_km"), _l("Khoảng cách")) or 0,
+        absences=take(_int, raw.get("absences"), _l("Số ngày nghỉ")) or 0,
         repeated_grade=name_key(str(raw.get("repeated_grade") or "")) in YES,
         status=status or StudentStatus.at_risk.value,
         notes=str(raw.get("notes") or ""),
         unit_id=unit_id,
     )
     if problems:
-        raise DomainError(" ".join(problems))
+        raise RowErrors(problems)
     return data
 
 
@@ -234,16 +262,18 @@ def analyse(actor: User, data: bytes, filename: str, unit_id: int) -> list[Row]:
     require_unit(actor, unit_id)
     cells = _cells(data, filename)
     if not cells:
-        raise DomainError("Tệp trống.", field="file")
+        raise DomainError(_l("Tệp trống."), field="file")
     columns = [HEADERS.get(name_key(str(h or ""))) for h in cells[0]]
     if "full_name" not in columns or "birth_date" not in columns or "school" not in columns:
         raise DomainError(
-            "Không thấy các cột bắt buộc: “Họ và tên”, “Ngày sinh”, “Trường”. Hãy dùng tệp mẫu.",
+            _l(
+                "Không thấy các cột bắt buộc: “Họ và tên”, “Ngày sinh”, “Trường”. Hãy dùng tệp mẫu."
+            ),
             field="file",
         )
     body = [r for r in cells[1:] if any(str(c or "").strip() for c in r)]
     if len(body) > MAX_ROWS:
-        raise DomainError(f"Tối đa {MAX_ROWS} dòng mỗi lần nhập.", field="file")
+        raise DomainError(_l("Tối đa %(n)s dòng mỗi lần nhập.", n=MAX_ROWS), field="file")
     out: list[Row] = []
     seen: set[tuple] = set()
     for offset, values in enumerate(body, start=2):
@@ -252,15 +282,17 @@ def analyse(actor: User, data: bytes, filename: str, unit_id: int) -> list[Row]:
         row = Row(line=offset, raw={k: ("" if v is None else str(v)) for k, v in raw.items()})
         try:
             clean = check(actor, _parse_row(raw, unit_id))
+        except RowErrors as err:
+            row.errors.extend(stored_text.pack(message) for message in err.messages)
         except DomainError as err:
-            row.errors.append(err.message)
+            row.errors.append(stored_text.pack(err.message))
         else:
             key = (clean["name_key"], clean["birth_date"], clean["school_id"])
             other = find_duplicate(clean)
             if other is not None:
                 row.duplicate = other.public_id
             elif key in seen:
-                row.duplicate = "trong tệp"
+                row.duplicate = stored_text.vietnamese(IN_FILE)
             seen.add(key)
             row.ok = True
         out.append(row)
@@ -341,7 +373,13 @@ def confirm(actor: User, token: str) -> int:
             continue  # someone added the same child since the preview
         create_student(actor, data)
         added += 1
-    record(actor, "student.import", None, f"Nhập {added} học sinh từ tệp", target_type="Student")
+    record(
+        actor,
+        "student.import",
+        None,
+        _l("Nhập %(n)s học sinh từ tệp", n=added),
+        target_type="Student",
+    )
     # Deleted once the students are saved: a failed confirm can be tried again.
     private_files.delete_after_commit(f"{PREVIEW_FOLDER}/{_preview_path(token).name}")
     return added

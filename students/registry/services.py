@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app import stored_text
 from app.audit.service import diff, record
 from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
@@ -23,6 +25,8 @@ READERS = ("admin", "manager", "field", "auditor")
 WRITERS = ("admin", "manager", "field")
 PHONE_RE = re.compile(r"^(0|\+84)[0-9]{9,10}$")
 MIN_AGE, MAX_AGE = 4, 22
+# The first step of every timeline; stored in Vietnamese, shown in the reader's language.
+NOTE_ADDED = _l("Đưa vào danh sách")
 
 
 @dataclass
@@ -60,9 +64,9 @@ def check(actor: User, data: StudentData, today: date | None = None) -> dict:
     today = today or date.today()
     name = clean_name(data.full_name)
     if len(name) < 2 or len(name) > 120:
-        raise DomainError("Vui lòng nhập họ và tên (2–120 ký tự).", field="full_name")
+        raise DomainError(_l("Vui lòng nhập họ và tên (2–120 ký tự)."), field="full_name")
     if data.birth_date > today:
-        raise DomainError("Ngày sinh không thể ở tương lai.", field="birth_date")
+        raise DomainError(_l("Ngày sinh không thể ở tương lai."), field="birth_date")
     age = (
         today.year
         - data.birth_date.year
@@ -70,33 +74,37 @@ def check(actor: User, data: StudentData, today: date | None = None) -> dict:
     )
     if not MIN_AGE <= age <= MAX_AGE:
         raise DomainError(
-            f"Ngày sinh không hợp lý: học sinh phải từ {MIN_AGE} đến {MAX_AGE} tuổi.",
+            _l(
+                "Ngày sinh không hợp lý: học sinh phải từ %(min)s đến %(max)s tuổi.",
+                min=MIN_AGE,
+                max=MAX_AGE,
+            ),
             field="birth_date",
         )
     if isinstance(data.grade, bool) or not isinstance(data.grade, int) or not 1 <= data.grade <= 12:
-        raise DomainError("Lớp (khối) phải từ 1 đến 12.", field="grade")
+        raise DomainError(_l("Lớp (khối) phải từ 1 đến 12."), field="grade")
     if data.gender not in Gender.__members__:
-        raise DomainError("Giới tính không hợp lệ.", field="gender")
+        raise DomainError(_l("Giới tính không hợp lệ."), field="gender")
     if data.status not in StudentStatus.__members__:
-        raise DomainError("Tình trạng không hợp lệ.", field="status")
+        raise DomainError(_l("Tình trạng không hợp lệ."), field="status")
     situations = sorted(set(data.situations or []))
     if any(s not in Situation.__members__ for s in situations):
-        raise DomainError("Hoàn cảnh gia đình không hợp lệ.", field="situations")
+        raise DomainError(_l("Hoàn cảnh gia đình không hợp lệ."), field="situations")
     if not 0 <= data.distance_km <= 200:
-        raise DomainError("Khoảng cách đến trường phải từ 0 đến 200 km.", field="distance_km")
+        raise DomainError(_l("Khoảng cách đến trường phải từ 0 đến 200 km."), field="distance_km")
     if not 0 <= data.absences <= 200:
-        raise DomainError("Số ngày nghỉ phải từ 0 đến 200.", field="absences")
+        raise DomainError(_l("Số ngày nghỉ phải từ 0 đến 200."), field="absences")
     if db.session.get(School, data.school_id) is None:
-        raise NotFound("Trường không tồn tại.", field="school_id")
+        raise NotFound(_l("Trường không tồn tại."), field="school_id")
     if data.commune_id and db.session.get(Commune, data.commune_id) is None:
-        raise NotFound("Xã/phường không tồn tại.", field="commune_id")
+        raise NotFound(_l("Xã/phường không tồn tại."), field="commune_id")
     if db.session.get(Unit, data.unit_id) is None:
-        raise NotFound("Đơn vị không tồn tại.", field="unit_id")
+        raise NotFound(_l("Đơn vị không tồn tại."), field="unit_id")
     require_unit(actor, data.unit_id)
     phone = normalize_phone(data.guardian_phone)
     if phone and not PHONE_RE.match(phone):
         raise DomainError(
-            "Số điện thoại người giám hộ không hợp lệ (10 chữ số, bắt đầu bằng 0).",
+            _l("Số điện thoại người giám hộ không hợp lệ (10 chữ số, bắt đầu bằng 0)."),
             field="guardian_phone",
         )
     return {
@@ -136,7 +144,10 @@ def find_duplicate(values: dict, exclude_id: int | None = None) -> Student | Non
 
 def _duplicate_error(other: Student) -> Conflict:
     return Conflict(
-        f"Học sinh này đã có trong danh sách ({other.public_id}): trùng họ tên, ngày sinh và trường.",
+        _l(
+            "Học sinh này đã có trong danh sách (%(id)s): trùng họ tên, ngày sinh và trường.",
+            id=other.public_id,
+        ),
         field="full_name",
     )
 
@@ -151,7 +162,10 @@ def create_student(actor: User, data: StudentData, *, on: date | None = None) ->
     student = Student(public_id=new_public_id(Student, "HS"), **values)
     student.history.append(
         StatusChange(
-            status=student.status, on=on or date.today(), by_id=actor.id, note="Đưa vào danh sách"
+            status=student.status,
+            on=on or date.today(),
+            by_id=actor.id,
+            note=stored_text.vietnamese(NOTE_ADDED),
         )
     )
     db.session.add(student)
@@ -160,7 +174,7 @@ def create_student(actor: User, data: StudentData, *, on: date | None = None) ->
             db.session.flush()
     except IntegrityError:
         raise Conflict(
-            "Học sinh này đã có trong danh sách (trùng họ tên, ngày sinh và trường).",
+            _l("Học sinh này đã có trong danh sách (trùng họ tên, ngày sinh và trường)."),
             field="full_name",
         ) from None
     refresh_risk(student)
@@ -169,7 +183,7 @@ def create_student(actor: User, data: StudentData, *, on: date | None = None) ->
         actor,
         "student.create",
         student,
-        f"Thêm học sinh {student.public_id}",
+        _l("Thêm học sinh %(id)s", id=student.public_id),
         target_id=student.public_id,
     )
     return student
@@ -197,7 +211,7 @@ def update_student(actor: User, student: Student, data: StudentData) -> Student:
         actor,
         "student.update",
         student,
-        f"Sửa hồ sơ {student.public_id}",
+        _l("Sửa hồ sơ %(id)s", id=student.public_id),
         {k: "…" for k in changes},
         target_id=student.public_id,
     )
@@ -211,11 +225,11 @@ def change_status(
     require_role(actor, WRITERS)
     require_unit(actor, student.unit_id)
     if status not in StudentStatus.__members__:
-        raise DomainError("Tình trạng không hợp lệ.", field="status")
+        raise DomainError(_l("Tình trạng không hợp lệ."), field="status")
     if on > date.today():
-        raise DomainError("Ngày chuyển tình trạng không thể ở tương lai.", field="on")
+        raise DomainError(_l("Ngày chuyển tình trạng không thể ở tương lai."), field="on")
     if on < student.birth_date:
-        raise DomainError("Ngày chuyển tình trạng phải sau ngày sinh.", field="on")
+        raise DomainError(_l("Ngày chuyển tình trạng phải sau ngày sinh."), field="on")
     step = StatusChange(
         status=StudentStatus(status), on=on, note=note.strip()[:300], by_id=actor.id
     )
@@ -227,7 +241,12 @@ def change_status(
         actor,
         "student.status",
         student,
-        f"{student.public_id}: {status} từ {on.isoformat()}",
+        _l(
+            "%(id)s: %(status)s từ %(day)s",
+            id=student.public_id,
+            status=status,
+            day=on.isoformat(),
+        ),
         target_id=student.public_id,
     )
     return step
@@ -240,14 +259,14 @@ def get_student(actor: User, public_id: str, *, audit_read: bool = True) -> Stud
         select(Student).where(Student.public_id == public_id)
     ).scalar_one_or_none()
     if student is None:
-        raise NotFound("Không tìm thấy học sinh.")
+        raise NotFound(_l("Không tìm thấy học sinh."))
     require_unit(actor, student.unit_id)
     if audit_read:
         record(
             actor,
             "student.view",
             student,
-            f"Xem hồ sơ {student.public_id}",
+            _l("Xem hồ sơ %(id)s", id=student.public_id),
             target_id=student.public_id,
         )
     return student

@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.dbtypes import Money, UTCDateTime, utcnow
 from app.extensions import db
+from app.status import Transitions
 from app.units.models import Unit
 from campaigns.models import Campaign
 from students.registry.models import Student, enum_type
@@ -24,6 +26,26 @@ class RoundStatus(enum.StrEnum):
     returned = "returned"
     approved = "approved"
     completed = "completed"
+
+
+ROUND_TRANSITIONS = Transitions(
+    _l("đợt trao"),
+    {
+        RoundStatus.draft: _l("Đang soạn"),
+        RoundStatus.proposed: _l("Chờ duyệt"),
+        RoundStatus.returned: _l("Bị trả lại"),
+        RoundStatus.approved: _l("Đã duyệt, chờ trao"),
+        RoundStatus.completed: _l("Đã trao xong"),
+    },
+    {
+        RoundStatus.draft: {RoundStatus.proposed},
+        RoundStatus.proposed: {RoundStatus.approved, RoundStatus.returned},
+        RoundStatus.returned: {RoundStatus.proposed},
+        # Hand-overs may come in several visits; the last one completes the round.
+        RoundStatus.approved: {RoundStatus.completed},
+        RoundStatus.completed: set(),
+    },
+)
 
 
 class HandoverMethod(enum.StrEnum):

@@ -6,9 +6,11 @@ from collections import defaultdict
 from datetime import date
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from app import stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
 from app.auth.models import User
@@ -23,6 +25,7 @@ from students.labels import ROUND_ASSETS
 from students.registry.codes import new_public_id
 from students.registry.models import Student
 from students.rounds.models import (
+    ROUND_TRANSITIONS,
     AllocationLine,
     AllocationRound,
     Evidence,
@@ -37,17 +40,16 @@ APPROVERS = ("admin", "treasurer")
 EDITABLE = (RoundStatus.draft, RoundStatus.returned)
 MAX_PHOTOS = 10
 EVIDENCE_FOLDER = "handovers"
-# Service messages are Vietnamese and may be built outside a request (CLI, tests).
 ASSET_NAMES = {
-    "VND": "Tiền",
-    "RICE_G": "Gạo",
-    "BICYCLE": "Xe đạp",
-    "SUPPLY_SET": "Bộ dụng cụ học tập",
+    "VND": _l("Tiền"),
+    "RICE_G": _l("Gạo"),
+    "BICYCLE": _l("Xe đạp"),
+    "SUPPLY_SET": _l("Bộ dụng cụ học tập"),
 }
 
 
 def quantity_vi(amount: int, asset: str) -> str:
-    """An amount in Vietnamese words people use (12,5 kg gạo), safe outside a request."""
+    """An amount in the Vietnamese words of the sign-off list (12,5 kg gạo), in any request."""
     with force_locale("vi"):  # the asset labels are lazy strings; no request may be active
         return format_quantity(amount, asset)
 
@@ -59,7 +61,7 @@ def get_round(actor: User, public_id: str) -> AllocationRound:
         select(AllocationRound).where(AllocationRound.public_id == public_id)
     ).scalar_one_or_none()
     if rnd is None:
-        raise NotFound("Không tìm thấy đợt trao.")
+        raise NotFound(_l("Không tìm thấy đợt trao."))
     require_unit(actor, rnd.unit_id)
     return rnd
 
@@ -79,9 +81,9 @@ def create_round(actor: User, *, campaign_id: int, title: str, unit_id: int) -> 
     require_unit(actor, unit_id)
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound("Chiến dịch không tồn tại.", field="campaign_id")
+        raise NotFound(_l("Chiến dịch không tồn tại."), field="campaign_id")
     if not title.strip():
-        raise DomainError("Vui lòng đặt tên cho đợt trao.", field="title")
+        raise DomainError(_l("Vui lòng đặt tên cho đợt trao."), field="title")
     rnd = AllocationRound(
         public_id=new_public_id(AllocationRound, "DT", 6),
         title=title.strip()[:160],
@@ -95,7 +97,7 @@ def create_round(actor: User, *, campaign_id: int, title: str, unit_id: int) -> 
         actor,
         "round.create",
         rnd,
-        f"Tạo đợt trao {rnd.public_id} ({campaign.slug})",
+        _l("Tạo đợt trao %(round)s (%(campaign)s)", round=rnd.public_id, campaign=campaign.slug),
         target_id=rnd.public_id,
     )
     return rnd
@@ -105,7 +107,7 @@ def _require_editable(actor: User, rnd: AllocationRound) -> None:
     require_role(actor, PROPOSERS)
     require_unit(actor, rnd.unit_id)
     if rnd.status not in EDITABLE:
-        raise Conflict("Đợt trao đã gửi duyệt hoặc đã duyệt, không sửa được nữa.")
+        raise Conflict(_l("Đợt trao đã gửi duyệt hoặc đã duyệt, không sửa được nữa."))
 
 
 def add_line(
@@ -123,16 +125,18 @@ def add_line(
         select(Student).where(Student.public_id == student_public_id.strip().upper())
     ).scalar_one_or_none()
     if student is None:
-        raise NotFound("Không tìm thấy học sinh với mã này.", field="student")
+        raise NotFound(_l("Không tìm thấy học sinh với mã này."), field="student")
     if student.unit_id not in unit_subtree_ids(rnd.unit_id):
-        raise Forbidden("Học sinh không thuộc đơn vị của đợt trao này.", field="student")
+        raise Forbidden(_l("Học sinh không thuộc đơn vị của đợt trao này."), field="student")
     require_unit(actor, student.unit_id)
     if asset not in ROUND_ASSETS:
-        raise DomainError("Loại hỗ trợ không hợp lệ.", field="asset")
+        raise DomainError(_l("Loại hỗ trợ không hợp lệ."), field="asset")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise DomainError("Số lượng phải là số nguyên lớn hơn 0.", field="amount")
+        raise DomainError(_l("Số lượng phải là số nguyên lớn hơn 0."), field="amount")
     if any(line.student_id == student.id and line.asset == asset for line in rnd.lines):
-        raise Conflict("Học sinh này đã có dòng cùng loại hỗ trợ trong đợt trao.", field="student")
+        raise Conflict(
+            _l("Học sinh này đã có dòng cùng loại hỗ trợ trong đợt trao."), field="student"
+        )
     line = AllocationLine(
         student_id=student.id, asset=asset, amount=amount, note=note.strip()[:200]
     )
@@ -142,7 +146,12 @@ def add_line(
         actor,
         "round.line_add",
         rnd,
-        f"{rnd.public_id}: thêm {student.public_id} {quantity_vi(amount, asset)}",
+        _l(
+            "%(round)s: thêm %(student)s %(quantity)s",
+            round=rnd.public_id,
+            student=student.public_id,
+            quantity=stored_text.quantity(amount, asset),
+        ),
         target_id=rnd.public_id,
     )
     return line
@@ -153,14 +162,14 @@ def remove_line(actor: User, rnd: AllocationRound, line_id: int) -> None:
     _require_editable(actor, rnd)
     line = next((ln for ln in rnd.lines if ln.id == line_id), None)
     if line is None:
-        raise NotFound("Không tìm thấy dòng này trong đợt trao.")
+        raise NotFound(_l("Không tìm thấy dòng này trong đợt trao."))
     rnd.lines.remove(line)
     db.session.flush()
     record(
         actor,
         "round.line_remove",
         rnd,
-        f"{rnd.public_id}: bỏ dòng {line_id}",
+        _l("%(round)s: bỏ dòng %(line)s", round=rnd.public_id, line=line_id),
         target_id=rnd.public_id,
     )
 
@@ -169,13 +178,17 @@ def propose(actor: User, rnd: AllocationRound) -> AllocationRound:
     """Send the round for approval; the sender is the proposer."""
     _require_editable(actor, rnd)
     if not rnd.lines:
-        raise DomainError("Đợt trao chưa có học sinh nào.")
-    rnd.status = RoundStatus.proposed
+        raise DomainError(_l("Đợt trao chưa có học sinh nào."))
+    ROUND_TRANSITIONS.move(rnd, RoundStatus.proposed)
     rnd.proposed_by_id = actor.id
     rnd.proposed_at = utcnow()
     db.session.flush()
     record(
-        actor, "round.propose", rnd, f"Gửi duyệt đợt trao {rnd.public_id}", target_id=rnd.public_id
+        actor,
+        "round.propose",
+        rnd,
+        _l("Gửi duyệt đợt trao %(round)s", round=rnd.public_id),
+        target_id=rnd.public_id,
     )
     return rnd
 
@@ -191,14 +204,18 @@ def _lock(rnd: AllocationRound) -> None:
     ).scalar_one()
 
 
-def _require_decider(actor: User, rnd: AllocationRound) -> None:
+def _require_decider(actor: User, rnd: AllocationRound, decision: RoundStatus) -> None:
     require_role(actor, APPROVERS)
     _lock(rnd)
-    if rnd.status != RoundStatus.proposed:
-        raise Conflict("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
+    ROUND_TRANSITIONS.check(
+        rnd.status, decision, _l("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
+    )
     if actor.id in (rnd.proposed_by_id, rnd.created_by_id):
         raise Forbidden(
-            "Người lập hoặc đề xuất đợt trao không được tự duyệt; cần một thủ quỹ hoặc quản trị khác."
+            _l(
+                "Người lập hoặc đề xuất đợt trao không được tự duyệt; "
+                "cần một thủ quỹ hoặc quản trị khác."
+            )
         )
 
 
@@ -210,7 +227,7 @@ def needs(rnd: AllocationRound) -> dict[str, int]:
     return dict(total)
 
 
-def shortfalls(rnd: AllocationRound) -> list[str]:
+def shortfalls(rnd: AllocationRound) -> list:
     """Human-readable shortfalls of the campaign for this round (empty when it can pay)."""
     account = rnd.campaign.account
     out = []
@@ -218,21 +235,28 @@ def shortfalls(rnd: AllocationRound) -> list[str]:
         have = ledger.balance(account, asset)
         if have < wanted:
             out.append(
-                f"{ASSET_NAMES.get(asset, asset)}: cần {quantity_vi(wanted, asset)}, "
-                f"quỹ còn {quantity_vi(have, asset)}, thiếu {quantity_vi(wanted - have, asset)}"
+                _l(
+                    "%(asset)s: cần %(need)s, quỹ còn %(have)s, thiếu %(missing)s",
+                    asset=ASSET_NAMES.get(asset, asset),
+                    need=stored_text.quantity(wanted, asset),
+                    have=stored_text.quantity(have, asset),
+                    missing=stored_text.quantity(wanted - have, asset),
+                )
             )
     return out
 
 
 def approve(actor: User, rnd: AllocationRound, note: str = "") -> AllocationRound:
     """Post every line `campaign → student` in one transaction, or nothing."""
-    _require_decider(actor, rnd)
+    _require_decider(actor, rnd, RoundStatus.approved)
     short = shortfalls(rnd)
     if short:
         raise DomainError(
-            f"Chiến dịch “{rnd.campaign.title}” không đủ để duyệt đợt trao: "
-            + "; ".join(short)
-            + "."
+            _l(
+                "Chiến dịch “%(campaign)s” không đủ để duyệt đợt trao: %(shortfalls)s.",
+                campaign=rnd.campaign.title,
+                shortfalls="; ".join(str(line) for line in short),
+            )
         )
     for line in rnd.lines:
         student = line.student
@@ -249,10 +273,10 @@ def approve(actor: User, rnd: AllocationRound, note: str = "") -> AllocationRoun
             )
         except ledger.InsufficientFunds:
             raise DomainError(
-                "Số dư của chiến dịch vừa thay đổi và không còn đủ; đợt trao chưa được duyệt."
+                _l("Số dư của chiến dịch vừa thay đổi và không còn đủ; đợt trao chưa được duyệt.")
             ) from None
         line.allocation_seq = posting.entry.seq
-    rnd.status = RoundStatus.approved
+    ROUND_TRANSITIONS.move(rnd, RoundStatus.approved)
     rnd.decided_by_id = actor.id
     rnd.decided_at = utcnow()
     rnd.decision_note = note.strip()[:500]
@@ -261,7 +285,7 @@ def approve(actor: User, rnd: AllocationRound, note: str = "") -> AllocationRoun
         actor,
         "round.approve",
         rnd,
-        f"Duyệt đợt trao {rnd.public_id}",
+        _l("Duyệt đợt trao %(round)s", round=rnd.public_id),
         {k: v for k, v in needs(rnd).items()},
         target_id=rnd.public_id,
     )
@@ -270,10 +294,10 @@ def approve(actor: User, rnd: AllocationRound, note: str = "") -> AllocationRoun
 
 def return_round(actor: User, rnd: AllocationRound, note: str) -> AllocationRound:
     """Send the round back to its proposer with a reason."""
-    _require_decider(actor, rnd)
+    _require_decider(actor, rnd, RoundStatus.returned)
     if not note.strip():
-        raise DomainError("Vui lòng ghi lý do trả lại.", field="note")
-    rnd.status = RoundStatus.returned
+        raise DomainError(_l("Vui lòng ghi lý do trả lại."), field="note")
+    ROUND_TRANSITIONS.move(rnd, RoundStatus.returned)
     rnd.decided_by_id = actor.id
     rnd.decided_at = utcnow()
     rnd.decision_note = note.strip()[:500]
@@ -282,7 +306,11 @@ def return_round(actor: User, rnd: AllocationRound, note: str) -> AllocationRoun
         actor,
         "round.return",
         rnd,
-        f"Trả lại đợt trao {rnd.public_id}: {note.strip()[:200]}",
+        _l(
+            "Trả lại đợt trao %(round)s: %(reason)s",
+            round=rnd.public_id,
+            reason=note.strip()[:200],
+        ),
         target_id=rnd.public_id,
     )
     return rnd
@@ -310,22 +338,26 @@ def record_handover(
     require_role(actor, APPROVERS)
     require_unit(actor, rnd.unit_id)
     _lock(rnd)
-    if rnd.status != RoundStatus.approved:
-        raise Conflict("Chỉ ghi nhận trao được cho đợt trao đã duyệt và chưa trao xong.")
+    # Every hand-over, the last or not, is a step of the move approved → completed.
+    ROUND_TRANSITIONS.check(
+        rnd.status,
+        RoundStatus.completed,
+        _l("Chỉ ghi nhận trao được cho đợt trao đã duyệt và chưa trao xong."),
+    )
     if handed_on > date.today():
-        raise DomainError("Ngày trao không thể ở tương lai.", field="handed_on")
+        raise DomainError(_l("Ngày trao không thể ở tương lai."), field="handed_on")
     if not place.strip():
-        raise DomainError("Vui lòng ghi địa điểm trao.", field="place")
+        raise DomainError(_l("Vui lòng ghi địa điểm trao."), field="place")
     if not handed_by.strip():
-        raise DomainError("Vui lòng ghi người trao.", field="handed_by")
+        raise DomainError(_l("Vui lòng ghi người trao."), field="handed_by")
     if method not in HandoverMethod.__members__:
-        raise DomainError("Hình thức trao không hợp lệ.", field="method")
+        raise DomainError(_l("Hình thức trao không hợp lệ."), field="method")
     open_lines = {ln.id: ln for ln in rnd.lines if ln.handover_id is None}
     chosen = [open_lines[i] for i in dict.fromkeys(line_ids) if i in open_lines]
     if not chosen or len(chosen) != len(set(line_ids)):
-        raise DomainError("Chọn ít nhất một học sinh chưa nhận trong đợt này.", field="lines")
+        raise DomainError(_l("Chọn ít nhất một học sinh chưa nhận trong đợt này."), field="lines")
     if len(photos or []) > MAX_PHOTOS:
-        raise DomainError(f"Tối đa {MAX_PHOTOS} ảnh cho một lần trao.", field="photos")
+        raise DomainError(_l("Tối đa %(n)s ảnh cho một lần trao.", n=MAX_PHOTOS), field="photos")
     # Files first: a bad file refuses the whole hand-over before anything is posted.
     files = [
         ("photo", private_files.image(data, EVIDENCE_FOLDER, field="photos"))
@@ -374,13 +406,18 @@ def record_handover(
         line.handover_id = handover.id
         line.handover_seq = posting.entry.seq
     if all(ln.handover_id is not None for ln in rnd.lines):
-        rnd.status = RoundStatus.completed
+        ROUND_TRANSITIONS.move(rnd, RoundStatus.completed)
     db.session.flush()
     record(
         actor,
         "round.handover",
         rnd,
-        f"Trao {len(chosen)} suất của đợt {rnd.public_id} ngày {handed_on.isoformat()}",
+        _l(
+            "Trao %(n)s suất của đợt %(round)s ngày %(day)s",
+            n=len(chosen),
+            round=rnd.public_id,
+            day=handed_on.isoformat(),
+        ),
         target_id=rnd.public_id,
     )
     private_files.save_after_commit(pending for _kind, pending in files)
@@ -392,13 +429,13 @@ def evidence_for(actor: User, evidence_id: int) -> Evidence:
     require_role(actor, MONEY_READERS)
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None:
-        raise NotFound("Không tìm thấy tệp.")
+        raise NotFound(_l("Không tìm thấy tệp."))
     require_unit(actor, evidence.handover.round.unit_id)
     record(
         actor,
         "round.evidence_view",
         evidence.handover.round,
-        f"Xem minh chứng #{evidence.id}",
+        _l("Xem minh chứng #%(id)s", id=evidence.id),
         target_id=evidence.handover.round.public_id,
     )
     return evidence

@@ -6,6 +6,7 @@ import io
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -78,7 +79,16 @@ def _line_form(rnd) -> LineForm:
         .limit(500)
     ).scalars()
     form.student.choices = [("", "—")] + [
-        (s.public_id, f"{s.full_name} · {s.public_id} · lớp {s.grade} · {s.risk_score} điểm")
+        (
+            s.public_id,
+            _(
+                "%(name)s · %(id)s · lớp %(grade)s · %(score)s điểm",
+                name=s.full_name,
+                id=s.public_id,
+                grade=s.grade,
+                score=s.risk_score,
+            ),
+        )
         for s in rows
     ]
     return form
@@ -264,7 +274,7 @@ def signoff_list(public_id: str, fmt: str):
         current_user,
         "round.signoff_list",
         rnd,
-        f"Tải danh sách ký nhận ({fmt}) {rnd.public_id}",
+        _l("Tải danh sách ký nhận (%(fmt)s) %(id)s", fmt=fmt, id=rnd.public_id),
         target_id=rnd.public_id,
     )
     mimetype = (

@@ -7,8 +7,10 @@ import secrets
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from app import stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
@@ -57,10 +59,10 @@ def create_sponsorship(
     require_role(actor, MANAGERS)
     require_unit(actor, student.unit_id)
     if not donor_name.strip():
-        raise DomainError("Vui lòng nhập tên nhà hảo tâm.", field="donor_name")
+        raise DomainError(_l("Vui lòng nhập tên nhà hảo tâm."), field="donor_name")
     email = normalize_email(donor_email)
     if email is None:
-        raise DomainError("E-mail của nhà hảo tâm không hợp lệ.", field="donor_email")
+        raise DomainError(_l("E-mail của nhà hảo tâm không hợp lệ."), field="donor_email")
     minimum = current_app.config["SPONSORSHIP_MIN_MONTHLY"]
     if (
         isinstance(monthly_amount, bool)
@@ -68,11 +70,11 @@ def create_sponsorship(
         or monthly_amount < minimum
     ):
         raise DomainError(
-            f"Mức đỡ đầu hằng tháng tối thiểu {format_vnd(minimum, 'vi')}.",
+            _l("Mức đỡ đầu hằng tháng tối thiểu %(amount)s.", amount=format_vnd(minimum)),
             field="monthly_amount",
         )
     if method not in ("bank", "card"):
-        raise DomainError("Hình thức đóng góp không hợp lệ.", field="method")
+        raise DomainError(_l("Hình thức đóng góp không hợp lệ."), field="method")
     clash = db.session.execute(
         select(Sponsorship.id).where(
             Sponsorship.student_id == student.id,
@@ -81,9 +83,9 @@ def create_sponsorship(
         )
     ).first()
     if clash is not None:
-        raise Conflict("Nhà hảo tâm này đang đỡ đầu học sinh này rồi.", field="donor_email")
+        raise Conflict(_l("Nhà hảo tâm này đang đỡ đầu học sinh này rồi."), field="donor_email")
     if campaign is None:
-        raise NotFound("Chiến dịch nhận tiền đỡ đầu không tồn tại.", field="campaign_id")
+        raise NotFound(_l("Chiến dịch nhận tiền đỡ đầu không tồn tại."), field="campaign_id")
     # The monthly pledge carries the standing bank code (or the card subscription) that pays.
     pledge = create_pledge(
         PledgeRequest(
@@ -114,7 +116,11 @@ def create_sponsorship(
         actor,
         "sponsorship.create",
         sponsorship,
-        f"Đỡ đầu {student.public_id}: {format_vnd(monthly_amount, 'vi')}/tháng",
+        _l(
+            "Đỡ đầu %(id)s: %(amount)s/tháng",
+            id=student.public_id,
+            amount=stored_text.vnd(monthly_amount),
+        ),
     )
     _welcome(sponsorship, student, pledge.reference)
     return sponsorship
@@ -146,13 +152,13 @@ def end_sponsorship(actor: User, sponsorship: Sponsorship, on: date) -> Sponsors
     require_role(actor, MANAGERS)
     require_unit(actor, sponsorship.student.unit_id)
     if not sponsorship.active:
-        raise Conflict("Việc đỡ đầu này đã kết thúc.")
+        raise Conflict(_l("Việc đỡ đầu này đã kết thúc."))
     if on < sponsorship.started_on or on > date.today():
-        raise DomainError("Ngày kết thúc phải từ ngày bắt đầu đến hôm nay.", field="on")
+        raise DomainError(_l("Ngày kết thúc phải từ ngày bắt đầu đến hôm nay."), field="on")
     sponsorship.active = False
     sponsorship.ended_on = on
     db.session.flush()
-    record(actor, "sponsorship.end", sponsorship, f"Kết thúc đỡ đầu #{sponsorship.id}")
+    record(actor, "sponsorship.end", sponsorship, _l("Kết thúc đỡ đầu #%(id)s", id=sponsorship.id))
     return sponsorship
 
 
@@ -163,24 +169,28 @@ def _words(text: str) -> list[str]:
 def check_update_text(student: Student, body: str) -> None:
     """Refuse text that names the child beyond what consent allows, or gives family contacts."""
     if not body.strip():
-        raise DomainError("Vui lòng viết nội dung cập nhật.", field="body")
+        raise DomainError(_l("Vui lòng viết nội dung cập nhật."), field="body")
     if name_key(student.full_name) in name_key(body):
         raise DomainError(
-            "Không ghi họ tên đầy đủ của học sinh trong thư gửi nhà hảo tâm.", field="body"
+            _l("Không ghi họ tên đầy đủ của học sinh trong thư gửi nhà hảo tâm."), field="body"
         )
     if student.guardian_name and name_key(student.guardian_name) in name_key(body):
-        raise DomainError("Không ghi tên người giám hộ trong thư gửi nhà hảo tâm.", field="body")
+        raise DomainError(
+            _l("Không ghi tên người giám hộ trong thư gửi nhà hảo tâm."), field="body"
+        )
     digits = re.sub(r"\D", "", body)
     if student.guardian_phone and re.sub(r"\D", "", student.guardian_phone)[-9:] in digits:
         raise DomainError(
-            "Không ghi số điện thoại của gia đình: mọi liên lạc qua Quỹ.", field="body"
+            _l("Không ghi số điện thoại của gia đình: mọi liên lạc qua Quỹ."), field="body"
         )
     if re.search(r"(0|\+84)[\d .]{8,12}\d", body):
-        raise DomainError("Không ghi số điện thoại trong thư: mọi liên lạc qua Quỹ.", field="body")
+        raise DomainError(
+            _l("Không ghi số điện thoại trong thư: mọi liên lạc qua Quỹ."), field="body"
+        )
     given = _words(student.full_name)[-1:] if student.full_name else []
     if current_scope(student) != ConsentScope.named and given and given[0] in _words(body):
         raise DomainError(
-            "Gia đình chưa đồng ý công khai tên gọi của em: hãy viết “em” thay cho tên.",
+            _l("Gia đình chưa đồng ý công khai tên gọi của em: hãy viết “em” thay cho tên."),
             field="body",
         )
 
@@ -210,7 +220,7 @@ def write_update(actor: User, student: Student, *, term: str, body: str) -> Term
         actor,
         "student.term_update",
         student,
-        f"Cập nhật {term} cho nhà đỡ đầu",
+        _l("Cập nhật %(term)s cho nhà đỡ đầu", term=term),
         target_id=student.public_id,
     )
     return update
@@ -233,7 +243,7 @@ def sponsor_page(token: str) -> dict:
         select(Sponsorship).where(Sponsorship.token == token)
     ).scalar_one_or_none()
     if sp is None:
-        raise NotFound("Liên kết không tồn tại.")
+        raise NotFound(_l("Liên kết không tồn tại."))
     updates = list(
         db.session.execute(
             select(TermUpdate)
