@@ -89,7 +89,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import cli, demo, i18n, templating
+    from app import approvals, cli, demo, i18n, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
     from app.auth.views import bp as auth_bp
@@ -110,3 +110,4 @@ def _register_core(app: Flask) -> None:
     i18n.register(app)
     cli.register(app)
     demo.register(app)
+    approvals.init_app(app)

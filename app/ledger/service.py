@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import GENESIS_HASH, AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.locking import lock_rows
 from app.money import format_quantity
 from app.txcache import tx_cache
 
@@ -84,22 +85,7 @@ def _lock_head() -> LedgerHead:
     held = tx_cache(session).get(_LOCKED_HEAD)
     if held is not None:
         return held
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        raw = conn.connection.driver_connection
-        # pysqlite opens transactions lazily; an IMMEDIATE one takes the write lock now.
-        if not raw.in_transaction:
-            raw.execute("BEGIN IMMEDIATE")
-        head = session.execute(
-            select(LedgerHead).where(LedgerHead.id == 1).execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    else:
-        head = session.execute(
-            select(LedgerHead)
-            .where(LedgerHead.id == 1)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
+    head = lock_rows(select(LedgerHead).where(LedgerHead.id == 1)).one_or_none()
     if head is None:
         head = LedgerHead(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)

@@ -16,9 +16,10 @@ from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
+from app.public_ids import new_public_id
 from app.units.models import Commune, School, Unit
 from students.care.risk import refresh as refresh_risk
-from students.registry.codes import clean_name, name_key, new_public_id
+from students.registry.codes import clean_name, name_key
 from students.registry.models import Gender, Situation, StatusChange, Student, StudentStatus
 
 READERS = ("admin", "manager", "field", "auditor")

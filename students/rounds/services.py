@@ -19,10 +19,10 @@ from app.errors import Conflict, DomainError, Forbidden, NotFound
 from app.extensions import db
 from app.ledger import service as ledger
 from app.money import format_quantity
+from app.public_ids import new_public_id
 from campaigns.models import Campaign
 from students import private_files
 from students.labels import ROUND_ASSETS
-from students.registry.codes import new_public_id
 from students.registry.models import Student
 from students.rounds.models import (
     ROUND_TRANSITIONS,

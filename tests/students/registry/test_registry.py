@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.errors import Conflict, DomainError, Forbidden
 from app.extensions import db
-from students.registry.codes import CROCKFORD, name_key
+from app.public_ids import CROCKFORD
+from students.registry.codes import name_key
 from students.registry.models import Student, StudentStatus
 from students.registry.services import change_status, create_student, get_student, search
 from tests.conftest import login
