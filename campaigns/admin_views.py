@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.auth.guards import roles_required, unit_scope_clause
@@ -86,6 +87,7 @@ def index():
     stmt = select(Campaign).where(unit_scope_clause(current_user, Campaign.unit_id))
     if status in STATUS_LABELS:
         stmt = stmt.where(Campaign.status == CampaignStatus(status))
+    stmt = stmt.options(selectinload(Campaign.unit))  # shown on each row: once for the page
     stmt = stmt.order_by(Campaign.updated_at.desc(), Campaign.id.desc())
     page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     return render_template(
