@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import uow
-from app.auth.guards import roles_required, unit_scope_clause
+from app.auth.guards import require_unit, roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number, show_error
@@ -226,7 +226,7 @@ def add_goal(campaign_id: int):
     form = GoalForm(prefix="goal")
     try:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         target = parse_target(form.asset.data, form.target.data)
         svc.add_goal(current_user, campaign, form.asset.data, target, form.label.data or "")
     except DomainError as err:
@@ -254,7 +254,7 @@ def add_line(campaign_id: int):
     form = BudgetLineForm(prefix="line")
     try:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         try:
             amount = parse_amount(form.amount.data, maximum=10**13)
         except MoneyError as err:
@@ -285,7 +285,7 @@ def add_milestone(campaign_id: int):
     form = MilestoneForm(prefix="ms")
     try:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         svc.add_milestone(current_user, campaign, form.title.data, form.due_on.data)
     except DomainError as err:
         return _failed(campaign, err)
@@ -371,6 +371,8 @@ def decide(page_id: int):
     item = db.session.get(FundraisingPage, page_id)
     if item is None:
         abort(404)
+    # Another unit's page is refused (403), not answered with a flash message and a redirect.
+    require_unit(current_user, item.campaign.unit_id)
     approve = request.form.get("decision") == "approve"
     try:
         pages_svc.decide_page(current_user, item, approve)

@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.stripe",
     "tests.fixtures.mail",
     "tests.fixtures.students",
+    "tests.fixtures.world",
 ]
 
 # Tests written before the plugins import these from here.

@@ -178,7 +178,7 @@ def test_personal_page_request_then_approval(client, make_campaign, units, make_
         client.post(
             f"/quan-tri/chien-dich/trang-ca-nhan/{page.id}/quyet-dinh", data={"decision": "approve"}
         ).status_code
-        == 302
+        == 403
     )
     db.session.expire_all()
     assert db.session.get(FundraisingPage, page.id).status == PageStatus.pending
