@@ -16,7 +16,7 @@ from tests.fixtures.donations import SEPAY_KEY, sepay_body
 pytestmark = pytest.mark.browser
 
 
-def test_vietqr_journey(phone, live_server, app, units, monkeypatch, make_campaign):
+def test_vietqr_journey(phone, live_server, app, monkeypatch, make_campaign):
     monkeypatch.setitem(app.config, "SEPAY_API_KEY", SEPAY_KEY)
     make_campaign(unit="province", slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
     ledger.post(

@@ -44,7 +44,7 @@ def state() -> tuple:
 
 
 @pytest.fixture
-def pledges(ctx, units, make_bank_pledge, make_campaign):
+def pledges(ctx, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     return [make_bank_pledge(campaign, amount=100_000 * (i + 1)) for i in range(6)]
 
@@ -81,7 +81,7 @@ def test_reimporting_the_same_file_adds_nothing(pledges, tmp_path):
     assert state() == before
 
 
-def test_identical_rows_on_one_day_are_two_gifts(ctx, units, tmp_path, make_campaign):
+def test_identical_rows_on_one_day_are_two_gifts(ctx, tmp_path, make_campaign):
     make_campaign(unit="province")
     same = [1, "20/11/2026", "", "", "100.000", "", "ung ho hoc sinh"]
     path = write_csv(tmp_path / "twins.csv", [same, [2, *same[1:]]])
@@ -149,7 +149,7 @@ def test_webhook_after_statement_is_recognised_as_the_same_transfer(
 
 
 def test_interrupted_import_run_again_gives_the_same_result(
-    app, units, tmp_path, make_bank_pledge, make_campaign
+    app, tmp_path, make_bank_pledge, make_campaign
 ):
     campaign = make_campaign(unit="province")
     pledges = [make_bank_pledge(campaign, amount=100_000 + i) for i in range(25)]
@@ -219,7 +219,7 @@ def test_dry_run_saves_nothing(pledges, tmp_path):
     ],
 )
 def test_bad_files_get_a_clear_error_and_nothing_saved(
-    ctx, units, tmp_path, name, content, fragment, make_campaign
+    ctx, tmp_path, name, content, fragment, make_campaign
 ):
     make_campaign(unit="province")
     path = tmp_path / name

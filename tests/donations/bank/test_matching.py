@@ -71,7 +71,7 @@ MEMOS = [
 
 
 @pytest.fixture
-def pledges(ctx, units, make_bank_pledge, make_campaign):
+def pledges(ctx, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     mine = make_bank_pledge(campaign, amount=200_000)
     other = make_bank_pledge(campaign, amount=200_000)
@@ -153,7 +153,7 @@ def test_paid_in_two_parts_then_twice(pledges):
     assert db.session.execute(select(func.count()).select_from(Donation)).scalar_one() == 3
 
 
-def test_monthly_code_makes_a_donation_each_time(ctx, units, make_bank_pledge, make_campaign):
+def test_monthly_code_makes_a_donation_each_time(ctx, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     pledge = make_bank_pledge(campaign, amount=100_000, monthly=True)
     for _month in range(3):

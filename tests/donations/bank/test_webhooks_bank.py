@@ -38,7 +38,7 @@ def keys(app, monkeypatch):
 
 
 @pytest.fixture
-def pledge(units, make_bank_pledge, make_campaign):
+def pledge(make_bank_pledge, make_campaign):
     return make_bank_pledge(make_campaign(unit="province"), amount=200_000)
 
 

@@ -113,12 +113,12 @@ def test_bicycles_use_unit_value_when_no_estimate(client, login_as, units, make_
     assert gift.quantity == 4 and gift.estimated_value == 4 * 1_800_000
 
 
-def test_field_workers_cannot_record(client, login_as, units):
+def test_field_workers_cannot_record(client, login_as):
     login_as("field", "a")
     assert client.get("/quan-tri/ung-ho/hien-vat/moi").status_code == 403
 
 
-def test_empty_list(client, login_as, units):
+def test_empty_list(client, login_as):
     login_as("auditor")
     assert "Chưa ghi nhận hiện vật nào" in client.get("/quan-tri/ung-ho/hien-vat").get_data(
         as_text=True

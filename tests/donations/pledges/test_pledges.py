@@ -29,7 +29,7 @@ FORM = {
 }
 
 
-def test_donate_creates_pledge_and_shows_qr_page(client, units, make_campaign):
+def test_donate_creates_pledge_and_shows_qr_page(client, make_campaign):
     make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data=FORM)
     assert response.status_code == 303
@@ -46,7 +46,7 @@ def test_donate_creates_pledge_and_shows_qr_page(client, units, make_campaign):
     assert pledge.expires_at is not None and not pledge.monthly
 
 
-def test_free_amount_in_vietnamese_notation(client, units, make_campaign):
+def test_free_amount_in_vietnamese_notation(client, make_campaign):
     make_campaign(unit="province")
     client.post(
         "/ung-ho/hoc-bong-thu", data={**FORM, "amount_choice": "other", "amount_other": "1,5 triệu"}
@@ -64,7 +64,7 @@ def test_free_amount_in_vietnamese_notation(client, units, make_campaign):
         ("99.000.000.000", "tối đa"),
     ],
 )
-def test_bad_amounts_are_explained_and_nothing_saved(client, units, typed, message, make_campaign):
+def test_bad_amounts_are_explained_and_nothing_saved(client, typed, message, make_campaign):
     make_campaign(unit="province")
     response = client.post(
         "/ung-ho/hoc-bong-thu", data={**FORM, "amount_choice": "other", "amount_other": typed}
@@ -86,7 +86,7 @@ def test_bad_amounts_are_explained_and_nothing_saved(client, units, typed, messa
         ("ABCDEFGHIJ", False),
     ],
 )
-def test_business_tax_code(client, units, tax_code, ok, make_campaign):
+def test_business_tax_code(client, tax_code, ok, make_campaign):
     make_campaign(unit="province")
     data = {
         **FORM,
@@ -105,7 +105,7 @@ def test_business_tax_code(client, units, tax_code, ok, make_campaign):
         assert pledge_count() == 0
 
 
-def test_business_pledge_shows_company_name_in_public(ctx, units, make_bank_pledge, make_campaign):
+def test_business_pledge_shows_company_name_in_public(ctx, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     pledge = make_bank_pledge(
         campaign,
@@ -119,20 +119,20 @@ def test_business_pledge_shows_company_name_in_public(ctx, units, make_bank_pled
     assert pledge.public_name == "Công ty Thử"
 
 
-def test_anonymous_pledge_needs_no_name_and_hides_it(ctx, units, make_bank_pledge, make_campaign):
+def test_anonymous_pledge_needs_no_name_and_hides_it(ctx, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     pledge = make_bank_pledge(campaign, donor_name="", anonymous=True, show_on_wall=True)
     assert pledge.public_name == "" and pledge.show_on_wall is False
 
 
-def test_name_or_anonymous_required(client, units, make_campaign):
+def test_name_or_anonymous_required(client, make_campaign):
     make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "donor_name": ""})
     assert response.status_code == 422
     assert "ẩn danh" in response.get_data(as_text=True)
 
 
-def test_bad_email_refused(client, units, make_campaign):
+def test_bad_email_refused(client, make_campaign):
     make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "email": "khong-phai-email"})
     assert response.status_code == 422
@@ -142,7 +142,7 @@ def test_bad_email_refused(client, units, make_campaign):
     assert pledge_count() == 0
 
 
-def test_closed_campaign_takes_no_pledge(client, units, make_campaign):
+def test_closed_campaign_takes_no_pledge(client, make_campaign):
     make_campaign(unit="province", status=CampaignStatus.closed)
     page = client.get("/ung-ho/hoc-bong-thu")
     assert page.status_code == 200
@@ -156,33 +156,33 @@ def test_closed_campaign_takes_no_pledge(client, units, make_campaign):
         )
 
 
-def test_draft_campaign_is_404(client, units, make_campaign):
+def test_draft_campaign_is_404(client, make_campaign):
     make_campaign(unit="province", status=CampaignStatus.draft)
     assert client.get("/ung-ho/hoc-bong-thu").status_code == 404
     assert client.get("/ung-ho/khong-co").status_code == 404
 
 
-def test_honeypot_stores_nothing(client, units, make_campaign):
+def test_honeypot_stores_nothing(client, make_campaign):
     make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "website": "http://spam.example"})
     assert response.status_code == 400
     assert pledge_count() == 0
 
 
-def test_referral_code_kept_on_pledge(client, units, make_campaign):
+def test_referral_code_kept_on_pledge(client, make_campaign):
     make_campaign(unit="province")
     client.post("/ung-ho/hoc-bong-thu?ref=huyen-a", data=FORM)  # a unit's own code
     assert db.session.execute(select(Pledge.ref_code)).scalar_one() == "huyen-a"
 
 
-def test_unknown_referral_code_is_ignored_never_an_error(client, units, make_campaign):
+def test_unknown_referral_code_is_ignored_never_an_error(client, make_campaign):
     make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu?ref=KHONG-CO-MA-NAY", data=FORM)
     assert response.status_code == 303
     assert db.session.execute(select(Pledge.ref_code)).scalar_one() is None
 
 
-def test_monthly_pledge_never_expires(client, units, make_campaign):
+def test_monthly_pledge_never_expires(client, make_campaign):
     make_campaign(unit="province")
     client.post("/ung-ho/hoc-bong-thu", data={**FORM, "monthly": "y"})
     pledge = db.session.execute(select(Pledge)).scalar_one()
@@ -191,7 +191,7 @@ def test_monthly_pledge_never_expires(client, units, make_campaign):
     assert "định kỳ" in page
 
 
-def test_qr_png_and_svg_carry_the_exact_payload(client, units, make_bank_pledge, make_campaign):
+def test_qr_png_and_svg_carry_the_exact_payload(client, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     pledge = make_bank_pledge(campaign, amount=350_000)
     payload = services.qr_payload(pledge)
@@ -207,7 +207,7 @@ def test_qr_png_and_svg_carry_the_exact_payload(client, units, make_bank_pledge,
     assert client.get(f"/ung-ho/p/{pledge.reference}/qr.gif").status_code == 404
 
 
-def test_status_endpoint_and_typed_reference(client, units, make_bank_pledge, make_campaign):
+def test_status_endpoint_and_typed_reference(client, make_bank_pledge, make_campaign):
     campaign = make_campaign(unit="province")
     pledge = make_bank_pledge(campaign)
     body = client.get(f"/ung-ho/p/{pledge.reference}/trang-thai").json
@@ -221,7 +221,7 @@ def test_status_endpoint_and_typed_reference(client, units, make_bank_pledge, ma
     assert client.get("/ung-ho/p/TS0000000A").status_code == 404
 
 
-def test_expired_pledge_reads_expired(ctx, units, make_bank_pledge, make_campaign):
+def test_expired_pledge_reads_expired(ctx, make_bank_pledge, make_campaign):
     from datetime import timedelta
 
     from app.dbtypes import utcnow
@@ -236,7 +236,7 @@ def test_expired_pledge_reads_expired(ctx, units, make_bank_pledge, make_campaig
     assert db.session.get(Pledge, pledge.id).status == PledgeStatus.expired
 
 
-def test_rate_limit_on_pledges(make_app, units, make_campaign, make_limited_app):
+def test_rate_limit_on_pledges(make_campaign, make_limited_app):
     make_campaign(unit="province")
     client = make_limited_app(PLEDGE_RATE_LIMIT="3 per minute").test_client()
     codes = [client.post("/ung-ho/hoc-bong-thu", data=FORM).status_code for _ in range(5)]
@@ -245,7 +245,7 @@ def test_rate_limit_on_pledges(make_app, units, make_campaign, make_limited_app)
     assert pledge_count() == 3
 
 
-def test_form_is_accessible_and_mobile_first(client, units, make_campaign):
+def test_form_is_accessible_and_mobile_first(client, make_campaign):
     make_campaign(unit="province")
     html = client.get("/ung-ho/hoc-bong-thu").get_data(as_text=True)
     for field_id in ("amount_other", "donor_name", "email", "phone", "tax_code"):
