@@ -7,9 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import uow
-from app.auth.guards import roles_required, unit_scope_clause
+from app.auth.guards import require_unit, roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number
@@ -86,6 +87,7 @@ def index():
     stmt = select(Campaign).where(unit_scope_clause(current_user, Campaign.unit_id))
     if status in STATUS_LABELS:
         stmt = stmt.where(Campaign.status == CampaignStatus(status))
+    stmt = stmt.options(selectinload(Campaign.unit))  # shown on each row: once for the page
     stmt = stmt.order_by(Campaign.updated_at.desc(), Campaign.id.desc())
     page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
     return render_template(
@@ -215,7 +217,7 @@ def add_goal(campaign_id: int):
     form = GoalForm(prefix="goal")
     with uow.attempt() as done:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         target = parse_target(form.asset.data, form.target.data)
         svc.add_goal(current_user, campaign, form.asset.data, target, form.label.data or "")
     return _back(campaign, done, _("Đã thêm mục tiêu."))
@@ -239,7 +241,7 @@ def add_line(campaign_id: int):
     form = BudgetLineForm(prefix="line")
     with uow.attempt() as done:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         try:
             amount = parse_amount(form.amount.data, maximum=10**13)
         except MoneyError as err:
@@ -266,7 +268,7 @@ def add_milestone(campaign_id: int):
     form = MilestoneForm(prefix="ms")
     with uow.attempt() as done:
         if not form.validate():
-            raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         svc.add_milestone(current_user, campaign, form.title.data, form.due_on.data)
     return _back(campaign, done, _("Đã thêm mốc."))
 
@@ -346,6 +348,8 @@ def decide(page_id: int):
     item = db.session.get(FundraisingPage, page_id)
     if item is None:
         abort(404)
+    # Another unit's page is refused (403), not answered with a flash message and a redirect.
+    require_unit(current_user, item.campaign.unit_id)
     approve = request.form.get("decision") == "approve"
     with uow.attempt() as done:
         pages_svc.decide_page(current_user, item, approve)

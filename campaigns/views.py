@@ -20,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.dbtypes import VN_TZ
@@ -112,6 +113,7 @@ def index():
         Campaign.starts_on.desc(),
         Campaign.id.desc(),
     )
+    stmt = stmt.options(selectinload(Campaign.goals))  # each card shows its goal
     page = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=False)
     numbers = figures.figures_for([c.account for c in page.items])
     raised = {account: f.raised for account, f in numbers.items()}

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import nav, uow
 from app.auth.guards import roles_required
@@ -62,7 +63,12 @@ def edit(unit_id: int | None):
 def schools():
     """Schools, filtered by name, paginated."""
     q = request.args.get("q", "").strip()
-    stmt = select(School).order_by(School.name)
+    # Each row names its commune and unit: load them for the page, not row by row.
+    stmt = (
+        select(School)
+        .options(selectinload(School.commune), selectinload(School.unit))
+        .order_by(School.name)
+    )
     if q:
         stmt = stmt.where(School.name.ilike(f"%{q}%"))
     page = db.paginate(stmt, per_page=30, error_out=False)
@@ -122,7 +128,7 @@ def edit_school(school_id: int | None):
 def communes():
     """Communes and wards, paginated."""
     q = request.args.get("q", "").strip()
-    stmt = select(Commune).order_by(Commune.name)
+    stmt = select(Commune).options(selectinload(Commune.unit)).order_by(Commune.name)
     if q:
         stmt = stmt.where(Commune.name.ilike(f"%{q}%"))
     page = db.paginate(stmt, per_page=30, error_out=False)

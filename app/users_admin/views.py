@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app import nav, uow
 from app.auth import services
@@ -28,7 +29,7 @@ def index():
     """Users, searchable by name or e-mail, filterable by role."""
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    stmt = select(User).order_by(User.email)
+    stmt = select(User).options(selectinload(User.unit)).order_by(User.email)  # unit per row
     if q:
         stmt = stmt.where(or_(User.email.ilike(f"%{q}%"), User.display_name.ilike(f"%{q}%")))
     if role in {r.value for r in ROLE_LABELS}:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app import nav, uow
 from app.auth.guards import (
@@ -80,7 +81,11 @@ def transactions():
     if tab not in TABS:
         tab = "review"
     q = request.args.get("q", "").strip()
-    stmt = select(BankTransaction).where(BankTransaction.status.in_(TABS[tab][1]))
+    stmt = (
+        select(BankTransaction)
+        .where(BankTransaction.status.in_(TABS[tab][1]))
+        .options(selectinload(BankTransaction.pledge))  # one query for the page, not per row
+    )
     if q:
         like = f"%{q}%"
         stmt = stmt.where(

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app import nav, uow
 from app.auth.guards import roles_required
@@ -54,6 +55,7 @@ def _sessions(status: str, q: str):
     stmt = (
         select(CardCheckout)
         .join(Pledge, CardCheckout.pledge_id == Pledge.id)
+        .options(selectinload(CardCheckout.pledge))
         .order_by(CardCheckout.created_at.desc(), CardCheckout.id.desc())
     )
     if status in CheckoutStatus.__members__:
@@ -73,6 +75,7 @@ def _payments(kind: str, q: str):
         select(CardGift)
         .join(Donation, CardGift.donation_id == Donation.id)
         .outerjoin(Pledge, Donation.pledge_id == Pledge.id)
+        .options(*reversals.DONATION_ROW)
         .order_by(Donation.received_at.desc(), CardGift.id.desc())
     )
     if kind == "invoice":
@@ -96,6 +99,7 @@ def _reversals(kind: str, status: str, q: str):
         .join(CardGift, CardReversal.gift_id == CardGift.id)
         .join(Donation, CardGift.donation_id == Donation.id)
         .outerjoin(Pledge, Donation.pledge_id == Pledge.id)
+        .options(*reversals.REVERSAL_ROW)
         .order_by(CardReversal.created_at.desc(), CardReversal.id.desc())
     )
     if kind in REVERSAL_KINDS:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
 from app.errors import DomainError
@@ -16,8 +17,15 @@ from app.ledger.models import LedgerEntry
 from donations.cards.client import from_stripe_amount
 from donations.cards.models import CardGift, CardReversal
 from donations.cards.payments import RetryLater, _id
+from donations.models import Donation
 from donations.pledges.models import PLEDGE_TRANSITIONS, Pledge, PledgeStatus
 from donations.recording import status_for
+
+# What a list row of gifts or reversals shows: the donation, its pledge and campaign (loaded
+# for the whole page at once, not once per row).
+_DONATION = (selectinload(Donation.pledge), selectinload(Donation.campaign))
+DONATION_ROW = tuple(selectinload(CardGift.donation).options(o) for o in _DONATION)
+REVERSAL_ROW = (selectinload(CardReversal.gift).options(*DONATION_ROW),)
 
 
 def find_gift(obj: dict) -> CardGift | None:
@@ -246,6 +254,7 @@ def blocked_reversals() -> list[CardReversal]:
         db.session.execute(
             select(CardReversal)
             .where(CardReversal.status == "blocked")
+            .options(*REVERSAL_ROW)
             .order_by(CardReversal.id)
             .execution_options(populate_existing=True)
         ).scalars()

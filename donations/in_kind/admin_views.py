@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import nav, uow
 from app.auth.guards import (
@@ -42,6 +43,7 @@ def in_kind_list():
     stmt = (
         select(InKindGift)
         .where(unit_scope_clause(current_user, InKindGift.unit_id))
+        .options(selectinload(InKindGift.campaign), selectinload(InKindGift.unit))
         .order_by(InKindGift.received_on.desc(), InKindGift.id.desc())
     )
     page = db.paginate(stmt, per_page=30, error_out=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app import nav
 from app.auth.guards import roles_required
@@ -22,7 +23,11 @@ def pledges():
     """Pledges, filtered by status and searched by reference, name or e-mail."""
     status = request.args.get("status", "")
     q = request.args.get("q", "").strip()
-    stmt = select(Pledge).order_by(Pledge.created_at.desc(), Pledge.id.desc())
+    stmt = (
+        select(Pledge)
+        .options(selectinload(Pledge.campaign))  # shown on each row: once for the page
+        .order_by(Pledge.created_at.desc(), Pledge.id.desc())
+    )
     if status in PledgeStatus.__members__:
         stmt = stmt.where(Pledge.status == PledgeStatus(status))
     if q:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.audit.service import record
@@ -20,7 +21,7 @@ from students import private_files
 from students.blueprint import READERS, WRITERS, bp
 from students.care import risk
 from students.care.forms import ConsentForm, OutcomeTermForm, VisitForm
-from students.care.models import Consent, Outcome
+from students.care.models import Consent, Outcome, Visit
 from students.care.services import (
     add_visit,
     check_term,
@@ -135,9 +136,10 @@ def visit(public_id: str):
 def due():
     """Visits due in the next 14 days or overdue, soonest first."""
     until = date.today() + timedelta(days=14)
-    page = db.paginate(
-        visits_due(current_user, until), page=page_number(), per_page=30, error_out=False
+    stmt = visits_due(current_user, until).options(
+        selectinload(Visit.student).selectinload(Student.school)  # shown on each row
     )
+    page = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     return render_template("students/care/due.html", page=page, today=date.today(), causes=CAUSE)
 
 
@@ -146,7 +148,10 @@ def due():
 def ranking():
     """Students ranked by risk, each score explained, for nominations."""
     page = db.paginate(
-        search(current_user, order="risk", status=request.args.get("status", "")),
+        search(current_user, order="risk", status=request.args.get("status", "")).options(
+            selectinload(Student.school),
+            selectinload(Student.visits),  # row and its reasons
+        ),
         page=page_number(),
         per_page=25,
         error_out=False,

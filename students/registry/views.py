@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.auth.guards import roles_required
@@ -22,7 +23,7 @@ from students.photos.forms import PhotoForm, PhotoRemoveForm
 from students.privacy import current_consent, public_label
 from students.registry import importer
 from students.registry.forms import ImportForm, StatusForm, StudentForm
-from students.registry.models import StudentStatus
+from students.registry.models import Student, StudentStatus
 from students.registry.services import (
     StudentData,
     change_status,
@@ -54,9 +55,8 @@ def index():
         "min_risk": _int_arg("risk"),
         "order": "risk" if request.args.get("order") == "risk" else "name",
     }
-    page = db.paginate(
-        search(current_user, **filters), page=page_number(), per_page=PER_PAGE, error_out=False
-    )
+    stmt = search(current_user, **filters).options(selectinload(Student.school))  # per row
+    page = db.paginate(stmt, page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "students/registry/index.html",
         page=page,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.audit.service import record
@@ -25,7 +26,7 @@ from students.registry.models import Student
 from students.rounds import services as svc
 from students.rounds import signoff
 from students.rounds.forms import DecisionForm, HandoverForm, LineForm, RoundForm
-from students.rounds.models import RoundStatus
+from students.rounds.models import AllocationLine, AllocationRound, Handover, RoundStatus
 
 PROPOSERS = ("admin", "manager")
 APPROVERS = ("admin", "treasurer")
@@ -36,9 +37,11 @@ APPROVERS = ("admin", "treasurer")
 def index():
     """Rounds in scope, filtered by status."""
     status = request.args.get("status", "")
-    page = db.paginate(
-        svc.list_rounds(current_user, status), page=page_number(), per_page=20, error_out=False
+    stmt = svc.list_rounds(current_user, status).options(
+        *(selectinload(rel) for rel in (AllocationRound.campaign, AllocationRound.unit)),
+        selectinload(AllocationRound.lines),
     )
+    page = db.paginate(stmt, page=page_number(), per_page=20, error_out=False)
     return render_template(
         "students/rounds/rounds.html", page=page, status=status, statuses=ROUND_STATUS
     )
@@ -127,6 +130,19 @@ def add_line(public_id: str):
 
 
 def _render(rnd, form):
+    # The lines with their students and schools, the hand-overs with their evidence: loaded
+    # once for the page, not row by row.
+    db.session.execute(
+        select(AllocationRound)
+        .where(AllocationRound.id == rnd.id)
+        .options(
+            selectinload(AllocationRound.lines)
+            .selectinload(AllocationLine.student)
+            .selectinload(Student.school),
+            selectinload(AllocationRound.handovers).selectinload(Handover.lines),
+            selectinload(AllocationRound.handovers).selectinload(Handover.evidence),
+        )
+    ).scalar_one()
     available = campaign_figures(rnd.campaign.account).balance
     balances = {a: available.get(a, 0) for a in svc.needs(rnd)}
     role = current_user.role.value

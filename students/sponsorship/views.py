@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import uow
 from app.auth.guards import require_unit, roles_required
@@ -29,9 +30,11 @@ READERS = ("admin", "manager", "treasurer", "auditor")
 @roles_required(*READERS)
 def index():
     """Sponsorships of students in scope."""
-    page = db.paginate(
-        svc.list_sponsorships(current_user), page=page_number(), per_page=30, error_out=False
+    # Each row shows its student and pledge: load them for the page, not row by row.
+    stmt = svc.list_sponsorships(current_user).options(
+        selectinload(Sponsorship.student), selectinload(Sponsorship.pledge)
     )
+    page = db.paginate(stmt, page=page_number(), per_page=30, error_out=False)
     return render_template(
         "students/sponsorship/sponsors.html", page=page, end_form=DateOnlyForm(formdata=None)
     )

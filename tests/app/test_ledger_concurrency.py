@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from app import uow
@@ -12,6 +13,9 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import AccountBalance, LedgerEntry
 from app.ledger.verify import verify_database
+
+# Threads commit on connections of their own.
+pytestmark = pytest.mark.commits
 
 THREADS = 8
 PER_THREAD = 200

@@ -126,6 +126,7 @@ def test_queued_in_the_transaction_and_sent_after_commit(mail_app, server):
     assert stored.sent_at is not None and stored.last_error == "" and stored.claim is None
 
 
+@pytest.mark.commits  # asks another connection what survived
 def test_rollback_queues_and_sends_nothing(mail_app, server):
     server.start()
     mail.queue(message())

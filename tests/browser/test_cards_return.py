@@ -11,20 +11,16 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from donations.cards.models import CardCheckout
 from tests.browser.conftest import has_horizontal_scroll
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import WHSEC, event, paid_session, sign
+from tests.fixtures.stripe import STRIPE_KEY, WHSEC, event, paid_session, sign
 
 pytestmark = pytest.mark.browser
-
-campaign = support.campaign
-make_pledge = support.make_pledge
 
 
 @pytest.fixture
 def cards_on(app, monkeypatch):
     """The live app with the card blueprint and a webhook secret."""
     monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", WHSEC)
-    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", support.STRIPE_KEY)
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", STRIPE_KEY)
     return app
 
 

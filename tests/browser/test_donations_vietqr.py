@@ -11,14 +11,14 @@ from playwright.sync_api import expect
 
 from app.ledger import service as ledger
 from tests.browser.conftest import has_horizontal_scroll
-from tests.donations.bank.bank_helpers import SEPAY_KEY, make_campaign, sepay_body
+from tests.fixtures.donations import SEPAY_KEY, sepay_body
 
 pytestmark = pytest.mark.browser
 
 
-def test_vietqr_journey(phone, live_server, app, units, monkeypatch):
+def test_vietqr_journey(phone, live_server, app, monkeypatch, make_campaign):
     monkeypatch.setitem(app.config, "SEPAY_API_KEY", SEPAY_KEY)
-    make_campaign(units, slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
+    make_campaign(unit="province", slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
     ledger.post(
         source="world",
         destination="campaign:hoc-bong-thu",

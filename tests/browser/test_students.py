@@ -15,12 +15,9 @@ from students.registry.models import Student
 from students.rounds.models import RoundStatus
 from tests.browser.conftest import has_horizontal_scroll
 from tests.conftest import PASSWORD
-from tests.students import conftest as students_fixtures
 
 pytestmark = pytest.mark.browser
 # The students fixtures (schools, a student factory), shared with this browser module.
-places = students_fixtures.places
-make_student = students_fixtures.make_student
 
 
 def _login(tab, base: str, user) -> None:

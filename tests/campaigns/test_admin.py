@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from campaigns.models import Campaign, CampaignStatus, CampaignUpdate
-from tests.campaigns.conftest import jpeg_bytes
+from tests.fixtures.campaigns import jpeg_bytes
 
 
 def _form(units, **over):

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from campaigns.images import ImageError, image_exists, sanitize_image, store_image, variant_path
-from tests.campaigns.conftest import jpeg_bytes
+from tests.fixtures.campaigns import jpeg_bytes
 
 
 def _gps_exif() -> Image.Exif:

@@ -39,7 +39,7 @@ def test_demo_seed_is_complete_and_idempotent(app):
         select(AllocationRound).where(AllocationRound.public_id == ROUND_ID)
     ).scalar_one()
     assert rnd.status == RoundStatus.completed and rnd.proposed_by_id != rnd.decided_by_id
-    assert all(line.handover_seq for line in rnd.lines)
+    assert rnd.lines and all(line.handover_seq for line in rnd.lines)
     assert ledger.balance("campaign:quy-chung", "VND") >= 0
     seed_all(lambda _msg: None)
     db.session.commit()

@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from app.demo import seed_all
 from app.extensions import db
-from campaigns.models import Campaign
-from donations.pledges.models import Pledge
 from students.care.models import ConsentScope
 from students.demo import DEMO_SPONSOR_LINK
 from students.privacy import public_label, public_view
 from students.registry.models import Student
-
-SKIP = ("/quan-tri", "/webhooks", "/static", "/dang-xuat")
-
-
-def _candidates() -> dict[str, list[str]]:
-    slugs = list(db.session.execute(select(Campaign.slug)).scalars())
-    refs = list(db.session.execute(select(Pledge.reference)).scalars())[:20]
-    return {
-        "slug": slugs,
-        "reference": refs,
-        "token": [DEMO_SPONSOR_LINK],
-        "code": ["vi", "en"],
-        "fmt": ["png", "svg", "pdf"],
-        "update_id": ["1", "2"],
-        "key": ["0" * 24],
-        "variant": ["card"],
-    }
-
-
-def _urls(app) -> list[str]:
-    options = _candidates()
-    urls = []
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.rule.startswith(SKIP):
-            continue
-        variants = [rule.rule]
-        for arg in rule.arguments:
-            values = options.get(arg) or ["x"]
-            variants = [
-                re.sub(rf"<(?:\w+:)?{arg}>", str(v), url) for url in variants for v in values
-            ]
-        urls.extend(variants)
-    return urls
+from tests.fixtures.students import public_urls
 
 
 @pytest.fixture
@@ -83,7 +47,7 @@ def test_no_public_page_or_api_names_a_child(app, demo):
     secrets = _secrets(demo)
     client = app.test_client()
     seen = 0
-    for url in _urls(app):
+    for url in public_urls(app):
         response = client.get(url)
         assert response.status_code < 500, url
         if response.status_code != 200:

@@ -22,8 +22,7 @@ from students.care.models import Consent
 from students.registry import importer
 from students.registry.models import Student
 from tests.conftest import login
-from tests.students.care.test_care import consent_with_scan
-from tests.students.registry.test_import import _row, _xlsx
+from tests.fixtures.students import consent_with_scan, import_row, import_xlsx
 
 NAME = "Lò Thị Xem Trước"
 
@@ -222,7 +221,7 @@ def _preview(client, units, places) -> str:
         "/quan-tri/hoc-sinh/nhap",
         data={
             "unit_id": units["a"].id,
-            "file": (io.BytesIO(_xlsx([_row(NAME, "01/06/2012", school)])), "ds.xlsx"),
+            "file": (io.BytesIO(import_xlsx([import_row(NAME, "01/06/2012", school)])), "ds.xlsx"),
         },
         content_type="multipart/form-data",
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -17,69 +14,14 @@ from donations.bank.models import BankTransaction, StatementImport, TxStatus
 from donations.models import Donation
 from donations.pledges.models import Pledge
 from tests.conftest import login
-from tests.donations.bank.bank_helpers import (
+from tests.fixtures.donations import (
     SEPAY_KEY,
-    make_campaign,
-    make_pledge,
     post_sepay,
+    rows_for,
     sepay_body,
+    write_csv,
+    write_xlsx,
 )
-
-PREAMBLE = [
-    "NGÂN HÀNG TMCP CÔNG THƯƠNG VIỆT NAM",
-    "SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT",
-    "Số tài khoản / Account No: 0011001932418",
-    "Từ ngày 01/11/2026 đến ngày 30/11/2026",
-    "",
-]
-HEADER = [
-    "STT/No.",
-    "Ngày GD/ TNX Date",
-    "Số CT/ Doc No",
-    "Số tiền ghi nợ/ Debit",
-    "Số tiền ghi có/ Credit",
-    "Số dư/ Balance",
-    "Nội dung chi tiết/ Transactions in detail",
-]
-
-
-def rows_for(pledges: list[Pledge], extra: list[list] | None = None) -> list[list]:
-    rows = []
-    for i, p in enumerate(pledges, 1):
-        rows.append(
-            [
-                i,
-                "20/11/2026",
-                f"FT{i:06d}",
-                "",
-                f"{p.amount:,}".replace(",", "."),
-                "1.000.000",
-                f"MBVCB.{i}.{p.reference} ung ho",
-            ]
-        )
-    return rows + (extra or [])
-
-
-def write_csv(path: Path, rows: list[list]) -> Path:
-    lines = [*PREAMBLE, ";".join(HEADER)]
-    lines += [";".join(str(c) for c in r) for r in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list], formula_at: int | None = None) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for line in PREAMBLE:
-        sheet.append([line])
-    sheet.append(HEADER)
-    for i, row in enumerate(rows):
-        if formula_at == i:
-            row = [*row]
-            row[4] = "=100000+100000"
-        sheet.append(row)
-    book.save(path)
-    return path
 
 
 def count(model) -> int:
@@ -102,9 +44,9 @@ def state() -> tuple:
 
 
 @pytest.fixture
-def pledges(ctx, units):
-    campaign = make_campaign(units)
-    return [make_pledge(campaign, amount=100_000 * (i + 1)) for i in range(6)]
+def pledges(ctx, make_bank_pledge, make_campaign):
+    campaign = make_campaign(unit="province")
+    return [make_bank_pledge(campaign, amount=100_000 * (i + 1)) for i in range(6)]
 
 
 def test_csv_import_matches_and_reports_skipped_rows(pledges, tmp_path):
@@ -122,7 +64,8 @@ def test_csv_import_matches_and_reports_skipped_rows(pledges, tmp_path):
     assert any("ghi nợ" in r for r in reasons.values())
     assert any("ngày" in r.lower() for r in reasons.values())
     assert ledger.balance("campaign:hoc-bong-thu") == sum(p.amount for p in pledges)
-    assert all(p.status.value == "paid" for p in db.session.execute(select(Pledge)).scalars())
+    statuses = [p.status.value for p in db.session.execute(select(Pledge)).scalars()]
+    assert statuses == ["paid"] * len(pledges)
     assert count(StatementImport) == 1
     assert db.session.execute(select(AuditEntry.action)).scalars().all() == ["statement.import"]
 
@@ -138,8 +81,8 @@ def test_reimporting_the_same_file_adds_nothing(pledges, tmp_path):
     assert state() == before
 
 
-def test_identical_rows_on_one_day_are_two_gifts(ctx, units, tmp_path):
-    make_campaign(units)
+def test_identical_rows_on_one_day_are_two_gifts(ctx, tmp_path, make_campaign):
+    make_campaign(unit="province")
     same = [1, "20/11/2026", "", "", "100.000", "", "ung ho hoc sinh"]
     path = write_csv(tmp_path / "twins.csv", [same, [2, *same[1:]]])
     report = import_statement(path)
@@ -205,9 +148,11 @@ def test_webhook_after_statement_is_recognised_as_the_same_transfer(
     assert count(Donation) == 1 and ledger.balance("campaign:hoc-bong-thu") == p.amount
 
 
-def test_interrupted_import_run_again_gives_the_same_result(app, units, tmp_path):
-    campaign = make_campaign(units)
-    pledges = [make_pledge(campaign, amount=100_000 + i) for i in range(25)]
+def test_interrupted_import_run_again_gives_the_same_result(
+    app, tmp_path, make_bank_pledge, make_campaign
+):
+    campaign = make_campaign(unit="province")
+    pledges = [make_bank_pledge(campaign, amount=100_000 + i) for i in range(25)]
     rows = rows_for(pledges, [[99, "22/11/2026", "", "", "70.000", "", "khong ma"]])
     path = write_csv(tmp_path / "big.csv", rows)
 
@@ -274,9 +219,9 @@ def test_dry_run_saves_nothing(pledges, tmp_path):
     ],
 )
 def test_bad_files_get_a_clear_error_and_nothing_saved(
-    ctx, units, tmp_path, name, content, fragment
+    ctx, tmp_path, name, content, fragment, make_campaign
 ):
-    make_campaign(units)
+    make_campaign(unit="province")
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(DomainError) as info:

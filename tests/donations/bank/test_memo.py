@@ -111,8 +111,14 @@ CASES: list[tuple[str, str, list[str]]] = [
 ]
 
 
-def test_table_is_big_enough_and_codes_are_valid() -> None:
-    assert len(CASES) >= 35
+def test_table_covers_every_code_and_no_code_without_repeats() -> None:
+    names = [name for name, _, _ in CASES]
+    memos = [memo for _, memo, _ in CASES]
+    assert len(set(names)) == len(names) and len(set(memos)) == len(memos)
+    found = {code for _, _, expected in CASES for code in expected}
+    assert found == {A, B, C, D}  # every code is expected somewhere…
+    assert any(expected == [] for _, _, expected in CASES)  # …and some memos hold none
+    assert any(len(expected) > 1 for _, _, expected in CASES)  # and some hold two
     assert all(is_valid(code) for code in (A, B, C, D))
     assert len({A, B, C, D}) == 4
     assert "0" in C and "1" in C

@@ -13,14 +13,14 @@ from app.ledger import service as ledger
 from donations.bank.matching import Incoming, Matcher
 from donations.bank.models import BankTransaction, TxStatus
 from donations.pledges.models import PledgeStatus
-from tests.donations.bank.bank_helpers import FUND_ACCOUNT, make_campaign, make_pledge
+from tests.fixtures.donations import FUND_ACCOUNT
 
 
 @pytest.fixture
-def waiting(ctx, units):
-    make_campaign(units, slug="quy-chung", title="Quỹ chung")
-    campaign = make_campaign(units)
-    pledge = make_pledge(campaign, amount=300_000)
+def waiting(ctx, make_bank_pledge, make_campaign):
+    make_campaign(unit="province", slug="quy-chung", title="Quỹ chung")
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(campaign, amount=300_000)
     tx, _ = Matcher().receive(
         Incoming(
             provider="sepay",
@@ -43,7 +43,7 @@ def test_queue_lists_waiting_transfers(client, login_as, waiting):
     assert "Giao dịch chờ xử lý" in dashboard
 
 
-def test_empty_queue_says_so(client, login_as, units):
+def test_empty_queue_says_so(client, login_as):
     login_as("treasurer")
     assert "Không có giao dịch nào chờ xử lý" in client.get("/quan-tri/ung-ho/giao-dich").get_data(
         as_text=True

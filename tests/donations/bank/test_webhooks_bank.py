@@ -16,13 +16,11 @@ from donations.bank.models import BankTransaction, TxStatus
 from donations.bank.webhooks import casso_signature, verify_casso
 from donations.models import Donation
 from donations.pledges.models import PledgeStatus
-from tests.donations.bank.bank_helpers import (
+from tests.fixtures.donations import (
     CASSO_SECRET,
     SEPAY_KEY,
     casso_body,
     casso_headers,
-    make_campaign,
-    make_pledge,
     post_casso,
     post_sepay,
     sepay_body,
@@ -40,8 +38,8 @@ def keys(app, monkeypatch):
 
 
 @pytest.fixture
-def pledge(units):
-    return make_pledge(make_campaign(units), amount=200_000)
+def pledge(make_bank_pledge, make_campaign):
+    return make_bank_pledge(make_campaign(unit="province"), amount=200_000)
 
 
 def tx_count() -> int:
@@ -198,6 +196,7 @@ def test_casso_amount_as_string_refused(client, pledge):
     assert response.status_code == 400 and tx_count() == 0
 
 
+@pytest.mark.commits  # fifty threads, each with its own connection
 def test_fifty_concurrent_copies_make_one_donation(app, pledge):
     """The same notification 50 times at once (PostgreSQL is where this really bites)."""
     body = json.dumps(sepay_body(pledge.reference, 200_000, tx_id=99_999))

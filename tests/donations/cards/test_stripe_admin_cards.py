@@ -7,19 +7,13 @@ from app.extensions import db
 from app.ledger import service as ledger
 from donations.cards.models import CardReversal
 from tests.conftest import login
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import (
+from tests.fixtures.database import fresh
+from tests.fixtures.stripe import (
     charge,
     event,
-    fresh,
     paid_session,
     post_event,
 )
-
-campaign = support.campaign
-cards_app = support.cards_app
-cards_client = support.cards_client
-make_pledge = support.make_pledge
 
 
 def _blocked_refund(cards_client, make_pledge, campaign):

@@ -11,19 +11,11 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from donations.cards.client import from_stripe_amount, to_stripe_amount
 from donations.cards.models import CardCheckout, CheckoutStatus
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import (
+from tests.fixtures.database import fresh
+from tests.fixtures.stripe import (
     STRIPE_KEY,
     build_cards_app,
-    fresh,
 )
-
-# Shared fixtures (pytest finds them by name in this module).
-campaign = support.campaign
-cards_app = support.cards_app
-cards_client = support.cards_client
-fake_stripe = support.fake_stripe
-make_pledge = support.make_pledge
 
 
 def start(client, pledge, ip="203.0.113.7", **data):
@@ -175,7 +167,7 @@ def test_address_with_repeated_failures_is_blocked(cards_client, fake_stripe, ma
 
 
 def test_stripe_failure_shows_a_way_out_and_saves_nothing(cards_client, httpserver, make_pledge):
-    from tests.donations.cards.test_stripe_support import FakeStripe
+    from tests.fixtures.stripe import FakeStripe
 
     fake = FakeStripe(httpserver).checkout(status=500)
     pledge = make_pledge()
@@ -202,10 +194,11 @@ def test_unknown_pledge_is_404(cards_client, fake_stripe):
 
 def test_card_button_hidden_without_secret_key(app, app_settings, cards_app, make_pledge):
     pledge = make_pledge()
+    db.session.refresh(pledge)  # loaded here, not from inside the other apps' contexts
     without = build_cards_app(app_settings, STRIPE_SECRET_KEY="")
     with without.test_request_context("/"):
         assert "Thanh toán bằng thẻ" not in render_template(
-            "donations/cards/card_button.html", pledge=pledge
+            "donations/cards/card_button.html", pledge=db.session.merge(pledge)
         )
     with cards_app.test_request_context("/"):
         html = render_template("donations/cards/card_button.html", pledge=db.session.merge(pledge))

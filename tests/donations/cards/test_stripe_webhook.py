@@ -14,25 +14,18 @@ from donations.cards.models import CardCheckout, CardGift, CardReversal, Checkou
 from donations.models import Donation
 from donations.pledges.models import PledgeStatus
 from donations.receipts.models import Receipt
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import (
+from tests.fixtures.database import fresh
+from tests.fixtures.stripe import (
     WHSEC,
     campaign_balance,
     charge,
     dispute,
     event,
-    fresh,
     paid_invoice,
     paid_session,
     post_event,
     sign,
 )
-
-# Shared fixtures (pytest finds them by name in this module).
-campaign = support.campaign
-cards_app = support.cards_app
-cards_client = support.cards_client
-make_pledge = support.make_pledge
 
 
 def donations_of(pledge):
@@ -107,7 +100,7 @@ def test_garbage_header_and_malformed_json_are_refused(cards_client):
 
 
 def test_unconfigured_webhook_answers_503(app_settings, make_pledge):
-    from tests.donations.cards.test_stripe_support import build_cards_app
+    from tests.fixtures.stripe import build_cards_app
 
     other = build_cards_app(app_settings, STRIPE_SECRET_KEY="sk_x", STRIPE_WEBHOOK_SECRET="")
     pledge = make_pledge()

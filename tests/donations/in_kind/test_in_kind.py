@@ -13,7 +13,6 @@ from app.ledger import service as ledger
 from donations.in_kind.models import InKindGift
 from donations.in_kind.services import parse_quantity
 from donations.models import Donation
-from tests.donations.bank.bank_helpers import make_campaign
 
 FORM = {
     "asset": "RICE_G",
@@ -38,8 +37,8 @@ def test_parse_quantity(ctx, text, asset, value):
     assert parse_quantity(text, asset) == value
 
 
-def test_manager_records_rice_for_own_unit(client, login_as, units):
-    campaign = make_campaign(units)
+def test_manager_records_rice_for_own_unit(client, login_as, units, make_campaign):
+    campaign = make_campaign(unit="province")
     user = login_as("manager", "a")
     response = client.post(
         "/quan-tri/ung-ho/hien-vat/moi",
@@ -60,8 +59,8 @@ def test_manager_records_rice_for_own_unit(client, login_as, units):
     assert "12,5 kg gạo" in html
 
 
-def test_manager_cannot_record_for_another_unit(client, login_as, units):
-    campaign = make_campaign(units)
+def test_manager_cannot_record_for_another_unit(client, login_as, units, make_campaign):
+    campaign = make_campaign(unit="province")
     login_as("manager", "a")
     response = client.post(
         "/quan-tri/ung-ho/hien-vat/moi",
@@ -82,8 +81,10 @@ def test_manager_cannot_record_for_another_unit(client, login_as, units):
         ({"received_on": (date.today() + timedelta(days=3)).isoformat()}, "tương lai"),
     ],
 )
-def test_bad_input_explained_and_nothing_posted(client, login_as, units, changes, message):
-    campaign = make_campaign(units)
+def test_bad_input_explained_and_nothing_posted(
+    client, login_as, units, changes, message, make_campaign
+):
+    campaign = make_campaign(unit="province")
     login_as("treasurer")
     response = client.post(
         "/quan-tri/ung-ho/hien-vat/moi",
@@ -94,8 +95,8 @@ def test_bad_input_explained_and_nothing_posted(client, login_as, units, changes
     assert ledger.entry_count() == 0
 
 
-def test_bicycles_use_unit_value_when_no_estimate(client, login_as, units):
-    campaign = make_campaign(units)
+def test_bicycles_use_unit_value_when_no_estimate(client, login_as, units, make_campaign):
+    campaign = make_campaign(unit="province")
     login_as("admin")
     client.post(
         "/quan-tri/ung-ho/hien-vat/moi",
@@ -112,12 +113,12 @@ def test_bicycles_use_unit_value_when_no_estimate(client, login_as, units):
     assert gift.quantity == 4 and gift.estimated_value == 4 * 1_800_000
 
 
-def test_field_workers_cannot_record(client, login_as, units):
+def test_field_workers_cannot_record(client, login_as):
     login_as("field", "a")
     assert client.get("/quan-tri/ung-ho/hien-vat/moi").status_code == 403
 
 
-def test_empty_list(client, login_as, units):
+def test_empty_list(client, login_as):
     login_as("auditor")
     assert "Chưa ghi nhận hiện vật nào" in client.get("/quan-tri/ung-ho/hien-vat").get_data(
         as_text=True

@@ -11,7 +11,6 @@ from app.extensions import db
 from campaigns.models import CampaignStatus
 from donations.bank.vietqr import parse_payload
 from donations.pledges.models import Pledge
-from tests.donations.bank.bank_helpers import limited_app, make_campaign, unlimit
 
 GOOD = {
     "campaign": "hoc-bong-thu",
@@ -32,8 +31,8 @@ def pledges() -> int:
     return db.session.execute(select(func.count()).select_from(Pledge)).scalar_one()
 
 
-def test_create_and_read(client, units):
-    make_campaign(units)
+def test_create_and_read(client, make_campaign):
+    make_campaign(unit="province")
     response = post(client, GOOD)
     assert response.status_code == 201
     body = response.json
@@ -81,8 +80,8 @@ def test_create_and_read(client, units):
         ({"extra": 1}, 422, "unknown_field"),
     ],
 )
-def test_bad_requests(client, units, change, status, code):
-    make_campaign(units)
+def test_bad_requests(client, change, status, code, make_campaign):
+    make_campaign(unit="province")
     response = post(client, {**GOOD, **change})
     assert response.status_code == status
     assert response.json["error"]["code"] == code and response.json["error"]["message"]
@@ -90,30 +89,27 @@ def test_bad_requests(client, units, change, status, code):
 
 
 @pytest.mark.parametrize("raw", [b"{", b"[]", b"\xff", b""])
-def test_malformed_json(client, units, raw):
+def test_malformed_json(client, raw):
     response = post(client, raw)
     assert response.status_code == 400 and response.json["error"]["code"] == "invalid_json"
 
 
-def test_closed_campaign_is_409(client, units):
-    make_campaign(units, status=CampaignStatus.closed)
+def test_closed_campaign_is_409(client, make_campaign):
+    make_campaign(unit="province", status=CampaignStatus.closed)
     response = post(client, GOOD)
     assert response.status_code == 409 and response.json["error"]["code"] == "campaign_closed"
     assert pledges() == 0
 
 
-def test_unknown_reference_is_404_json(client, units):
+def test_unknown_reference_is_404_json(client):
     response = client.get("/api/v1/pledges/TS0000000A")
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
 
 
-def test_rate_limited(make_app, units):
-    make_campaign(units)
-    client = limited_app(make_app, PLEDGE_RATE_LIMIT="2 per minute").test_client()
-    try:
-        codes = [post(client, GOOD).status_code for _ in range(4)]
-        last = post(client, GOOD)
-    finally:
-        unlimit()
+def test_rate_limited(make_campaign, make_limited_app):
+    make_campaign(unit="province")
+    client = make_limited_app(PLEDGE_RATE_LIMIT="2 per minute").test_client()
+    codes = [post(client, GOOD).status_code for _ in range(4)]
+    last = post(client, GOOD)
     assert codes == [201, 201, 429, 429]
     assert last.json["error"]["code"] == "rate_limited"

@@ -13,7 +13,6 @@ from campaigns.models import Campaign, CampaignStatus
 from donations.bank.vietqr import parse_payload
 from donations.pledges import refcode, services
 from donations.pledges.models import Pledge, PledgeStatus
-from tests.donations.bank.bank_helpers import limited_app, make_campaign, make_pledge, unlimit
 
 
 def pledge_count() -> int:
@@ -30,8 +29,8 @@ FORM = {
 }
 
 
-def test_donate_creates_pledge_and_shows_qr_page(client, units):
-    make_campaign(units)
+def test_donate_creates_pledge_and_shows_qr_page(client, make_campaign):
+    make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data=FORM)
     assert response.status_code == 303
     reference = response.headers["Location"].rsplit("/", 1)[1]
@@ -47,8 +46,8 @@ def test_donate_creates_pledge_and_shows_qr_page(client, units):
     assert pledge.expires_at is not None and not pledge.monthly
 
 
-def test_free_amount_in_vietnamese_notation(client, units):
-    make_campaign(units)
+def test_free_amount_in_vietnamese_notation(client, make_campaign):
+    make_campaign(unit="province")
     client.post(
         "/ung-ho/hoc-bong-thu", data={**FORM, "amount_choice": "other", "amount_other": "1,5 triệu"}
     )
@@ -65,8 +64,8 @@ def test_free_amount_in_vietnamese_notation(client, units):
         ("99.000.000.000", "tối đa"),
     ],
 )
-def test_bad_amounts_are_explained_and_nothing_saved(client, units, typed, message):
-    make_campaign(units)
+def test_bad_amounts_are_explained_and_nothing_saved(client, typed, message, make_campaign):
+    make_campaign(unit="province")
     response = client.post(
         "/ung-ho/hoc-bong-thu", data={**FORM, "amount_choice": "other", "amount_other": typed}
     )
@@ -87,8 +86,8 @@ def test_bad_amounts_are_explained_and_nothing_saved(client, units, typed, messa
         ("ABCDEFGHIJ", False),
     ],
 )
-def test_business_tax_code(client, units, tax_code, ok):
-    make_campaign(units)
+def test_business_tax_code(client, tax_code, ok, make_campaign):
+    make_campaign(unit="province")
     data = {
         **FORM,
         "is_business": "y",
@@ -106,9 +105,9 @@ def test_business_tax_code(client, units, tax_code, ok):
         assert pledge_count() == 0
 
 
-def test_business_pledge_shows_company_name_in_public(ctx, units):
-    campaign = make_campaign(units)
-    pledge = make_pledge(
+def test_business_pledge_shows_company_name_in_public(ctx, make_bank_pledge, make_campaign):
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(
         campaign,
         is_business=True,
         company_name="Công ty Thử",
@@ -120,21 +119,21 @@ def test_business_pledge_shows_company_name_in_public(ctx, units):
     assert pledge.public_name == "Công ty Thử"
 
 
-def test_anonymous_pledge_needs_no_name_and_hides_it(ctx, units):
-    campaign = make_campaign(units)
-    pledge = make_pledge(campaign, donor_name="", anonymous=True, show_on_wall=True)
+def test_anonymous_pledge_needs_no_name_and_hides_it(ctx, make_bank_pledge, make_campaign):
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(campaign, donor_name="", anonymous=True, show_on_wall=True)
     assert pledge.public_name == "" and pledge.show_on_wall is False
 
 
-def test_name_or_anonymous_required(client, units):
-    make_campaign(units)
+def test_name_or_anonymous_required(client, make_campaign):
+    make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "donor_name": ""})
     assert response.status_code == 422
     assert "ẩn danh" in response.get_data(as_text=True)
 
 
-def test_bad_email_refused(client, units):
-    make_campaign(units)
+def test_bad_email_refused(client, make_campaign):
+    make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "email": "khong-phai-email"})
     assert response.status_code == 422
     assert "E-mail không hợp lệ" in response.get_data(
@@ -143,8 +142,8 @@ def test_bad_email_refused(client, units):
     assert pledge_count() == 0
 
 
-def test_closed_campaign_takes_no_pledge(client, units):
-    make_campaign(units, status=CampaignStatus.closed)
+def test_closed_campaign_takes_no_pledge(client, make_campaign):
+    make_campaign(unit="province", status=CampaignStatus.closed)
     page = client.get("/ung-ho/hoc-bong-thu")
     assert page.status_code == 200
     assert "không còn nhận ủng hộ" in page.get_data(as_text=True)
@@ -157,34 +156,34 @@ def test_closed_campaign_takes_no_pledge(client, units):
         )
 
 
-def test_draft_campaign_is_404(client, units):
-    make_campaign(units, status=CampaignStatus.draft)
+def test_draft_campaign_is_404(client, make_campaign):
+    make_campaign(unit="province", status=CampaignStatus.draft)
     assert client.get("/ung-ho/hoc-bong-thu").status_code == 404
     assert client.get("/ung-ho/khong-co").status_code == 404
 
 
-def test_honeypot_stores_nothing(client, units):
-    make_campaign(units)
+def test_honeypot_stores_nothing(client, make_campaign):
+    make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu", data={**FORM, "website": "http://spam.example"})
     assert response.status_code == 400
     assert pledge_count() == 0
 
 
-def test_referral_code_kept_on_pledge(client, units):
-    make_campaign(units)
+def test_referral_code_kept_on_pledge(client, make_campaign):
+    make_campaign(unit="province")
     client.post("/ung-ho/hoc-bong-thu?ref=huyen-a", data=FORM)  # a unit's own code
     assert db.session.execute(select(Pledge.ref_code)).scalar_one() == "huyen-a"
 
 
-def test_unknown_referral_code_is_ignored_never_an_error(client, units):
-    make_campaign(units)
+def test_unknown_referral_code_is_ignored_never_an_error(client, make_campaign):
+    make_campaign(unit="province")
     response = client.post("/ung-ho/hoc-bong-thu?ref=KHONG-CO-MA-NAY", data=FORM)
     assert response.status_code == 303
     assert db.session.execute(select(Pledge.ref_code)).scalar_one() is None
 
 
-def test_monthly_pledge_never_expires(client, units):
-    make_campaign(units)
+def test_monthly_pledge_never_expires(client, make_campaign):
+    make_campaign(unit="province")
     client.post("/ung-ho/hoc-bong-thu", data={**FORM, "monthly": "y"})
     pledge = db.session.execute(select(Pledge)).scalar_one()
     assert pledge.monthly and pledge.expires_at is None
@@ -192,9 +191,9 @@ def test_monthly_pledge_never_expires(client, units):
     assert "định kỳ" in page
 
 
-def test_qr_png_and_svg_carry_the_exact_payload(client, units):
-    campaign = make_campaign(units)
-    pledge = make_pledge(campaign, amount=350_000)
+def test_qr_png_and_svg_carry_the_exact_payload(client, make_bank_pledge, make_campaign):
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(campaign, amount=350_000)
     payload = services.qr_payload(pledge)
     parsed = parse_payload(payload)
     assert (parsed.bin, parsed.account, parsed.amount) == ("970415", "0011001932418", 350_000)
@@ -208,9 +207,9 @@ def test_qr_png_and_svg_carry_the_exact_payload(client, units):
     assert client.get(f"/ung-ho/p/{pledge.reference}/qr.gif").status_code == 404
 
 
-def test_status_endpoint_and_typed_reference(client, units):
-    campaign = make_campaign(units)
-    pledge = make_pledge(campaign)
+def test_status_endpoint_and_typed_reference(client, make_bank_pledge, make_campaign):
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(campaign)
     body = client.get(f"/ung-ho/p/{pledge.reference}/trang-thai").json
     assert (
         body["status"] == "pending" and body["received"] == 0 and body["campaign"] == "hoc-bong-thu"
@@ -222,13 +221,13 @@ def test_status_endpoint_and_typed_reference(client, units):
     assert client.get("/ung-ho/p/TS0000000A").status_code == 404
 
 
-def test_expired_pledge_reads_expired(ctx, units):
+def test_expired_pledge_reads_expired(ctx, make_bank_pledge, make_campaign):
     from datetime import timedelta
 
     from app.dbtypes import utcnow
 
-    campaign = make_campaign(units)
-    pledge = make_pledge(campaign)
+    campaign = make_campaign(unit="province")
+    pledge = make_bank_pledge(campaign)
     pledge.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert services.effective_status(pledge) == PledgeStatus.expired
@@ -237,20 +236,17 @@ def test_expired_pledge_reads_expired(ctx, units):
     assert db.session.get(Pledge, pledge.id).status == PledgeStatus.expired
 
 
-def test_rate_limit_on_pledges(make_app, units):
-    make_campaign(units)
-    client = limited_app(make_app, PLEDGE_RATE_LIMIT="3 per minute").test_client()
-    try:
-        codes = [client.post("/ung-ho/hoc-bong-thu", data=FORM).status_code for _ in range(5)]
-    finally:
-        unlimit()
+def test_rate_limit_on_pledges(make_campaign, make_limited_app):
+    make_campaign(unit="province")
+    client = make_limited_app(PLEDGE_RATE_LIMIT="3 per minute").test_client()
+    codes = [client.post("/ung-ho/hoc-bong-thu", data=FORM).status_code for _ in range(5)]
     assert codes[:3] == [303, 303, 303]
     assert codes[3:] == [429, 429]
     assert pledge_count() == 3
 
 
-def test_form_is_accessible_and_mobile_first(client, units):
-    make_campaign(units)
+def test_form_is_accessible_and_mobile_first(client, make_campaign):
+    make_campaign(unit="province")
     html = client.get("/ung-ho/hoc-bong-thu").get_data(as_text=True)
     for field_id in ("amount_other", "donor_name", "email", "phone", "tax_code"):
         assert re.search(rf'<label for="{field_id}"', html), field_id

@@ -8,8 +8,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import (
+from tests.fixtures.stripe import (
     STRIPE_KEY,
     WHSEC,
     build_cards_app,
@@ -17,12 +16,6 @@ from tests.donations.cards.test_stripe_support import (
     paid_session,
     post_event,
 )
-from tests.donations.receipts import test_receipts_support as receipts_support
-
-# Shared fixtures (pytest finds them by name in this module).
-campaign = support.campaign
-make_pledge = support.make_pledge
-smtp = receipts_support.smtp
 
 DONOR = "me.donor@example.com"
 

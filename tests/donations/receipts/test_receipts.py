@@ -11,26 +11,17 @@ from app.extensions import db
 from donations.receipts.models import Receipt
 from donations.receipts.pdf import render_pdf
 from donations.recording import record_donation
-from tests.donations.cards import test_stripe_support as support
-from tests.donations.cards.test_stripe_support import (
+from tests.fixtures.database import fresh
+from tests.fixtures.documents import pdf_text
+from tests.fixtures.mail import free_port
+from tests.fixtures.stripe import (
     STRIPE_KEY,
     WHSEC,
     build_cards_app,
     event,
-    fresh,
     paid_session,
     post_event,
 )
-from tests.donations.receipts import test_receipts_support as receipts_support
-from tests.donations.receipts.test_receipts_support import (
-    _free_port,
-    pdf_text,
-)
-
-# Shared fixtures (pytest finds them by name in this module).
-campaign = support.campaign
-make_pledge = support.make_pledge
-smtp = receipts_support.smtp
 
 YEAR = utcnow().astimezone(VN_TZ).year
 
@@ -145,7 +136,7 @@ def test_public_check_page_shows_the_gift_not_the_private_name(mail_app, smtp, m
         link = re.search(r"http://localhost(/bien-nhan/kiem-tra/\S+)", _text_of(message)).group(1)
         pages[message["Subject"]] = client.get(link)
     texts = [r.get_data(as_text=True) for r in pages.values()]
-    assert all(r.status_code == 200 for r in pages.values())
+    assert len(pages) == 2 and all(r.status_code == 200 for r in pages.values())
     assert all("250.000 ₫" in t for t in texts)
     assert not any("Trần Thị Riêng Tư" in t for t in texts)
     assert any("Lê Văn Công Khai" in t for t in texts)
@@ -153,7 +144,7 @@ def test_public_check_page_shows_the_gift_not_the_private_name(mail_app, smtp, m
 
 
 def test_refund_shows_on_the_check_page(mail_app, smtp, make_pledge):
-    from tests.donations.cards.test_stripe_support import charge
+    from tests.fixtures.stripe import charge
 
     client = mail_app.test_client()
     pledge = make_pledge(amount=200_000)
@@ -171,7 +162,7 @@ def test_smtp_down_never_loses_the_gift(app_settings, make_pledge):
         STRIPE_SECRET_KEY=STRIPE_KEY,
         STRIPE_WEBHOOK_SECRET=WHSEC,
         MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=_free_port(),
+        MAIL_PORT=free_port(),
     )
     pledge = make_pledge()
     response = post_event(
@@ -277,7 +268,7 @@ def test_smtp_down_receipt_waits_in_the_outbox_then_is_sent(app_settings, smtp, 
         STRIPE_SECRET_KEY=STRIPE_KEY,
         STRIPE_WEBHOOK_SECRET=WHSEC,
         MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=_free_port(),
+        MAIL_PORT=free_port(),
         MAIL_RETRY_SECONDS=0,
     )
     post_event(down.test_client(), event("checkout.session.completed", paid_session(make_pledge())))
@@ -294,17 +285,17 @@ def test_smtp_down_receipt_waits_in_the_outbox_then_is_sent(app_settings, smtp, 
     assert len(inbox.messages) == 1 and _outbox()[0].status == MailStatus.sent
 
 
-def test_statement_import_queues_receipts_for_send_pending(app_settings, smtp, units, tmp_path):
+def test_statement_import_queues_receipts_for_send_pending(
+    app_settings, smtp, make_campaign, make_bank_pledge, tmp_path
+):
     from app.mail_models import MailStatus
-    from tests.donations.bank.bank_helpers import make_campaign
-    from tests.donations.bank.bank_helpers import make_pledge as bank_pledge
-    from tests.donations.bank.test_importing import rows_for, write_csv
+    from tests.fixtures.donations import rows_for, write_csv
 
     inbox, port = smtp
     with_mail = build_cards_app(app_settings, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    campaign_row = make_campaign(units)
+    campaign_row = make_campaign(unit="province")
     pledges = [
-        bank_pledge(campaign_row, amount=100_000 * (i + 1), email=f"donor{i}@example.org")
+        make_bank_pledge(campaign_row, amount=100_000 * (i + 1), email=f"donor{i}@example.org")
         for i in range(3)
     ]
     path = write_csv(tmp_path / "receipts.csv", rows_for(pledges))

@@ -14,7 +14,7 @@ from app import uow
 from app.errors import DomainError
 from app.extensions import db
 from students.care import risk
-from students.care.models import Consent, ConsentScope, Outcome
+from students.care.models import ConsentScope, Outcome
 from students.care.services import (
     add_visit,
     record_consent,
@@ -24,26 +24,13 @@ from students.care.services import (
 )
 from students.privacy import current_scope, public_view
 from tests.conftest import login
+from tests.fixtures.students import consent_with_scan
 
 
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (10, 10), (1, 2, 3)).save(out, "PNG")
     return out.getvalue()
-
-
-def consent_with_scan(actor, student) -> Consent:
-    """A basic consent with a scanned paper (the scan is written once the caller commits)."""
-    return record_consent(
-        actor,
-        student,
-        guardian_name="Lò Văn Giám",
-        given_on=date(2026, 9, 1),
-        scope="basic",
-        child_agreed=True,
-        scan=_png(),
-        scan_name="giay.png",
-    )
 
 
 def test_consent_needs_the_child_from_age_seven_and_can_be_withdrawn(make_student, make_user, app):

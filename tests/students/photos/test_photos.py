@@ -29,7 +29,7 @@ from students.registry.models import Student
 from students.sponsorship.models import Sponsorship
 from students.sponsorship.services import create_sponsorship, end_sponsorship
 from tests.conftest import login
-from tests.students.test_privacy import _urls
+from tests.fixtures.students import public_urls
 
 
 def _jpeg_with_gps(size: tuple[int, int] = (1600, 1200)) -> bytes:
@@ -371,7 +371,7 @@ def test_no_other_public_page_or_api_serves_a_photo(app):
     }
     client = app.test_client()
     served = []
-    for url in _urls(app):
+    for url in public_urls(app):
         response = client.get(url)
         assert response.status_code < 500, url
         if response.status_code == 200 and response.data in photos:

@@ -4,46 +4,13 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
 from students.registry.importer import TEMPLATE_HEADERS
 from students.registry.models import Student
 from tests.conftest import login
-
-
-def _xlsx(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(TEMPLATE_HEADERS)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _row(name, dob, school, grade=7, **extra):
-    values = [
-        name,
-        dob,
-        "Nữ",
-        "Thái",
-        school,
-        grade,
-        "7A",
-        "",
-        "Lò Văn Bố",
-        "0912345678",
-        "Hộ nghèo",
-        5,
-        3,
-        "Không",
-        "Có nguy cơ bỏ học",
-        "",
-    ]
-    return values
+from tests.fixtures.students import import_row, import_xlsx
 
 
 def _count():
@@ -55,14 +22,16 @@ def test_xlsx_preview_marks_errors_and_duplicates_then_adds_only_good_rows(
 ):
     existing = make_student(full_name="Quàng Thị Có Rồi")
     school = places["school_a"].name
-    data = _xlsx(
+    data = import_xlsx(
         [
-            _row("Quàng  thi co roi", "12/04/2013", school),  # already registered (other spelling)
-            _row("Lò Thị Mới", "01/06/2012", school),
-            _row("Lo Thi Moi", "01/06/2012", school),  # same child twice in the file
-            _row("Sùng A Sai Ngày", "31/02/2013", school),
-            _row("Giàng Thị Khối", "01/01/2013", school, grade=14),
-            _row("Mùa A Trường", "01/01/2013", "Trường không có"),
+            import_row(
+                "Quàng  thi co roi", "12/04/2013", school
+            ),  # already registered (other spelling)
+            import_row("Lò Thị Mới", "01/06/2012", school),
+            import_row("Lo Thi Moi", "01/06/2012", school),  # same child twice in the file
+            import_row("Sùng A Sai Ngày", "31/02/2013", school),
+            import_row("Giàng Thị Khối", "01/01/2013", school, grade=14),
+            import_row("Mùa A Trường", "01/01/2013", "Trường không có"),
         ]
     )
     login(client, make_user("field", "a"))
@@ -121,7 +90,7 @@ def test_files_that_are_not_spreadsheets_are_refused(client, make_user, units):
 
 def test_field_member_cannot_import_into_another_district(client, make_user, units, places):
     login(client, make_user("field", "a"))
-    data = _xlsx([_row("Lò Thị Ngoài", "01/06/2012", places["school_a"].name)])
+    data = import_xlsx([import_row("Lò Thị Ngoài", "01/06/2012", places["school_a"].name)])
     response = client.post(
         "/quan-tri/hoc-sinh/nhap",
         data={"unit_id": units["b"].id, "file": (io.BytesIO(data), "ds.xlsx")},

@@ -15,7 +15,7 @@ from students.registry.codes import name_key
 from students.registry.models import Student, StudentStatus
 from students.registry.services import change_status, create_student, get_student, search
 from tests.conftest import login
-from tests.students.conftest import student_data
+from tests.fixtures.students import student_data
 
 
 def _count() -> int:
