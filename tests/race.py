@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import _is_postgres
+from tests.fixtures.app import _is_postgres
 
 
 def postgres_only(test: Callable) -> Callable:
     """A real race: SQLite has no row locks and serialises writers its own way."""
     skip = pytest.mark.skipif(not _is_postgres(), reason="needs PostgreSQL (DATABASE_URL)")
-    return pytest.mark.postgres(skip(test))
+    return pytest.mark.commits(pytest.mark.postgres(skip(test)))
 
 
 def pause_first_call(monkeypatch, owner, name: str, seconds: float = 0.6) -> threading.Event:

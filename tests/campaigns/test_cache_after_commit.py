@@ -9,8 +9,12 @@ import pytest
 from app import uow
 from campaigns import cache
 from campaigns import services as svc
-from tests.campaigns.conftest import jpeg_bytes
 from tests.conftest import login
+from tests.fixtures.campaigns import jpeg_bytes
+
+# A second app's visitor must see only what is committed: real commits, not one shared
+# connection (see tests/fixtures/database.py).
+pytestmark = pytest.mark.commits
 
 
 @pytest.fixture

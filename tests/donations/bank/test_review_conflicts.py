@@ -15,14 +15,14 @@ from donations.bank.matching import Incoming, Matcher
 from donations.bank.models import BankTransaction, TxStatus
 from donations.models import Donation
 from tests.conftest import login
-from tests.donations.bank.bank_helpers import FUND_ACCOUNT, make_campaign
+from tests.fixtures.donations import FUND_ACCOUNT
 from tests.race import pause_first_call, postgres_only, race
 
 
 @pytest.fixture
-def waiting(ctx, units):
-    general = make_campaign(units, slug="quy-chung", title="Quỹ chung").id
-    other = make_campaign(units, slug="hoc-bong-khac", title="Học bổng khác").id
+def waiting(ctx, make_campaign):
+    general = make_campaign("quy-chung", title="Quỹ chung", kind="general", unit="province").id
+    other = make_campaign("hoc-bong-khac", title="Học bổng khác", unit="province").id
     tx, _ = Matcher().receive(
         Incoming(
             provider="sepay",

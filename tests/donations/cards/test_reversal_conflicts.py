@@ -10,15 +10,9 @@ from app.ledger.models import LedgerEntry
 from donations.cards import reversals
 from donations.cards.models import CardReversal
 from tests.conftest import login
-from tests.donations.cards import test_stripe_support as support
 from tests.donations.cards.test_stripe_admin_cards import _blocked_refund
-from tests.donations.cards.test_stripe_support import fresh
+from tests.fixtures.database import fresh
 from tests.race import pause_first_call, postgres_only, race
-
-campaign = support.campaign
-cards_app = support.cards_app
-cards_client = support.cards_client
-make_pledge = support.make_pledge
 
 STILL_SHORT = "chiến dịch chưa đủ số dư"
 POSTED = "Đã ghi sổ 1 khoản."
