@@ -74,6 +74,7 @@ def detail(public_id: str):
 @roles_required(*svc.APPROVERS)
 def approve(public_id: str):
     """Approve: the ledger moves now."""
+    svc.get(current_user, public_id)  # outside the user's scope: 403/404, not a message
     form = ApproveForm()
     with uow.attempt(form) as done:
         if form.validate():
@@ -88,6 +89,7 @@ def approve(public_id: str):
 @roles_required(*svc.APPROVERS)
 def refuse(public_id: str):
     """Refuse, with a reason."""
+    svc.get(current_user, public_id)
     form = RefuseForm()
     with uow.attempt(form) as done:
         if form.validate():
@@ -102,6 +104,7 @@ def refuse(public_id: str):
 @roles_required(*svc.PROPOSERS)
 def cancel(public_id: str):
     """The proposer withdraws a proposal still waiting."""
+    svc.get(current_user, public_id)
     with uow.attempt() as done:
         svc.cancel(current_user, public_id)
     if done:

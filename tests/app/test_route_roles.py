@@ -28,6 +28,7 @@ def _values(rule, world) -> dict:
     """A real value of huyện A's world for each argument of the rule."""
     campaigns = rule.endpoint.startswith("campaigns_admin.")
     rounds = rule.endpoint.startswith("student_rounds.")
+    proposals = rule.endpoint.startswith("approvals.")
     known = {
         "campaign_id": world["campaign"].id,
         "milestone_id": world["milestone"].id,
@@ -45,7 +46,13 @@ def _values(rule, world) -> dict:
         "reversal_id": world["reversal"].id,
         "evidence_id": world["evidence"].id,
         "consent_id": world["consent"].id,
-        "public_id": world["round"].public_id if rounds else world["student"].public_id,
+        "public_id": (
+            world["round"].public_id
+            if rounds
+            else world["proposal"].public_id
+            if proposals
+            else world["student"].public_id
+        ),
         "fmt": "pdf",
         "token": world["import_token"],
     }

@@ -41,6 +41,7 @@ class CodeForm(Form):
     amount_other = StringField()
 
 
+@pytest.mark.commits  # reads what is committed from a connection of its own
 def test_attempt_commits_before_its_after_commit_work(app, ctx):
     seen = []
     with app.test_request_context("/", method="POST"):
@@ -52,6 +53,7 @@ def test_attempt_commits_before_its_after_commit_work(app, ctx):
     assert seen == [True]
 
 
+@pytest.mark.commits  # reads what is committed from a connection of its own
 def test_a_refusal_rolls_back_goes_on_its_field_and_drops_after_commit_work(app, ctx):
     seen = []
     with app.test_request_context("/", method="POST"):
@@ -79,6 +81,7 @@ def test_a_refusal_without_a_field_is_flashed_and_fields_rename(app, ctx):
         assert form.amount_other.errors == ["Số tiền quá nhỏ."]
 
 
+@pytest.mark.commits  # reads what is committed from a connection of its own
 def test_other_errors_roll_back_and_propagate(app, ctx):
     with (
         app.test_request_context("/", method="POST"),
@@ -90,6 +93,7 @@ def test_other_errors_roll_back_and_propagate(app, ctx):
     assert not _stored(app, "hong")
 
 
+@pytest.mark.commits  # reads what is committed from a connection of its own
 def test_transactional_commits_below_400_and_rolls_back_otherwise(app, ctx):
     @uow.transactional
     def view(code: str, status: int):
@@ -111,6 +115,7 @@ def test_transactional_commits_below_400_and_rolls_back_otherwise(app, ctx):
     assert not _stored(app, "tra-loi-422") and not _stored(app, "tu-choi")
 
 
+@pytest.mark.commits  # reads what is committed from a connection of its own
 def test_cli_command_commits_or_refuses_with_its_exit_code(app, units):
     group = AppGroup("thu")
 
