@@ -34,7 +34,9 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["ENV_NAME"] == "production":
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1
+        )
     logging.basicConfig(level=logging.INFO)
     # fpdf2's font subsetting logs every table at INFO: hundreds of lines per PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)

@@ -104,7 +104,7 @@ def check(
                 problems.append(Problem(folder, "missing", msgid, where))
             elif entry.fuzzy:
                 problems.append(Problem(folder, "fuzzy", msgid, where))
-            elif not (entry.string if isinstance(entry.string, str) else all(entry.string)):
+            elif not (entry.string if isinstance(entry.string, str) else all(entry.string or ())):
                 problems.append(Problem(folder, "empty", msgid, where))
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists():

@@ -176,7 +176,7 @@ def seed_core(echo: Callable[[str], None]) -> list[tuple[str, str, str]]:
     units: dict[str, Unit] = {}
     for code, name, kind, parent in UNITS:
         units[code] = _get_or_create(
-            Unit, {"code": code}, name=name, kind=kind, parent=units.get(parent)
+            Unit, {"code": code}, name=name, kind=kind, parent=units[parent] if parent else None
         )
     communes = {
         name: _get_or_create(Commune, {"name": name}, unit_id=units[u].id) for name, u in COMMUNES
@@ -206,13 +206,13 @@ def seed_core(echo: Callable[[str], None]) -> list[tuple[str, str, str]]:
             )
         logins.append((role.value, email, password))
     db.session.flush()
-    for key, source, dest, asset, amount, kind, ref, label, at in DEMO_ENTRIES:
+    for key, source, dest, asset, amount, entry_kind, ref, label, at in DEMO_ENTRIES:
         ledger.post(
             source=source,
             destination=dest,
             asset=asset,
             amount=amount,
-            kind=kind,
+            kind=entry_kind,
             ref=ref,
             idempotency_key=key,
             label=label,

@@ -24,13 +24,10 @@ def select_locale() -> str:
     """
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    asked = request.args.get("lang")
-    if asked in current_app.config["LANGUAGES"]:
-        return asked
-    chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    for wanted in (request.args.get("lang"), session.get("lang")):
+        if isinstance(wanted, str) and wanted in current_app.config["LANGUAGES"]:
+            return wanted
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 @bp.route("/ngon-ngu/<code>")

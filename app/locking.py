@@ -18,7 +18,7 @@ def take_write_lock() -> None:
     if conn.dialect.name != "sqlite":
         return
     raw = conn.connection.driver_connection
-    if not raw.in_transaction:
+    if raw is not None and not raw.in_transaction:
         raw.execute("BEGIN IMMEDIATE")
 
 

@@ -474,7 +474,7 @@ def send_ids(ids: list[int]) -> SendReport:
 
 
 def _send_rows_after_commit(rows: list[OutboxMail]) -> None:
-    ids = []
+    ids: list[int] = []
     for row in rows:
         identity = inspect(row).identity
         if identity:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Enum, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class MailStatus(enum.StrEnum):
@@ -21,7 +21,7 @@ class MailStatus(enum.StrEnum):
     failed = "failed"  # given up: too many attempts, or refused for good
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """One message to send. `kind` names the renderer ("message": stored as is; others, such
     as "receipt", are rendered from `payload` at send time, e.g. a receipt's PDF)."""
 

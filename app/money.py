@@ -117,6 +117,7 @@ def parse_amount(text: str | int | None, *, maximum: int | None = None, minimum:
         raise TypeError(f"parse_amount expects str or int, not {type(text).__name__}")
     if isinstance(text, int):
         return _check_range(text, minimum, maximum)
+    text = text or ""
     # NFC so that decomposed diacritics (e.g. pasted "đồng", "tỷ") match; lower() for "VND", "Tr".
     cleaned = " ".join(unicodedata.normalize("NFC", text or "").lower().split())
     if not cleaned:

@@ -146,6 +146,14 @@ def transactional(view: Callable) -> Callable:
     return wrapper
 
 
+class _Refusal(click.ClickException):
+    """A refused command: Click prints "Error: <message>" and exits with `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # Click reads it per instance
+
+
 def _refusal(err: DomainError, exit_code: int) -> click.ClickException:
     # A lazy translation needs a request to pick its language.
     if has_request_context():
@@ -153,9 +161,7 @@ def _refusal(err: DomainError, exit_code: int) -> click.ClickException:
     else:
         with current_app.test_request_context():
             message = str(err.message)
-    refusal = click.ClickException(message)
-    refusal.exit_code = exit_code
-    return refusal
+    return _Refusal(message, exit_code)
 
 
 def command(fn: Callable | None = None, *, exit_code: int = 1) -> Callable:

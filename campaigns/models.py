@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.units.models import Unit
 
 
@@ -37,7 +37,7 @@ class CampaignStatus(enum.StrEnum):
 GENERAL_FUND_SLUG = "quy-chung"
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """A public fundraising campaign; its money lives in ledger account campaign:<slug>."""
 
     __tablename__ = "campaigns"
@@ -81,7 +81,7 @@ class Campaign(db.Model):
         return self.status == CampaignStatus.published
 
 
-class CampaignGoal(db.Model):
+class CampaignGoal(Model):
     """A target in one asset: đồng, grams of rice, bicycles…"""
 
     __tablename__ = "campaign_goals"
@@ -98,7 +98,7 @@ class CampaignGoal(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="goals")
 
 
-class CampaignUpdate(db.Model):
+class CampaignUpdate(Model):
     """A news post on a campaign (progress, a hand-over, a photo of the new boarding house)."""
 
     __tablename__ = "campaign_updates"
@@ -117,7 +117,7 @@ class CampaignUpdate(db.Model):
     campaign: Mapped[Campaign] = relationship()
 
 
-class BudgetLine(db.Model):
+class BudgetLine(Model):
     """One line of a works budget (a boarding house: foundation, roof, beds…), in đồng."""
 
     __tablename__ = "campaign_budget_lines"
@@ -131,7 +131,7 @@ class BudgetLine(db.Model):
     amount: Mapped[int] = mapped_column(Money)
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A step of the works, with its planned date and whether it is done."""
 
     __tablename__ = "campaign_milestones"
@@ -145,7 +145,7 @@ class Milestone(db.Model):
     done: Mapped[bool] = mapped_column(default=False)
 
 
-class ReferralCode(db.Model):
+class ReferralCode(Model):
     """A `?ref=` code: one per unit (its code), one per personal fundraising page."""
 
     __tablename__ = "referral_codes"
@@ -166,7 +166,7 @@ class PageStatus(enum.StrEnum):
     rejected = "rejected"
 
 
-class FundraisingPage(db.Model):
+class FundraisingPage(Model):
     """A member's personal page for a campaign: own goal and message, own referral code."""
 
     __tablename__ = "fundraising_pages"
@@ -198,7 +198,7 @@ class FundraisingPage(db.Model):
         return self.referral.code
 
 
-class ReferralCredit(db.Model):
+class ReferralCredit(Model):
     """Money (đồng) a referral link raised for a campaign; once per confirmed donation (key)."""
 
     __tablename__ = "referral_credits"

@@ -9,14 +9,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from campaigns.models import Campaign
 
 if TYPE_CHECKING:  # the pledge sub-package builds on this record, not the other way round
     from donations.pledges.models import Pledge
 
 
-class Donation(db.Model):
+class Donation(Model):
     """Money (or goods) actually received, with the ledger entry that records it."""
 
     __tablename__ = "donations"

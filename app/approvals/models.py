@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.status import Transitions
 from app.units.models import Unit
 
@@ -47,7 +47,7 @@ PROPOSAL_TRANSITIONS = Transitions(
 )
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """One proposed movement of money or goods out of an account, and its decision."""
 
     __tablename__ = "proposals"

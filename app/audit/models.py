@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app import stored_text
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One back-office action. Rows are only ever inserted."""
 
     __tablename__ = "audit_log"

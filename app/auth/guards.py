@@ -39,7 +39,8 @@ def roles_required(*roles: str | Role) -> Callable:
                 return redirect(url_for("auth.enrol"))
             return view(*args, **kwargs)
 
-        wrapper.allowed_roles = wanted  # read by the route-by-role test and the nav
+        # Read by the route-by-role test and the nav.
+        wrapper.allowed_roles = wanted  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

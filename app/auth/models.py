@@ -11,7 +11,7 @@ from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model, db
 from app.units.models import Unit
 
 
@@ -34,7 +34,7 @@ ROLE_LABELS = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who works in the back office."""
 
     __tablename__ = "users"

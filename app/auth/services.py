@@ -161,7 +161,9 @@ def totp_uri(user: User, secret: str) -> str:
 def check_totp(secret: str | None, code: str) -> bool:
     """True for a current code (one step of clock drift allowed)."""
     code = (code or "").replace(" ", "")
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit():
+        return False
+    return bool(pyotp.TOTP(secret).verify(code, valid_window=1))
 
 
 def enable_totp(user: User, secret: str, code: str) -> None:

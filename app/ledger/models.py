@@ -8,12 +8,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import Money, UTCDateTime
-from app.extensions import db
+from app.extensions import Model
 
 GENESIS_HASH = "0" * 64
 
 
-class Asset(db.Model):
+class Asset(Model):
     """What an amount counts: đồng, grams of rice, bicycles… (editable as data)."""
 
     __tablename__ = "assets"
@@ -25,7 +25,7 @@ class Asset(db.Model):
     unit_value: Mapped[int] = mapped_column(Money, default=0)
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """One movement of value. Never updated, never deleted."""
 
     __tablename__ = "ledger_entries"
@@ -53,7 +53,7 @@ class LedgerEntry(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class LedgerHead(db.Model):
+class LedgerHead(Model):
     """The single row writers lock so that the chain stays linear."""
 
     __tablename__ = "ledger_head"
@@ -64,7 +64,7 @@ class LedgerHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
 
 
-class AccountBalance(db.Model):
+class AccountBalance(Model):
     """Running balance per account and asset, kept in step under the head lock."""
 
     __tablename__ = "account_balances"

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 
 
 class UnitKind(enum.StrEnum):
@@ -36,7 +36,7 @@ ALLOWED_PARENTS = {
 }
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A youth-union unit; managers and field members belong to one."""
 
     __tablename__ = "units"
@@ -55,7 +55,7 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class Commune(db.Model):
+class Commune(Model):
     """A commune or ward (xã/phường): data, since areas were merged in 2025 and will change."""
 
     __tablename__ = "communes"
@@ -68,7 +68,7 @@ class Commune(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
 
-class School(db.Model):
+class School(Model):
     """A school that students attend."""
 
     __tablename__ = "schools"

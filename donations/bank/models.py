@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import stored_text
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.status import Transitions
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -62,7 +62,7 @@ TX_TRANSITIONS = Transitions(
 )
 
 
-class BankTransaction(db.Model):
+class BankTransaction(Model):
     """One bank transaction as a provider (SePay, Casso) or a statement reported it."""
 
     __tablename__ = "bank_transactions"
@@ -115,7 +115,7 @@ class BankTransaction(db.Model):
         return stored_text.display(self.note_msg, self.note)
 
 
-class StatementImport(db.Model):
+class StatementImport(Model):
     """One committed statement file: who imported it and what it added."""
 
     __tablename__ = "statement_imports"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import stored_text
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.status import Transitions
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -65,7 +65,7 @@ CHECKOUT_TRANSITIONS = Transitions(
 )
 
 
-class CardCheckout(db.Model):
+class CardCheckout(Model):
     """One Stripe Checkout Session we created for a pledge."""
 
     __tablename__ = "card_checkouts"
@@ -106,7 +106,7 @@ class CardCheckout(db.Model):
         return True
 
 
-class CardGift(db.Model):
+class CardGift(Model):
     """A card donation and every Stripe id that may later name it (refunds, disputes)."""
 
     __tablename__ = "card_gifts"
@@ -124,7 +124,7 @@ class CardGift(db.Model):
     donation: Mapped[Donation] = relationship()
 
 
-class CardReversal(db.Model):
+class CardReversal(Model):
     """Money that went back out for a card gift: a refund, or a dispute (chargeback)."""
 
     __tablename__ = "card_reversals"
@@ -161,7 +161,7 @@ class CardReversal(db.Model):
         return stored_text.display(self.note_msg, self.note)
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """Each Stripe event id, stored once in the transaction that applied its effect."""
 
     __tablename__ = "stripe_events"

@@ -8,13 +8,13 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.units.models import Unit
 from campaigns.models import Campaign
 from donations.models import Donation
 
 
-class InKindGift(db.Model):
+class InKindGift(Model):
     """Goods a unit received (rice, bicycles, supply sets), posted in their own asset."""
 
     __tablename__ = "in_kind_gifts"

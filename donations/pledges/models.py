@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.status import Transitions
 from campaigns.models import Campaign
 
@@ -55,7 +55,7 @@ class PaymentMethod(enum.StrEnum):
     card = "card"
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     """A donor's intent, with a reference code, before money is seen."""
 
     __tablename__ = "pledges"

@@ -8,11 +8,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from donations.models import Donation
 
 
-class ReceiptCounter(db.Model):
+class ReceiptCounter(Model):
     """The last receipt number used in a year (locked while a number is taken)."""
 
     __tablename__ = "receipt_counters"
@@ -21,7 +21,7 @@ class ReceiptCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Receipt(db.Model):
+class Receipt(Model):
     """A receipt for one donation, its details frozen at issue (later edits change nothing)."""
 
     __tablename__ = "receipts"

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from students.registry.models import Student, enum_type
 
 
@@ -43,7 +43,7 @@ class OutcomeStatus(enum.StrEnum):
     graduated = "graduated"
 
 
-class Consent(db.Model):
+class Consent(Model):
     """Guardian's (and from age 7 the child's) consent to public output; the latest one counts."""
 
     __tablename__ = "student_consents"
@@ -64,7 +64,7 @@ class Consent(db.Model):
     student: Mapped[Student] = relationship(back_populates="consents")
 
 
-class Visit(db.Model):
+class Visit(Model):
     """A household visit by the working group."""
 
     __tablename__ = "student_visits"
@@ -88,7 +88,7 @@ class Visit(db.Model):
     student: Mapped[Student] = relationship(back_populates="visits")
 
 
-class RiskWeight(db.Model):
+class RiskWeight(Model):
     """Points of one risk rule; an admin edits them."""
 
     __tablename__ = "student_risk_weights"
@@ -98,7 +98,7 @@ class RiskWeight(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     """School status of a supported student at the end of a term."""
 
     __tablename__ = "student_outcomes"

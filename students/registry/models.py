@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.units.models import Commune, School, Unit
 
 
@@ -59,7 +59,7 @@ class StudentStatus(enum.StrEnum):
     moved = "moved"
 
 
-class Student(db.Model):
+class Student(Model):
     """A child the working group follows. Back-office data only (DESIGN.md §6)."""
 
     __tablename__ = "students"
@@ -127,7 +127,7 @@ class Student(db.Model):
         return day.year - self.birth_date.year - int(before)
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """One dated step of a student's timeline."""
 
     __tablename__ = "student_status_changes"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.status import Transitions
 from app.units.models import Unit
 from campaigns.models import Campaign
@@ -56,7 +56,7 @@ class HandoverMethod(enum.StrEnum):
     goods = "goods"
 
 
-class AllocationRound(db.Model):
+class AllocationRound(Model):
     """An "đợt trao": a list of students and what each receives from one campaign."""
 
     __tablename__ = "allocation_rounds"
@@ -88,7 +88,7 @@ class AllocationRound(db.Model):
     handovers: Mapped[list[Handover]] = relationship(back_populates="round", order_by="Handover.id")
 
 
-class AllocationLine(db.Model):
+class AllocationLine(Model):
     """One student's share in a round, in one asset."""
 
     __tablename__ = "allocation_lines"
@@ -114,7 +114,7 @@ class AllocationLine(db.Model):
     handover: Mapped[Handover | None] = relationship(back_populates="lines")
 
 
-class Handover(db.Model):
+class Handover(Model):
     """A hand-over of (part of) a round's support, with evidence in private storage."""
 
     __tablename__ = "handovers"
@@ -137,7 +137,7 @@ class Handover(db.Model):
     )
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """A photo or the signed list's scan of a hand-over (a file under PRIVATE_FOLDER)."""
 
     __tablename__ = "handover_evidence"

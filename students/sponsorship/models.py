@@ -8,12 +8,12 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from donations.pledges.models import Pledge
 from students.registry.models import Student
 
 
-class Sponsorship(db.Model):
+class Sponsorship(Model):
     """A donor who sponsors one named student each month ("nhận đỡ đầu")."""
 
     __tablename__ = "sponsorships"
@@ -41,7 +41,7 @@ class Sponsorship(db.Model):
     pledge: Mapped[Pledge | None] = relationship()
 
 
-class TermUpdate(db.Model):
+class TermUpdate(Model):
     """A unit's note on a sponsored student's term, sent to the sponsors."""
 
     __tablename__ = "student_term_updates"
