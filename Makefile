@@ -52,6 +52,7 @@ test: install $(VENV)/.dev lint
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Benchmarks; results go into docs/benchmarks.md
 bench: install $(VENV)/.dev

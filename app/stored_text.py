@@ -10,13 +10,15 @@ the text; a text that is a msgid of its own (no parameters) is still translated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import force_locale, gettext
 from flask_babel.speaklater import LazyString
 
 from app.money import format_quantity, format_vnd
 
 SOURCE_LOCALE = "vi"
-_FORMATTERS = {"vnd": format_vnd, "quantity": format_quantity}
+_FORMATTERS: dict[str, Callable[..., str]] = {"vnd": format_vnd, "quantity": format_quantity}
 
 
 def vnd(amount: int) -> LazyString:

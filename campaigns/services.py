@@ -102,8 +102,11 @@ def _check_slug(slug: str, title: str, campaign: Campaign | None, kind: Campaign
     if clash is not None and clash is not campaign:
         raise Conflict(_l("Đường dẫn này đã được một chiến dịch khác dùng."), field="slug")
     # The ledger account is named after the slug: it is fixed once money may have moved.
-    moved = campaign is not None and slug != campaign.slug
-    if moved and (campaign.status != S.draft or _has_entries(campaign.slug)):
+    if (
+        campaign is not None
+        and slug != campaign.slug
+        and (campaign.status != S.draft or _has_entries(campaign.slug))
+    ):
         raise DomainError(
             _l("Không thể đổi đường dẫn sau khi chiến dịch đã công bố."), field="slug"
         )
@@ -113,7 +116,7 @@ def _check_slug(slug: str, title: str, campaign: Campaign | None, kind: Campaign
 def _clean(user: User, campaign: Campaign | None, data: dict) -> dict:
     title = _text(data.get("title"), "title", _l("tên chiến dịch"), TITLE_MAX)
     try:
-        kind = CampaignKind(data.get("kind"))
+        kind = CampaignKind(str(data.get("kind") or ""))
     except ValueError:
         raise DomainError(_l("Loại chiến dịch không hợp lệ."), field="kind") from None
     unit_id = data.get("unit_id")

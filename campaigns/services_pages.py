@@ -122,9 +122,10 @@ def create_page(
             _l("Chiến dịch này không còn nhận ủng hộ, nên không thể tạo trang gây quỹ.")
         )
     owner_name = _text(owner_name, "owner_name", _l("họ tên"), 120)
-    owner_email = normalize_email(owner_email)
-    if owner_email is None:
+    email = normalize_email(owner_email)
+    if email is None:
         raise DomainError(_l("Địa chỉ e-mail không hợp lệ."), field="owner_email")
+    owner_email = email
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None or not unit.active:
         raise DomainError(_l("Vui lòng chọn chi đoàn / đơn vị của bạn."), field="unit_id")

@@ -28,15 +28,20 @@ def _day(name: str) -> date | None:
 @roles_required("admin", "auditor")
 def index():
     """Filter by who, what, target and dates; newest first, 50 a page."""
-    filters = {
-        "actor": request.args.get("actor", ""),
-        "action": request.args.get("action", ""),
-        "target_type": request.args.get("target_type", ""),
-        "target_id": request.args.get("target_id", ""),
-        "day_from": _day("from"),
-        "day_to": _day("to"),
+    texts = {
+        name: request.args.get(name, "") for name in ("actor", "action", "target_type", "target_id")
     }
-    page = db.paginate(service.query(**filters), page=page_number(), per_page=50, error_out=False)
+    day_from, day_to = _day("from"), _day("to")
+    filters = {**texts, "day_from": day_from, "day_to": day_to}
+    stmt = service.query(
+        actor=texts["actor"],
+        action=texts["action"],
+        target_type=texts["target_type"],
+        target_id=texts["target_id"],
+        day_from=day_from,
+        day_to=day_to,
+    )
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render_template(
         "audit/index.html", page=page, filters=filters, actions=service.actions()
     )

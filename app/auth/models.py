@@ -11,7 +11,7 @@ from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import UTCDateTime, utcnow
-from app.extensions import Model, db
+from app.extensions import Model
 from app.units.models import Unit
 
 

@@ -119,7 +119,7 @@ def _process_chunk(
         ).scalars()
     )
     done |= {
-        key.split(":", 1)[1]
+        (key or "").split(":", 1)[1]
         for key in db.session.execute(
             select(BankTransaction.twin_key).where(
                 BankTransaction.twin_key.in_([f"{STATEMENT}:{i}" for i in ids])

@@ -205,7 +205,7 @@ def start_checkout(
     params = _params(pledge, expires, {"success": success_url, "cancel": cancel_url}, locale)
     try:
         session = client().v1.checkout.sessions.create(
-            params=params,
+            params=params,  # type: ignore[arg-type]  # built as a plain dict for the tests to read
             options={"idempotency_key": f"thapsang-pledge-{pledge.id}-checkout-{attempt}"},
         )
     except stripe.StripeError as err:

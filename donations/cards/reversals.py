@@ -213,7 +213,8 @@ def dispute_closed(dispute: dict, at: datetime | None) -> str:
             return _missing_gift(dispute)
         if won:
             # Closed before we saw it open: nothing left the fund, record that it was won.
-            amount = dispute.get("amount") if isinstance(dispute.get("amount"), int) else 0
+            raw = dispute.get("amount")
+            amount = raw if isinstance(raw, int) else 0
             db.session.add(
                 CardReversal(
                     kind="chargeback",
@@ -229,7 +230,7 @@ def dispute_closed(dispute: dict, at: datetime | None) -> str:
     if not won or reversal.status == "won":
         return f"dispute {dispute.get('status')}"
     if reversal.status == "posted" and reversal.ledger_seq is not None:
-        entry = db.session.get(LedgerEntry, reversal.ledger_seq)
+        entry = db.session.get_one(LedgerEntry, reversal.ledger_seq)
         posting = ledger.reverse(entry, idempotency_key=f"stripe:dispute-won:{reversal.stripe_id}")
         reversal.reversal_seq = posting.entry.seq
     reversal.status = "won"

@@ -238,7 +238,7 @@ def expire_pledges() -> int:
         )
         .values(status=PledgeStatus.expired)
     )
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)  # an UPDATE's CursorResult
 
 
 def memo_for(pledge: Pledge) -> str:

@@ -81,7 +81,7 @@ def _swap_path(student: Student, new: str | None) -> str | None:
         .values(photo_path=new)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if getattr(result, "rowcount", 0) != 1:  # an UPDATE's CursorResult
         raise Conflict(
             _l("Ảnh của học sinh vừa được người khác thay đổi. Hãy tải lại trang và thử lại.")
         )
