@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Two pytest-xdist workers (each with its own SQLite file or PostgreSQL schema); `PYTEST_ARGS=`
+# runs the suite in one process.
+PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi.py
 CATALOGS := translations $(wildcard campaigns/translations donations/translations students/translations transparency/translations)
 
