@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Two pytest-xdist workers (each with its own SQLite file or PostgreSQL schema); `PYTEST_ARGS=`
+# runs the suite in one process.
+PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi.py
 # Catalog folder:mapping file (app/catalogs.py keeps the same list).
 CATALOGS := translations:babel-core.cfg campaigns/translations:babel-campaigns.cfg \
