@@ -45,8 +45,10 @@ catalogs: $(VENV)/.runtime
 ## Serve the site with demo data on SQLite at http://127.0.0.1:5000
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo seed-if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@# The job worker runs beside the web server and stops with it (Ctrl+C stops both).
+	@$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Job worker started (flask jobs worker, pid $$worker)."; \
+	  $(BIN)/flask demo seed-if-empty && $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install $(VENV)/.dev lint

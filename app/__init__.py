@@ -40,6 +40,8 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
     logging.basicConfig(level=logging.INFO)
     # fpdf2's font subsetting logs every table at INFO: hundreds of lines per PDF.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    # Huey logs every task it runs at INFO; failures (WARNING and up) are what an operator needs.
+    logging.getLogger("huey").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_core(app)
@@ -91,7 +93,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import approvals, cli, demo, i18n, templating
+    from app import approvals, cli, demo, i18n, jobs, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
     from app.auth.views import bp as auth_bp
@@ -113,3 +115,4 @@ def _register_core(app: Flask) -> None:
     cli.register(app)
     demo.register(app)
     approvals.init_app(app)
+    jobs.init_app(app)

@@ -34,6 +34,16 @@ def _database_url() -> str:
     return url
 
 
+def jobs_url() -> str:
+    """Where the job queue keeps its jobs: JOBS_URL, else Redis when REDIS_URL is set, else a
+    SQLite file in instance/ (read at import: the queue exists before any app)."""
+    explicit = os.environ.get("JOBS_URL", "")
+    if explicit:
+        return explicit
+    redis_url = os.environ.get("REDIS_URL", "")
+    return redis_url or f"sqlite:///{INSTANCE / 'jobs.db'}"
+
+
 def _dev_secret_key() -> str:
     """A key generated once into instance/ so development sessions survive restarts."""
     path = INSTANCE / "secret_key"
@@ -123,6 +133,10 @@ class Config:
     UPLOAD_FOLDER = str(INSTANCE / "uploads")
     PRIVATE_FOLDER = str(INSTANCE / "private")
     REDIS_URL = ""
+    # Jobs run in a worker (`flask jobs worker`); in tests they run right after the commit.
+    JOBS_IMMEDIATE = False
+    JOB_RETRIES = 5
+    JOB_RETRY_DELAY = 10  # seconds before the first retry, doubled each time
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_SECONDS = 5
 
@@ -190,6 +204,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     CACHE_SECONDS = 0
+    JOBS_IMMEDIATE = True
 
     @classmethod
     def from_env(cls) -> dict:

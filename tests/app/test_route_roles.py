@@ -53,6 +53,7 @@ def _values(rule, world) -> dict:
             if proposals
             else world["student"].public_id
         ),
+        "job_id": world["job"].id,
         "fmt": "pdf",
         "token": world["import_token"],
     }
