@@ -11,7 +11,8 @@ PYTEST_ARGS ?= -n 2
 export FLASK_APP := wsgi.py
 # Catalog folder:mapping file (app/catalogs.py keeps the same list).
 CATALOGS := translations:babel-core.cfg campaigns/translations:babel-campaigns.cfg \
-	donations/translations:babel-donations.cfg students/translations:babel-students.cfg
+	donations/translations:babel-donations.cfg students/translations:babel-students.cfg \
+	transparency/translations:babel-transparency.cfg
 
 .PHONY: install run test lint translations catalogs bench clean-db
 

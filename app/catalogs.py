@@ -28,6 +28,7 @@ CATALOGS = {
     "campaigns/translations": "babel-campaigns.cfg",
     "donations/translations": "babel-donations.cfg",
     "students/translations": "babel-students.cfg",
+    "transparency/translations": "babel-transparency.cfg",
 }
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 

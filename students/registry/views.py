@@ -15,6 +15,7 @@ from app import uow
 from app.auth.guards import roles_required
 from app.extensions import db
 from app.formtools import form_status, page_number
+from app.spreadsheets import append
 from students.blueprint import READERS, WRITERS, bp, commune_choices, school_choices, unit_choices
 from students.care.risk import explain as explain_risk
 from students.care.services import outcomes_of
@@ -216,8 +217,9 @@ def import_template():
     """An empty list with the expected columns and one invented example row."""
     wb = Workbook()
     ws = wb.active
-    ws.append(importer.TEMPLATE_HEADERS)
-    ws.append(
+    append(ws, importer.TEMPLATE_HEADERS)
+    append(
+        ws,
         [
             "Nguyễn Văn Mẫu",
             "15/03/2013",
@@ -235,7 +237,7 @@ def import_template():
             "Không",
             "Có nguy cơ bỏ học",
             "",
-        ]
+        ],
     )
     out = io.BytesIO()
     wb.save(out)

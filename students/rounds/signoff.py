@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from app.fonts import BOLD, REGULAR
+from app.spreadsheets import append
 from students.rounds.models import AllocationRound
 from students.rounds.services import quantity_vi
 
@@ -108,12 +109,12 @@ def xlsx(rnd: AllocationRound, fund_name: str) -> bytes:
     ws = wb.active
     ws.title = "Ky nhan"
     heading, sub = _title(rnd)
-    ws.append([fund_name])
-    ws.append([heading])
-    ws.append([sub])
-    ws.append([])
+    append(ws, [fund_name])
+    append(ws, [heading])
+    append(ws, [sub])
+    append(ws, [])
     ws["A2"].font = Font(bold=True, size=14)
-    ws.append(HEADERS)
+    append(ws, HEADERS)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[5]:
@@ -121,13 +122,13 @@ def xlsx(rnd: AllocationRound, fund_name: str) -> bytes:
         cell.border = border
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for values in rows(rnd):
-        ws.append([int(values[0])] + values[1:])
+        append(ws, [int(values[0])] + values[1:])
         for cell in ws[ws.max_row]:
             cell.border = border
         ws.row_dimensions[ws.max_row].height = 30
-    ws.append([])
-    ws.append(SIGNERS)
-    ws.append(["(ký, ghi rõ họ tên)"] * len(SIGNERS))
+    append(ws, [])
+    append(ws, SIGNERS)
+    append(ws, ["(ký, ghi rõ họ tên)"] * len(SIGNERS))
     for col, width in zip("ABCDEF", (6, 30, 34, 8, 24, 30), strict=True):
         ws.column_dimensions[col].width = width
     ws.page_setup.orientation = "landscape"
