@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from campaigns.images import ImageError, image_exists, sanitize_image, store_image, variant_path
+from app.images import ImageError, image_exists, sanitize_image, store_image, variant_path
 from tests.fixtures.campaigns import jpeg_bytes
 
 
