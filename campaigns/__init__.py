@@ -12,13 +12,13 @@ def init_app(app: Flask) -> None:
     from app.auth.models import Role
     from app.backoffice.views import add_dashboard_card
     from app.extensions import csrf
-    from app.images import image_exists
     from app.web.views import add_home_section
     from campaigns import home, models  # noqa: F401 - tables must be known to metadata and Alembic
     from campaigns.admin_views import bp as admin_bp
     from campaigns.api import bp as api_bp
     from campaigns.demo import seed_campaigns
     from campaigns.forms import KIND_LABELS, STATUS_LABELS
+    from campaigns.images import image_exists
     from campaigns.referrals import remember_from_request
     from campaigns.text import render_markdown
     from campaigns.views import bp as public_bp

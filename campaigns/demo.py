@@ -15,9 +15,9 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from app.extensions import db
-from app.images import store_image
 from app.ledger import service as ledger
 from app.units.models import Unit
+from campaigns.images import store_image
 from campaigns.models import (
     GENERAL_FUND_SLUG,
     BudgetLine,

@@ -9,7 +9,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from app.fonts import BOLD, REGULAR
-from app.images import image_exists, variant_path
+from campaigns.images import image_exists, variant_path
 from campaigns.models import Campaign
 from campaigns.share import font, wrap
 

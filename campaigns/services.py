@@ -15,10 +15,10 @@ from app.auth.guards import can_reach_unit, require_role, require_unit
 from app.auth.models import Role, User
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from app.images import ImageError, store_image
 from app.ledger.models import Asset, LedgerEntry
 from app.units.models import Unit
 from campaigns import cache
+from campaigns.images import ImageError, store_image
 from campaigns.models import (
     GENERAL_FUND_SLUG,
     BudgetLine,

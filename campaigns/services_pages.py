@@ -12,10 +12,10 @@ from app.auth.models import Role, User
 from app.dbtypes import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from app.images import ImageError, store_image
 from app.text import normalize_email
 from app.units.models import Unit
 from campaigns import cache
+from campaigns.images import ImageError, store_image
 from campaigns.models import (
     Campaign,
     CampaignStatus,

@@ -14,8 +14,8 @@ from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 
 from app.fonts import BOLD, REGULAR
-from app.images import image_exists, variant_path
 from app.money import format_quantity
+from campaigns.images import image_exists, variant_path
 from campaigns.models import Campaign
 
 WIDTH, HEIGHT = 1200, 630

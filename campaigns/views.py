@@ -27,12 +27,12 @@ from app.dbtypes import VN_TZ
 from app.errors import NotFound
 from app.extensions import db, limiter
 from app.formtools import form_status, page_number
-from app.images import KEY_RE, VARIANT_FORMATS, VARIANTS, variant_path
 from app.units.models import Unit
 from campaigns import cache, figures, referrals
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import KIND_LABELS, STATUS_LABELS, PageForm, optional_int, parse_target
+from campaigns.images import KEY_RE, VARIANT_FORMATS, VARIANTS, variant_path
 from campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignUpdate
 from campaigns.poster import poster_pdf, poster_png
 from campaigns.share import card_path, card_version, main_goal, percent

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app import demo
 from app.extensions import db
-from app.images import image_exists
 from app.ledger.models import LedgerEntry
 from campaigns.demo import seed_campaigns
+from campaigns.images import image_exists
 from campaigns.models import GENERAL_FUND_SLUG, Campaign, CampaignKind, ReferralCredit
 
 

@@ -132,7 +132,7 @@ def test_update_page_has_sharing_tags(client, make_campaign):
 
 
 def test_image_variants_have_long_cache(client, ctx):
-    from app.images import store_image
+    from campaigns.images import store_image
     from tests.fixtures.campaigns import jpeg_bytes
 
     key = store_image(jpeg_bytes())
