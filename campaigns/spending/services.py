@@ -7,6 +7,7 @@ until a second person approves (`app.approvals`); the invoice scan is written af
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -92,18 +93,28 @@ def _budget_line(campaign: Campaign, line_id: int | None):
     return line
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Supplier names compared as people read them (case, accents' encoding, spaces)."""
+
+    def key(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+    return key(a) == key(b)
+
+
 def _check_not_paid_twice(supplier: str, number: str) -> None:
     """The same invoice of the same supplier is paid once (a waiting or approved proposal)."""
-    clash = db.session.execute(
-        select(Proposal.public_id)
+    # Invoice numbers are ASCII, so the database compares them; supplier names are compared
+    # here, since SQL lower() leaves Vietnamese capitals (Ô, Đ…) alone on SQLite and PostgreSQL.
+    rows = db.session.execute(
+        select(Proposal.public_id, Expense.supplier)
         .join(Expense, Expense.proposal_id == Proposal.id)
         .where(
-            func.lower(Expense.supplier) == supplier.lower(),
             func.lower(Expense.invoice_number) == number.lower(),
             Proposal.status.in_([ProposalStatus.proposed, ProposalStatus.approved]),
         )
-        .limit(1)
-    ).scalar_one_or_none()
+    )
+    clash = next((public_id for public_id, name in rows if _same_name(name, supplier)), None)
     if clash is not None:
         raise DomainError(
             _l(

@@ -228,6 +228,11 @@ def test_the_section_reads_in_english(client, login_as, boarding):
     assert "Invoice number" in manage
     public = client.get(f"/chien-dich/{boarding.slug}").get_data(as_text=True)
     assert "Spent" in public
+    assert post_expense(client, boarding).status_code == 302
+    twice = post_expense(client, boarding).get_data(as_text=True)
+    assert "Invoice 0000087 of Hộ kinh doanh Mộc Tà Lùng is already in proposal DX-" in twice
+    short = post_expense(client, boarding, invoice_number="9", amount="25 triệu")
+    assert "does not have enough: ₫20,000,000 left" in short.get_data(as_text=True)
 
 
 def test_spending_pages_cost_the_same_for_many_expenses(
