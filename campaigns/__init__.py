@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from app.backoffice.views import add_dashboard_card
     from app.extensions import csrf
     from app.web.views import add_home_section
-    from campaigns import home, models  # noqa: F401 - tables must be known to metadata and Alembic
+    from campaigns import home, models, spending  # noqa: F401 - tables must be known to metadata and Alembic
     from campaigns.admin_views import bp as admin_bp
     from campaigns.api import bp as api_bp
     from campaigns.demo import seed_campaigns
@@ -49,3 +49,4 @@ def init_app(app: Flask) -> None:
     add_dashboard_card(home.dashboard_card)
     add_dashboard_card(home.pending_pages_card)
     demo.add_seeder(10, seed_campaigns)
+    spending.init_app(app)

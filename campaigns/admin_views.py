@@ -36,6 +36,7 @@ from campaigns.models import (
     FundraisingPage,
     PageStatus,
 )
+from campaigns.spending.views import manage_context
 from campaigns.text import render_markdown
 
 bp = Blueprint("campaigns_admin", __name__, url_prefix="/quan-tri/chien-dich")
@@ -175,6 +176,7 @@ def manage(campaign_id: int):
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,
         ref_unit=ref_unit,
+        **manage_context(campaign),
     )
 
 

@@ -320,15 +320,3 @@ def _post_entries(made: dict[str, Campaign]) -> None:
                 }.get(slug)
                 code = page if page and k == 0 else REFERRERS.get(slug)
                 credit_referral(code, campaign, amount, f"demo:ref:{slug}:{k}")
-    boarding = made.get("nha-ban-tru-ta-lung")
-    if boarding is not None:
-        ledger.post(
-            source=boarding.account,
-            destination="expense:nha-ban-tru-ta-lung",
-            asset="VND",
-            amount=6_000_000,
-            kind="purchase",
-            ref="CT-DEMO-01",
-            idempotency_key="demo:campaigns:purchase:1",
-            at=datetime(2026, 10, 2, 3, 0, tzinfo=UTC),
-        )

@@ -220,6 +220,25 @@ def figures_for(accounts: list[str]) -> dict[str, Figures]:
     return out
 
 
+def spent_by_ref(account: str, asset: str = "VND") -> dict[str, int]:
+    """ "Spent" of one campaign account split by the entries' ref (an expense's proposal id).
+
+    The same definition as `spent` (X → expense:* minus expense:* → X), one query; a budget line
+    adds up the refs of its expenses.
+    """
+    signed = case((_C.source == account, _C.amount), else_=-_C.amount)
+    rows = db.session.execute(
+        select(_C.ref, func.sum(signed))
+        .where(
+            _C.asset == asset,
+            ((_C.source == account) & _C.destination.like("expense:%"))
+            | ((_C.destination == account) & _C.source.like("expense:%")),
+        )
+        .group_by(_C.ref)
+    )
+    return {ref: int(total) for ref, total in rows if total}
+
+
 def students_supported(account: str) -> int:
     """Distinct students who received an allocation from this account that still stands."""
     return db.session.execute(

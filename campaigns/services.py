@@ -28,6 +28,7 @@ from campaigns.models import (
     CampaignStatus,
     Milestone,
 )
+from campaigns.spending.models import Expense
 from campaigns.text import SLUG_RE, slugify
 
 EDITORS = (Role.admin, Role.manager)
@@ -319,6 +320,8 @@ def remove_budget_line(user: User, campaign: Campaign, line_id: int) -> None:
     line = next((x for x in campaign.budget_lines if x.id == line_id), None)
     if line is None:
         raise NotFound(_l("Không tìm thấy hạng mục."))
+    if db.session.execute(select(Expense.id).where(Expense.budget_line_id == line.id)).first():
+        raise Conflict(_l("Hạng mục đã có khoản chi gắn vào nên không xoá được."))
     campaign.budget_lines.remove(line)
     db.session.flush()
     record(

@@ -36,6 +36,7 @@ from campaigns.images import KEY_RE, VARIANT_FORMATS, VARIANTS, variant_path
 from campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignUpdate
 from campaigns.poster import poster_pdf, poster_png
 from campaigns.share import card_path, card_version, main_goal, percent
+from campaigns.spending.views import public_spending
 
 bp = Blueprint("campaigns", __name__)
 PER_PAGE = 12
@@ -185,7 +186,7 @@ def _render_detail(campaign: Campaign, ref: str | None) -> str:
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS,
         milestones=sorted(campaign.milestones, key=lambda m: (m.due_on or date.max, m.id)),
-        budget_total=sum(line.amount for line in campaign.budget_lines),
+        spending=public_spending(campaign, numbers),
     )
 
 

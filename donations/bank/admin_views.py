@@ -109,14 +109,12 @@ def transactions():
 
 
 def _campaign_choices() -> list[tuple[int | None, str]]:
+    # New money goes only where gifts are still taken: published campaigns (the general fund
+    # is the default); a closed campaign's balance is settled by reallocation, not topped up.
     rows = db.session.execute(
-        select(Campaign)
-        .where(Campaign.status != CampaignStatus.draft)
-        .order_by(Campaign.status, Campaign.title)
+        select(Campaign).where(Campaign.status == CampaignStatus.published).order_by(Campaign.title)
     ).scalars()
-    return [(None, _("— Quỹ chung (mặc định) —"))] + [
-        (c.id, c.title + ("" if c.accepts_gifts else _(" (đã đóng)"))) for c in rows
-    ]
+    return [(None, _("— Quỹ chung (mặc định) —"))] + [(c.id, c.title) for c in rows]
 
 
 def _tx_or_404(tx_id: int) -> BankTransaction:

@@ -71,7 +71,11 @@ def assign(
                 _("Không có cam kết nào mang mã %(ref)s.", ref=pledge_reference.strip()),
                 field="pledge_reference",
             ) from None
-    target = campaign or (pledge.campaign if pledge else None) or general_fund()
+    if campaign is not None and not campaign.accepts_gifts:
+        raise DomainError(_("Chiến dịch này không còn nhận ủng hộ."), field="campaign_id")
+    # A pledge of a closed campaign is no default: its money goes to the general fund.
+    own = pledge.campaign if pledge is not None and pledge.campaign.accepts_gifts else None
+    target = campaign or own or general_fund()
     if target is None:
         raise DomainError(
             _("Chưa có Quỹ chung: hãy chọn một chiến dịch nhận khoản này."), field="campaign"

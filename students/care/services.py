@@ -8,12 +8,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from app import private_files
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause
 from app.auth.models import User
 from app.errors import Conflict, DomainError
 from app.extensions import db
-from students import private_files
 from students.care import risk
 from students.care.models import Cause, Consent, ConsentScope, Outcome, OutcomeStatus, Visit
 from students.registry.models import Student

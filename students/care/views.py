@@ -11,13 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import uow
+from app import private_files, uow
 from app.audit.service import record
 from app.auth.guards import roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number
-from students import private_files
 from students.blueprint import READERS, WRITERS, bp
 from students.care import risk
 from students.care.forms import ConsentForm, OutcomeTermForm, VisitForm

@@ -4,7 +4,7 @@ The photo is a child's personal data (DESIGN.md §6). It lives under PRIVATE_FOL
 static/, and leaves it only through views that check role and unit (back office) or the
 sponsor's token and the consent in force today (public). Every change and every read is audited.
 
-Files follow the database (`students.private_files`): a new file is written, and a replaced or
+Files follow the database (`app.private_files`): a new file is written, and a replaced or
 removed one deleted, only once the unit of work has committed (`app.uow.after_commit`), so a
 failed request leaves no orphan file and no row pointing at a file that was never written.
 """
@@ -19,12 +19,12 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select, update
 
+from app import private_files
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit
 from app.auth.models import User
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from students import private_files
 from students.care.models import ConsentScope
 from students.privacy import current_scope
 from students.registry.models import Student

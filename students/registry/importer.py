@@ -17,14 +17,13 @@ from flask_babel.speaklater import LazyString
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app import stored_text
+from app import private_files, stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit
 from app.auth.models import User
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.units.models import Commune, School
-from students import private_files
 from students.registry.codes import name_key
 from students.registry.models import StudentStatus
 from students.registry.services import WRITERS, StudentData, check, create_student, find_duplicate

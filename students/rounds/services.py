@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from app import stored_text
+from app import private_files, stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
 from app.auth.models import User
@@ -21,7 +21,6 @@ from app.ledger import service as ledger
 from app.money import format_quantity
 from app.public_ids import new_public_id
 from campaigns.models import Campaign
-from students import private_files
 from students.labels import ROUND_ASSETS
 from students.registry.models import Student
 from students.rounds.models import (

@@ -11,14 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import uow
+from app import private_files, uow
 from app.audit.service import record
 from app.auth.guards import roles_required, unit_scope_clause, unit_subtree_ids
 from app.extensions import db
 from app.formtools import form_status, page_number
 from campaigns.figures import campaign_figures
 from campaigns.models import Campaign
-from students import private_files
 from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
 from students.labels import METHOD, ROUND_ASSETS, ROUND_STATUS
 from students.quantity import parse_quantity

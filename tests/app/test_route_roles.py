@@ -45,6 +45,7 @@ def _values(rule, world) -> dict:
         "tx_id": world["transaction"].id,
         "reversal_id": world["reversal"].id,
         "evidence_id": world["evidence"].id,
+        "expense_id": world["expense"].id,
         "consent_id": world["consent"].id,
         "public_id": (
             world["round"].public_id

@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from campaigns.images import ImageError, image_exists, sanitize_image, store_image, variant_path
+from app.images import ImageError, sanitize_image
+from campaigns.images import image_exists, store_image, variant_path
 from tests.fixtures.campaigns import jpeg_bytes
 
 

@@ -13,10 +13,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from app import uow
+from app import private_files, uow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
-from students import private_files
 from students.care import services as services_care
 from students.care.models import Consent
 from students.registry import importer
@@ -193,7 +192,7 @@ def test_a_failed_write_after_commit_is_logged_and_keeps_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_bytes", disk_full)
-    with caplog.at_level(logging.ERROR, logger="students.private_files"):
+    with caplog.at_level(logging.ERROR, logger="app.private_files"):
         uow.commit()  # the rows are committed: nothing is raised
     assert "could not write private file" in caplog.text
     monkeypatch.undo()

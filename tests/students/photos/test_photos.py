@@ -18,7 +18,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Role, User
 from app.demo import seed_all
 from app.extensions import db
-from campaigns.images import ImageError
+from app.images import ImageError
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
 from students.care.models import ConsentScope
 from students.care.services import record_consent, withdraw_consent

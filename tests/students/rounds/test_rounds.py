@@ -11,12 +11,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
 
-from app import uow
+from app import private_files, uow
 from app.errors import Conflict, DomainError, Forbidden
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
-from students import private_files
 from students.quantity import parse_quantity
 from students.rounds import services as svc
 from students.rounds.models import AllocationRound, Evidence, RoundStatus

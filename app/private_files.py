@@ -20,8 +20,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
+from app.images import sanitize_image
 from app.uow import after_commit
-from campaigns.images import sanitize_image
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def image(
 ) -> PendingFile:
     """Verify an image and re-encode it without EXIF (GPS); `adjust(clean, ext)` may resize.
 
-    Raises `campaigns.images.ImageError` (a DomainError) for anything that is not a safe image.
+    Raises `app.images.ImageError` (a DomainError) for anything that is not a safe image.
     """
     with _on_field(field):
         clean, ext = sanitize_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
