@@ -67,7 +67,8 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
 
 def _has_alpha(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA"):
-        return image.getchannel("A").getextrema()[0] < 255
+        low = image.getchannel("A").getextrema()[0]  # one band: (min, max) of ints
+        return isinstance(low, int) and low < 255
     return image.mode == "P" and "transparency" in image.info
 
 
