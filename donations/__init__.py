@@ -12,7 +12,7 @@ import importlib
 
 from flask import Flask
 
-SUBPACKAGES = ("pledges", "bank", "cards", "receipts", "in_kind")
+SUBPACKAGES = ("pledges", "bank", "cards", "receipts", "in_kind", "corrections")
 
 
 def init_app(app: Flask) -> None:

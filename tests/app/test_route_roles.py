@@ -55,6 +55,8 @@ def _values(rule, world) -> dict:
         ),
         "fmt": "pdf",
         "token": world["import_token"],
+        "seq": world["entry"].seq,
+        "reference": world["pledge"].reference,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"
