@@ -16,7 +16,7 @@ from datetime import datetime
 
 import stripe
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from app import stored_text
 from app.audit import service as audit
@@ -220,15 +220,21 @@ def apply_returns(gift: CardGift, returns: list[tuple[str, int]], at=None) -> in
 
 
 def waiting_gifts() -> list[CardGift]:
-    """Gifts whose fee is not posted yet, or refunded ones whose fee may have come back."""
+    """Gifts whose fee is not posted yet (Stripe did not answer when the money came)."""
+    return list(
+        db.session.execute(
+            select(CardGift).where(CardGift.fee_status == "pending").order_by(CardGift.id)
+        ).scalars()
+    )
+
+
+def _refunded_without_return() -> list[CardGift]:
+    """Refunded gifts whose fee may have come back (asked again: keys make it count once)."""
     return list(
         db.session.execute(
             select(CardGift)
             .where(
-                or_(
-                    CardGift.fee_status == "pending",
-                    and_(CardGift.refunded > 0, CardGift.fee_returned == 0),
-                )
+                CardGift.refunded > 0, CardGift.fee_returned == 0, CardGift.fee_status == "posted"
             )
             .order_by(CardGift.id)
         ).scalars()
@@ -241,25 +247,18 @@ def fetch_waiting(actor=None) -> tuple[int, int]:
     Stripe is asked first, without any lock; the postings come after, keyed so that a webhook
     posting the same fee meanwhile counts once.
     """
-    gifts = waiting_gifts()
-    facts = {
-        gift.id: (
-            lookup_fee(gift.payment_intent_id, gift.charge_id)
-            if gift.fee_status == "pending"
-            else None,
-            lookup_returns(gift.charge_id) if gift.refunded else [],
-        )
-        for gift in gifts
-    }
+    pending, refunded = waiting_gifts(), _refunded_without_return()
+    facts = {gift.id: lookup_fee(gift.payment_intent_id, gift.charge_id) for gift in pending}
+    returns_of = {gift.id: lookup_returns(gift.charge_id) for gift in refunded}
     ledger.lock()
     fees = returns = 0
-    for gift in gifts:
+    for gift in pending:
         db.session.refresh(gift)
-        fee_facts, fee_returns = facts[gift.id]
-        if fee_facts is not None and gift.fee_status == "pending":
-            apply_fee(gift, fee_facts)
+        if gift.fee_status == "pending":
+            apply_fee(gift, facts[gift.id])
             fees += gift.fee_status == "posted"
-        returns += bool(apply_returns(gift, fee_returns))
+    for gift in refunded:
+        returns += bool(apply_returns(gift, returns_of[gift.id]))
     db.session.flush()
     audit.record(
         actor,

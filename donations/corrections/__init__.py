@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     from donations.corrections import admin_views, demo, models, overpaid, overpaid_views
     from donations.corrections import services as corrections
 
-    del models, overpaid_views  # imported for their tables and routes
+    del models  # imported for its tables
     detail = "donations/corrections/proposal_correction.html"
     kinds.register(
         kinds.Kind(corrections.REVERSE_ENTRY, _l("Đảo bút toán"), corrections.execute, detail)
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         )
     )
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(overpaid_views.bp)
     add_dashboard_card(admin_views.dashboard_card)
     add_seeder(26, demo.seed)
     app.add_template_global(corrections.for_proposal, "correction_of")

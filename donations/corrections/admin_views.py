@@ -140,5 +140,5 @@ def dashboard_card(user) -> dict | None:
     return {
         "title": _("Chuyển thừa, chuyển trùng chờ xử lý"),
         "value": overpaid.queue_count(),
-        "url": url_for("corrections_admin.overpaid_list"),
+        "url": url_for("overpaid_admin.index"),
     }

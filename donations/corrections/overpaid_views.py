@@ -1,9 +1,9 @@
 """Back office: the queue of pledges paid more than pledged or twice, and the decision on each
-(keep the difference, or propose a refund), on the corrections blueprint."""
+(keep the difference, or propose a refund)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,20 +17,18 @@ from app.extensions import db
 from app.formtools import page_number
 from app.money import MoneyError, parse_amount
 from donations.corrections import overpaid
-from donations.corrections.admin_views import bp
 from donations.corrections.forms import KeepForm, RefundForm
 from donations.corrections.models import Overpayment
 from donations.pledges.models import Pledge
 
-nav.register(
-    _l("Chuyển thừa, chuyển trùng"), "corrections_admin.overpaid_list", overpaid.READERS, 37
-)
+bp = Blueprint("overpaid_admin", __name__, url_prefix="/quan-tri/ung-ho/chuyen-thua")
+nav.register(_l("Chuyển thừa, chuyển trùng"), "overpaid_admin.index", overpaid.READERS, 37)
 TABS = {"waiting": _l("Chờ xử lý"), "decided": _l("Đã xử lý")}
 
 
-@bp.get("/quan-tri/ung-ho/chuyen-thua")
+@bp.get("")
 @roles_required(*overpaid.READERS)
-def overpaid_list():
+def index():
     """Pledges whose excess waits for a decision, or the decisions already taken."""
     tab = request.args.get("tab", "waiting")
     if tab not in TABS:
@@ -77,16 +75,16 @@ def _detail(pledge, keep_form=None, refund_form=None, status: int = 200):
     ), status
 
 
-@bp.get("/quan-tri/ung-ho/chuyen-thua/<reference>")
+@bp.get("/<reference>")
 @roles_required(*overpaid.READERS)
-def overpaid_detail(reference: str):
+def detail(reference: str):
     """One pledge: its transfers, what is left to decide, and the two decisions."""
     return _detail(overpaid.get(current_user, reference))
 
 
-@bp.post("/quan-tri/ung-ho/chuyen-thua/<reference>/giu-lai")
+@bp.post("/<reference>/giu-lai")
 @roles_required(*overpaid.TREASURY)
-def overpaid_keep(reference: str):
+def keep(reference: str):
     """Keep the excess for the campaign (and thank the donor if asked)."""
     pledge = overpaid.get(current_user, reference)
     form = KeepForm()
@@ -101,13 +99,13 @@ def overpaid_keep(reference: str):
                 + (" " + _("E-mail cảm ơn đã được gửi.") if decision.thanked else ""),
                 "success",
             )
-            return redirect(url_for("corrections_admin.overpaid_list"))
+            return redirect(url_for("overpaid_admin.index"))
     return _detail(db.session.get(Pledge, pledge.id), keep_form=form, status=422)
 
 
-@bp.post("/quan-tri/ung-ho/chuyen-thua/<reference>/hoan-tien")
+@bp.post("/<reference>/hoan-tien")
 @roles_required(*overpaid.TREASURY)
-def overpaid_refund(reference: str):
+def refund(reference: str):
     """Propose refunding the excess; the ledger moves when someone else approves."""
     pledge = overpaid.get(current_user, reference)
     form = RefundForm()

@@ -3,6 +3,8 @@ and stock-takes (thin views on the in-kind blueprint)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -129,6 +131,7 @@ def stocktake_new():
     form.campaign_id.choices = _campaign_choices(_("— Chọn khi có chênh lệch —"))
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
+        form.counted_on.data = date.today()
     if form.validate_on_submit():
         with uow.attempt(form) as done:
             take = stocktake.record_stocktake(
