@@ -1,9 +1,10 @@
-"""Donations (DESIGN.md §3): the donation record and its signals, and five sub-packages.
+"""Donations (DESIGN.md §3): the donation record and its signals, and six sub-packages.
 
 `pledges` (the donor's intent and its page), `bank` (VietQR transfers, notifications, statements,
-the review queue), `cards` (Stripe), `receipts` (numbered receipts and "my gifts") and `in_kind`
-(goods). They import one way: pledges ← bank, cards, in_kind ← receipts; the record
-(`models.Donation`, `recording`, `signals`) at this level is shared by all of them.
+the review queue), `cards` (Stripe, its fees), `receipts` (numbered receipts and "my gifts"),
+`in_kind` (goods, each unit's store) and `corrections` (reversals with four eyes, overpaid
+pledges). They import one way: pledges ← bank, cards, in_kind ← receipts ← corrections; the
+record (`models.Donation`, `recording`, `signals`) at this level is shared by all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 
 from flask import Flask
 
-SUBPACKAGES = ("pledges", "bank", "cards", "receipts", "in_kind")
+SUBPACKAGES = ("pledges", "bank", "cards", "receipts", "in_kind", "corrections")
 
 
 def init_app(app: Flask) -> None:

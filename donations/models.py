@@ -34,6 +34,8 @@ class Donation(Model):
     provider: Mapped[str] = mapped_column(String(20))
     provider_ref: Mapped[str] = mapped_column(String(120))
     ledger_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
+    # Set when an approved correction reversed the entry: the gift no longer counts.
+    reversal_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

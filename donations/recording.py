@@ -112,3 +112,21 @@ def _credit_referral(pledge: Pledge | None, campaign: Campaign, amount: int, don
     if pledge is None or not pledge.ref_code or donation.asset != "VND":
         return
     credit_referral(pledge.ref_code, campaign, amount, f"donation:{donation.id}")
+
+
+def adjust_pledge(pledge: Pledge | None, change: int) -> None:
+    """Move a pledge's received amount by `change` đồng (never below 0) and its status.
+
+    A refund, a lost chargeback or an approved correction lowers it; a won dispute gives it
+    back. A pledge left with nothing is closed as `expired` (it cannot be paid again by
+    mistake; a late transfer revives it); a monthly one stays `paid` while any gift is kept.
+    """
+    if pledge is None or change == 0:
+        return
+    current = db.session.execute(select(Pledge.received).where(Pledge.id == pledge.id)).scalar_one()
+    pledge.received = max(0, int(current) + change)
+    if pledge.monthly:
+        new = PledgeStatus.paid if pledge.received > 0 else PledgeStatus.expired
+    else:
+        new = status_for(pledge.amount, pledge.received, expired=True)
+    PLEDGE_TRANSITIONS.move(pledge, new)

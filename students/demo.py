@@ -17,11 +17,13 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.units.models import School, Unit
 from campaigns.models import GENERAL_FUND_SLUG, Campaign, CampaignKind, CampaignStatus
+from donations.in_kind import stock
 from students.care.models import Consent, ConsentScope, Outcome, OutcomeStatus, Visit
 from students.care.risk import refresh as refresh_risk
 from students.care.risk import weights as risk_weights
 from students.registry.codes import name_key
 from students.registry.models import Gender, StatusChange, Student, StudentStatus
+from students.rounds.handovers import handover_key
 from students.rounds.models import (
     AllocationLine,
     AllocationRound,
@@ -239,7 +241,7 @@ def _round(students: list[Student], units: dict, echo: Callable[[str], None]) ->
             amount=line.amount,
             kind="disbursement",
             ref=ROUND_ID,
-            idempotency_key=f"handover:{handover.id}:{line.id}",
+            idempotency_key=handover_key(line),
             label=student.public_id,
             at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
         )
@@ -248,6 +250,17 @@ def _round(students: list[Student], units: dict, echo: Callable[[str], None]) ->
             handover.id,
             given.entry.seq,
         )
+        if line.asset != "VND":  # the rice leaves the store of Bản Mây (the in-kind demo's)
+            stock.draw(
+                rnd.unit_id,
+                line.asset,
+                line.amount,
+                key=handover_key(line),
+                ref=ROUND_ID,
+                ledger_seq=given.entry.seq,
+                note=student.public_id,
+                at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
+            )
     for n, s in enumerate(chosen):
         status = OutcomeStatus.attending if n % 4 else OutcomeStatus.dropped_out
         db.session.add(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.approvals.models import Proposal, ProposalStatus
 from app.dbtypes import Money, UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from campaigns.models import BudgetLine, Campaign
 
 
@@ -32,7 +32,7 @@ EXPENSE_KIND_LABELS = {
 }
 
 
-class Expense(db.Model):
+class Expense(Model):
     """A payment to a supplier or builder from a campaign, with its invoice."""
 
     __tablename__ = "campaign_expenses"
@@ -72,7 +72,7 @@ class Expense(db.Model):
         return str(EXPENSE_KIND_LABELS[self.kind])
 
 
-class Reallocation(db.Model):
+class Reallocation(Model):
     """Money moved from one campaign to another by decision of the board (minutes named)."""
 
     __tablename__ = "campaign_reallocations"

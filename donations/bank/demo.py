@@ -47,6 +47,16 @@ PLEDGES = [
         ("Công ty TNHH Sao Mai Demo", "0109998887"),
         [(5_000_000, "CTY SAO MAI {ref}")],
     ),
+    # Paid twice (the banking app's "repeat transfer"): waits in the overpayment queue.
+    (
+        "DEM0A08",
+        250_000,
+        "Chị Mai (Hải Phòng)",
+        False,
+        False,
+        None,
+        [(250_000, "{ref} ung ho"), (250_000, "{ref} ung ho")],
+    ),
 ]
 REVIEW_MEMO = "ung ho cac em hoc sinh vung cao"
 
@@ -101,7 +111,7 @@ def seed(echo: Callable[[str], None]) -> None:
                     provider="sepay",
                     provider_id=f"demo-{body}-{k}",
                     amount=paid,
-                    occurred_at=base + timedelta(days=i, hours=1 + k * 24 * 30),
+                    occurred_at=base + timedelta(days=i, hours=1 + k * (24 * 30 if monthly else 2)),
                     memo=memo.format(ref=reference, low=reference.lower()),
                     account_number=account,
                     raw={"demo": True},

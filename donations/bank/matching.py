@@ -287,12 +287,13 @@ class Matcher:
             note = note_closed(pledge.reference, pledge.campaign.title)
             self._settle_as(tx, TxStatus.review, note)
             return
+        provider_ref, key = tx.donation_keys()
         donation, _created = record_donation(
             campaign=pledge.campaign,
             amount=item.amount,
             provider=item.provider,
-            provider_ref=f"{item.provider}:{item.provider_id}"[:120],
-            idempotency_key=f"bank:{item.provider}:{item.provider_id}",
+            provider_ref=provider_ref,
+            idempotency_key=key,
             pledge=pledge,
             received_at=item.occurred_at,
         )

@@ -38,7 +38,8 @@ class TxStatus(enum.StrEnum):
     duplicate = "duplicate"  # the same transfer already reported by another channel
 
 
-# Matching settles a new row at once; only the review queue moves it again, and only once.
+# Matching settles a new row at once; only the review queue moves it again, and only once,
+# unless an approved correction takes the donation back: then it waits in the queue again.
 TX_TRANSITIONS = Transitions(
     _l("giao dịch"),
     {
@@ -53,8 +54,8 @@ TX_TRANSITIONS = Transitions(
     {
         TxStatus.new: {TxStatus.matched, TxStatus.review, TxStatus.ignored, TxStatus.duplicate},
         TxStatus.review: {TxStatus.assigned, TxStatus.not_donation},
-        TxStatus.matched: set(),
-        TxStatus.assigned: set(),
+        TxStatus.matched: {TxStatus.review},
+        TxStatus.assigned: {TxStatus.review},
         TxStatus.not_donation: set(),
         TxStatus.ignored: set(),
         TxStatus.duplicate: set(),
@@ -100,6 +101,9 @@ class BankTransaction(Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many approved corrections sent it back to the queue: the next donation recorded for
+    # it needs keys of its own (the reversed one keeps the first).
+    reassigned: Mapped[int] = mapped_column(default=0)
 
     pledge: Mapped[Pledge | None] = relationship()
     donation: Mapped[Donation | None] = relationship()
@@ -113,6 +117,15 @@ class BankTransaction(Model):
     def note_text(self) -> str:
         """The note in the reader's language."""
         return stored_text.display(self.note_msg, self.note)
+
+    def donation_keys(self) -> tuple[str, str]:
+        """(provider_ref, ledger key) of the donation that counts it: the same each time it is
+        settled, new after a correction sent it back to the queue (the reversed gift keeps
+        the old ones)."""
+        base = f"{self.provider}:{self.provider_id}"
+        if not self.reassigned:
+            return base[:120], f"bank:{base}"
+        return f"{base}#{self.reassigned}"[:120], f"bank:{base}:r{self.reassigned}"
 
 
 class StatementImport(Model):

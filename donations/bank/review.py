@@ -80,12 +80,13 @@ def assign(
         raise DomainError(
             _("Chưa có Quỹ chung: hãy chọn một chiến dịch nhận khoản này."), field="campaign"
         )
+    provider_ref, key = tx.donation_keys()
     donation, _created = record_donation(
         campaign=target,
         amount=tx.amount,
         provider=tx.provider,
-        provider_ref=f"{tx.provider}:{tx.provider_id}"[:120],
-        idempotency_key=f"bank:{tx.provider}:{tx.provider_id}",
+        provider_ref=provider_ref,
+        idempotency_key=key,
         pledge=pledge,
         received_at=tx.occurred_at,
     )

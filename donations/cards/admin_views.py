@@ -14,7 +14,7 @@ from app import nav, uow
 from app.auth.guards import roles_required
 from app.extensions import db
 from app.formtools import page_number
-from donations.cards import reversals
+from donations.cards import fees, reversals
 from donations.cards.models import CardCheckout, CardGift, CardReversal, CheckoutStatus
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -139,6 +139,8 @@ def index():
         reversal_statuses=REVERSAL_STATUSES,
         payment_kinds=PAYMENT_KINDS,
         blocked=reversals.blocked_reversals(),
+        fees_waiting=len(fees.waiting_gifts()),
+        wait_reasons=fees.WAIT_REASONS,
         form=PostBlockedForm(),
         can_post=current_user.role.value in TREASURY,
     )
@@ -179,3 +181,25 @@ def post_one(reversal_id: int):
 def post_all():
     """Post every blocked refund and chargeback whose campaign has the funds."""
     return _post(None)
+
+
+@bp.post("/lay-phi")
+@roles_required(*TREASURY)
+def fetch_fees():
+    """Ask Stripe for the fees (and fees given back) not posted yet, and post them."""
+    form = PostBlockedForm()
+    if not form.validate_on_submit():
+        flash(_l("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "error")
+        return redirect(url_for("cards_admin.index"))
+    with uow.attempt() as done:
+        posted, returned = fees.fetch_waiting(current_user)
+    if done:
+        flash(
+            _l(
+                "Đã ghi %(fees)s khoản phí và %(returns)s khoản hoàn phí.",
+                fees=posted,
+                returns=returned,
+            ),
+            "success",
+        )
+    return redirect(url_for("cards_admin.index"))

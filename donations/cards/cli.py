@@ -1,4 +1,4 @@
-"""`flask cards …`: post card reversals that were blocked, re-send a receipt."""
+"""`flask cards …`: post card reversals that were blocked, fetch Stripe fees not posted yet."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from app import uow
-from donations.cards import reversals
+from donations.cards import fees, reversals
 
 cards_cli = AppGroup("cards", help="Card payments (Stripe) and receipts.")
 
@@ -19,3 +19,12 @@ def post_blocked() -> None:
     click.echo(
         f"Đã ghi sổ {result.posted} khoản; còn {result.waiting} khoản chờ chiến dịch đủ số dư."
     )
+
+
+@cards_cli.command("fetch-fees")
+@uow.command
+def fetch_fees() -> None:
+    """Ask Stripe for the fees (and fees given back on refunds) not posted yet, and post them."""
+    posted, returned = fees.fetch_waiting(None)
+    waiting = sum(gift.fee_status == "pending" for gift in fees.waiting_gifts())
+    click.echo(f"Đã ghi {posted} khoản phí, {returned} khoản hoàn phí; còn {waiting} khoản chờ.")

@@ -1,4 +1,5 @@
-"""Demo data for card payments: a paid card gift and a refunded one, with their receipts.
+"""Demo data for card payments: a paid card gift and a refunded one, their Stripe fees and
+receipts.
 
 Idempotent: pledges and Checkout Sessions are looked up by fixed keys, and the payments go
 through the real webhook handler as Stripe events with fixed ids and times, which it applies
@@ -15,17 +16,18 @@ from sqlalchemy import select
 
 from app import mail
 from app.extensions import db
-from donations.cards.models import CardCheckout, CheckoutStatus
+from donations.cards import fees
+from donations.cards.models import CardCheckout, CardGift, CheckoutStatus
 from donations.cards.webhook import process_event
 from donations.pledges.demo import demo_campaign
 from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
 from donations.pledges.refcode import PREFIX, check_char
 
 BASE = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
-# body, amount, donor, refunded
+# body, amount, donor, refunded, Stripe's fee (from the charge's balance transaction)
 CARD_PLEDGES = [
-    ("DEM0C01", 300_000, "Chị Lan (Hà Nội)", False),
-    ("DEM0C02", 150_000, "Anh Tuấn", True),
+    ("DEM0C01", 300_000, "Chị Lan (Hà Nội)", False, 11_700),
+    ("DEM0C02", 150_000, "Anh Tuấn", True, 5_850),
 ]
 
 
@@ -51,13 +53,15 @@ def seed(echo: Callable[[str], None]) -> None:
         echo("cards: no published campaign, demo card gifts skipped")
         return
     with mail.batch_only():
-        for i, (body, amount, donor, refunded) in enumerate(CARD_PLEDGES):
-            _seed_one(campaign, i, body, amount, donor, refunded)
+        for i, (body, amount, donor, refunded, fee) in enumerate(CARD_PLEDGES):
+            _seed_one(campaign, i, body, amount, donor, refunded, fee)
     db.session.flush()
-    echo("cards: demo card gifts (one refunded) and their receipts ready")
+    echo("cards: demo card gifts (one refunded), their fees and receipts ready")
 
 
-def _seed_one(campaign, i: int, body: str, amount: int, donor: str, refunded: bool) -> None:
+def _seed_one(
+    campaign, i: int, body: str, amount: int, donor: str, refunded: bool, fee: int
+) -> None:
     reference = _ref(body)
     created = BASE + timedelta(days=i)
     pledge = db.session.execute(
@@ -124,6 +128,13 @@ def _seed_one(campaign, i: int, body: str, amount: int, donor: str, refunded: bo
             },
             created + timedelta(minutes=3),
         )
+    )
+    # Without Stripe keys nobody can be asked: the fee is the one its balance transaction gave.
+    gift = db.session.execute(
+        select(CardGift).where(CardGift.payment_intent_id == intent)
+    ).scalar_one()
+    fees.record_fee(
+        gift, charge_id=f"ch_demo_{body.lower()}", fee=fee, at=created + timedelta(minutes=3)
     )
     if refunded:
         process_event(

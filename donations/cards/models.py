@@ -120,6 +120,14 @@ class CardGift(Model):
     subscription_id: Mapped[str | None] = mapped_column(String(255), index=True)
     refunded: Mapped[int] = mapped_column(Money, default=0)
     disputed: Mapped[int] = mapped_column(Money, default=0)
+    # Stripe's fee from the charge's balance transaction, posted campaign → fees:stripe.
+    # pending (not fetched yet, or Stripe could not be reached) | posted | none (no fee)
+    fee_status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    fee: Mapped[int] = mapped_column(Money, default=0)
+    fee_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
+    # What Stripe gave back of the fee on refunds (posted fees:stripe → campaign).
+    fee_returned: Mapped[int] = mapped_column(Money, default=0)
+    fee_note: Mapped[str] = mapped_column(String(300), default="")
 
     donation: Mapped[Donation] = relationship()
 

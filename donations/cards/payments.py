@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.errors import DomainError
 from app.extensions import db
+from donations.cards import fees
 from donations.cards.client import from_stripe_amount
 from donations.cards.models import CardCheckout, CardGift, CheckoutStatus
 from donations.models import Donation
@@ -65,6 +66,18 @@ def _gift_for(donation: Donation) -> CardGift:
     return gift
 
 
+def _fee_facts(intent: str | None, charge: str | None) -> fees.FeeFacts | None:
+    """Stripe's fee of the payment, asked before anything is posted (None: already posted)."""
+    column, value = (CardGift.payment_intent_id, intent) if intent else (CardGift.charge_id, charge)
+    if value:
+        known = db.session.execute(
+            select(CardGift.fee_status).where(column == value)
+        ).scalar_one_or_none()
+        if known is not None and known != "pending":
+            return None
+    return fees.lookup_fee(intent, charge)
+
+
 def _confirm_payment(session: dict, at: datetime | None) -> str:
     checkout = _checkout(_id(session.get("id")))
     pledge = pledge_from(session) or (checkout.pledge if checkout else None)
@@ -78,6 +91,7 @@ def _confirm_payment(session: dict, at: datetime | None) -> str:
         return "ignored: zero amount"
     intent = _id(session.get("payment_intent"))
     business_id = intent or _id(session.get("id")) or ""
+    facts = _fee_facts(intent, None)
     donation, created = record_donation(
         campaign=pledge.campaign,
         amount=amount,
@@ -94,7 +108,8 @@ def _confirm_payment(session: dict, at: datetime | None) -> str:
         checkout.payment_intent_id = checkout.payment_intent_id or intent
         checkout.move_to(CheckoutStatus.paid)
     db.session.flush()
-    return f"donation {donation.id} {'recorded' if created else 'already recorded'}"
+    fee = fees.apply_fee(gift, facts, at) if facts is not None else "fee known"
+    return f"donation {donation.id} {'recorded' if created else 'already recorded'}, {fee}"
 
 
 def session_completed(session: dict, at: datetime | None) -> str:
@@ -177,6 +192,8 @@ def invoice_paid(invoice: dict, at: datetime | None) -> str:
         return f"ignored: {err}"
     if amount <= 0:
         return "ignored: nothing paid"
+    intent, charge = _invoice_intent_and_charge(invoice)
+    facts = _fee_facts(intent, charge)
     donation, created = record_donation(
         campaign=pledge.campaign,
         amount=amount,
@@ -186,14 +203,14 @@ def invoice_paid(invoice: dict, at: datetime | None) -> str:
         pledge=pledge,
         received_at=at,
     )
-    intent, charge = _invoice_intent_and_charge(invoice)
     gift = _gift_for(donation)
     gift.invoice_id = invoice_id
     gift.subscription_id = sub
     gift.payment_intent_id = gift.payment_intent_id or intent
     gift.charge_id = gift.charge_id or charge
     db.session.flush()
-    return f"donation {donation.id} {'recorded' if created else 'already recorded'}"
+    fee = fees.apply_fee(gift, facts, at) if facts is not None else "fee known"
+    return f"donation {donation.id} {'recorded' if created else 'already recorded'}, {fee}"
 
 
 def invoice_payment_failed(invoice: dict, at: datetime | None) -> str:

@@ -14,12 +14,12 @@ from app.errors import DomainError
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
+from donations.cards import fees
 from donations.cards.client import from_stripe_amount
 from donations.cards.models import CardGift, CardReversal
 from donations.cards.payments import RetryLater, _id
 from donations.models import Donation
-from donations.pledges.models import PLEDGE_TRANSITIONS, Pledge, PledgeStatus
-from donations.recording import status_for
+from donations.recording import adjust_pledge
 
 # What a list row of gifts or reversals shows: the donation, its pledge and campaign (loaded
 # for the whole page at once, not once per row).
@@ -48,22 +48,8 @@ def find_gift(obj: dict) -> CardGift | None:
 
 
 def _adjust_pledge(gift: CardGift, change: int) -> None:
-    """Move the pledge's received amount by `change` đồng (never below 0) and its status.
-
-    A refund or lost chargeback lowers it; a won dispute gives it back. A pledge left with
-    nothing is closed as `expired` (it cannot be paid again by mistake); a monthly one stays
-    `paid` while any of its gifts is kept.
-    """
-    pledge = gift.donation.pledge
-    if pledge is None or change == 0:
-        return
-    current = db.session.execute(select(Pledge.received).where(Pledge.id == pledge.id)).scalar_one()
-    pledge.received = max(0, int(current) + change)
-    if pledge.monthly:
-        new = PledgeStatus.paid if pledge.received > 0 else PledgeStatus.expired
-    else:
-        new = status_for(pledge.amount, pledge.received, expired=True)
-    PLEDGE_TRANSITIONS.move(pledge, new)
+    """Move the gift's pledge by `change` đồng (see recording.adjust_pledge)."""
+    adjust_pledge(gift.donation.pledge, change)
 
 
 def _missing_gift(obj: dict) -> str:
@@ -107,6 +93,8 @@ def charge_refunded(charge: dict, at: datetime | None) -> str:
     gift = find_gift(charge)
     if gift is None:
         return _missing_gift(charge)
+    # Asked before anything is posted: no HTTP call while the ledger's chain lock is held.
+    fee_returns = fees.lookup_returns(gift.charge_id or _id(charge.get("id")))
     try:
         total = from_stripe_amount(charge.get("amount_refunded"), charge.get("currency"))
     except ValueError as err:
@@ -129,8 +117,9 @@ def charge_refunded(charge: dict, at: datetime | None) -> str:
         ).scalar_one()
     )
     delta = total - already
+    returned = fees.apply_returns(gift, fee_returns, at)
     if delta <= 0:
-        return "refund already recorded"
+        return "refund already recorded" + (f", fee returned {returned}" if returned else "")
     reversal = CardReversal(
         kind="refund",
         stripe_id=f"{gift.charge_id or _id(charge.get('id'))}:{total}",
@@ -150,7 +139,7 @@ def charge_refunded(charge: dict, at: datetime | None) -> str:
         _l("Hoàn tiền thẻ %(amount)s ₫ (%(status)s)", amount=delta, status=reversal.status),
         {"charge": gift.charge_id, "refunded_total": total},
     )
-    return f"refund {delta} {reversal.status}"
+    return f"refund {delta} {reversal.status}" + (f", fee returned {returned}" if returned else "")
 
 
 def _dispute(dispute: dict) -> CardReversal | None:

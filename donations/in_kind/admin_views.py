@@ -1,4 +1,4 @@
-"""Back office: goods received by units (list and record)."""
+"""Back office: goods received by units (list and record) and the stock of each unit."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status
 from app.money import MoneyError, parse_amount
+from app.units.models import Unit
 from app.units.services import tree as unit_tree
 from campaigns.models import Campaign, CampaignStatus
 from donations.in_kind import services as in_kind
+from donations.in_kind import stock
 from donations.in_kind.forms import InKindForm
 from donations.in_kind.models import InKindGift
 
@@ -36,6 +38,14 @@ def _unit_choices() -> list[tuple[int, str]]:
     return [(u.id, "— " * d + u.name) for u, d in unit_tree() if scope is None or u.id in scope]
 
 
+def scoped_levels() -> list[tuple[Unit, dict[str, int]]]:
+    """Stock of every unit the user sees that holds anything, by the units' names."""
+    scope = None if sees_all_units(current_user) else unit_subtree_ids(current_user.unit_id)
+    held = stock.levels(scope)
+    units = db.session.execute(select(Unit).where(Unit.id.in_(list(held)))).scalars()
+    return sorted(((u, held[u.id]) for u in units), key=lambda pair: pair[0].name)
+
+
 @bp.route("/hien-vat")
 @roles_required(*GOODS)
 def in_kind_list():
@@ -47,7 +57,9 @@ def in_kind_list():
         .order_by(InKindGift.received_on.desc(), InKindGift.id.desc())
     )
     page = db.paginate(stmt, per_page=30, error_out=False)
-    return render_template("donations/in_kind/admin/in_kind_list.html", page=page)
+    return render_template(
+        "donations/in_kind/admin/in_kind_list.html", page=page, levels=scoped_levels()
+    )
 
 
 @bp.route("/hien-vat/moi", methods=["GET", "POST"])

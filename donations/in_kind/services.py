@@ -1,4 +1,5 @@
-"""In-kind gifts: goods a unit received, posted to the ledger in their own asset."""
+"""In-kind gifts: goods a unit received, posted to the ledger in their own asset and put in the
+unit's store."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.ledger.models import Asset
 from campaigns.models import Campaign
+from donations.in_kind import stock
 from donations.in_kind.models import InKindGift
 from donations.pledges.refcode import ALPHABET
 from donations.recording import record_donation
@@ -126,6 +128,16 @@ def record_in_kind(
         received_at=datetime.combine(received_on, time(8, 0), VN_TZ),
     )
     gift.donation = donation
+    stock.move(
+        unit_id,
+        asset,
+        quantity,
+        kind="gift",
+        key=f"gift:{gift.reference}",
+        ref=gift.reference,
+        ledger_seq=donation.ledger_seq,
+        at=donation.received_at,
+    )
     db.session.flush()
     audit.record(
         user,

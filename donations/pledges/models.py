@@ -71,6 +71,8 @@ class Pledge(Model):
         Enum(PledgeStatus, native_enum=False, length=12), default=PledgeStatus.pending, index=True
     )
     received: Mapped[int] = mapped_column(Money, default=0)
+    # What went back to the donor of an overpaid or doubly paid pledge (already out of received).
+    refunded: Mapped[int] = mapped_column(Money, default=0)
     donor_name: Mapped[str] = mapped_column(String(120), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     show_on_wall: Mapped[bool] = mapped_column(default=False)

@@ -49,5 +49,8 @@ class Receipt(Model):
     ledger_seq: Mapped[int | None] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A receipt is never deleted: a correction that takes the gift back marks it void.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str] = mapped_column(String(300), default="")
 
     donation: Mapped[Donation] = relationship()

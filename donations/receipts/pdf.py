@@ -87,6 +87,21 @@ def render_pdf(receipt: Receipt) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(8)
+    if receipt.voided_at is not None:
+        # A void receipt still downloads (it was sent), but says plainly that it no longer stands.
+        pdf.set_font(FONT, "B", 12)
+        pdf.set_text_color(160, 20, 20)
+        voided = receipt.voided_at.astimezone(VN_TZ)
+        pdf.multi_cell(
+            width,
+            7,
+            f"ĐÃ HUỶ ngày {voided:%d/%m/%Y}: {receipt.void_reason}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(4)
 
     for label, value in receipt_rows(receipt, context["method_label"]):
         pdf.set_font(FONT, "", 10)

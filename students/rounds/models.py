@@ -43,7 +43,8 @@ ROUND_TRANSITIONS = Transitions(
         RoundStatus.returned: {RoundStatus.proposed},
         # Hand-overs may come in several visits; the last one completes the round.
         RoundStatus.approved: {RoundStatus.completed},
-        RoundStatus.completed: set(),
+        # A hand-over reversed by an approved correction (never one signed for) reopens it.
+        RoundStatus.completed: {RoundStatus.approved},
     },
 )
 
@@ -108,6 +109,8 @@ class AllocationLine(Model):
     allocation_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
     handover_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id"), index=True)
     handover_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
+    # How often a correction took its hand-over back: part of the next hand-over's ledger key.
+    handover_attempt: Mapped[int] = mapped_column(default=0)
 
     round: Mapped[AllocationRound] = relationship(back_populates="lines")
     student: Mapped[Student] = relationship()

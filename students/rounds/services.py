@@ -1,16 +1,15 @@
-"""Allocation rounds ("đợt trao"): propose, approve or return, hand over with evidence."""
+"""Allocation rounds ("đợt trao"): propose, approve or return (hand-overs: handovers.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from app import private_files, stored_text
+from app import stored_text
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
 from app.auth.models import User
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.money import format_quantity
 from app.public_ids import new_public_id
+from app.status import IllegalTransition
 from campaigns.models import Campaign
 from students.labels import ROUND_ASSETS
 from students.registry.models import Student
@@ -28,8 +28,6 @@ from students.rounds.models import (
     AllocationLine,
     AllocationRound,
     Evidence,
-    Handover,
-    HandoverMethod,
     RoundStatus,
 )
 
@@ -37,8 +35,6 @@ MONEY_READERS = ("admin", "manager", "treasurer", "auditor")
 PROPOSERS = ("admin", "manager")
 APPROVERS = ("admin", "treasurer")
 EDITABLE = (RoundStatus.draft, RoundStatus.returned)
-MAX_PHOTOS = 10
-EVIDENCE_FOLDER = "handovers"
 ASSET_NAMES = {
     "VND": _l("Tiền"),
     "RICE_G": _l("Gạo"),
@@ -206,9 +202,11 @@ def _lock(rnd: AllocationRound) -> None:
 def _require_decider(actor: User, rnd: AllocationRound, decision: RoundStatus) -> None:
     require_role(actor, APPROVERS)
     _lock(rnd)
-    ROUND_TRANSITIONS.check(
-        rnd.status, decision, _l("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
-    )
+    refused = _l("Chỉ duyệt hoặc trả lại được đợt trao đang chờ duyệt.")
+    # completed → approved is a correction's move (a hand-over reversed), never a decision.
+    if rnd.status != RoundStatus.proposed:
+        raise IllegalTransition(refused)
+    ROUND_TRANSITIONS.check(rnd.status, decision, refused)
     if actor.id in (rnd.proposed_by_id, rnd.created_by_id):
         raise Forbidden(
             _l(
@@ -313,114 +311,6 @@ def return_round(actor: User, rnd: AllocationRound, note: str) -> AllocationRoun
         target_id=rnd.public_id,
     )
     return rnd
-
-
-def record_handover(
-    actor: User,
-    rnd: AllocationRound,
-    *,
-    line_ids: list[int],
-    handed_on: date,
-    place: str,
-    method: str,
-    handed_by: str,
-    signers: str = "",
-    note: str = "",
-    photos: list[bytes] | None = None,
-    signed_list: tuple[bytes, str] | None = None,
-) -> Handover:
-    """Post `student → world` for each line handed over, with the evidence files.
-
-    Every file is checked before anything is recorded; the files are written only after the
-    commit (`private_files`), so a refused or failed hand-over leaves nothing on disk.
-    """
-    require_role(actor, APPROVERS)
-    require_unit(actor, rnd.unit_id)
-    _lock(rnd)
-    # Every hand-over, the last or not, is a step of the move approved → completed.
-    ROUND_TRANSITIONS.check(
-        rnd.status,
-        RoundStatus.completed,
-        _l("Chỉ ghi nhận trao được cho đợt trao đã duyệt và chưa trao xong."),
-    )
-    if handed_on > date.today():
-        raise DomainError(_l("Ngày trao không thể ở tương lai."), field="handed_on")
-    if not place.strip():
-        raise DomainError(_l("Vui lòng ghi địa điểm trao."), field="place")
-    if not handed_by.strip():
-        raise DomainError(_l("Vui lòng ghi người trao."), field="handed_by")
-    if method not in HandoverMethod.__members__:
-        raise DomainError(_l("Hình thức trao không hợp lệ."), field="method")
-    open_lines = {ln.id: ln for ln in rnd.lines if ln.handover_id is None}
-    chosen = [open_lines[i] for i in dict.fromkeys(line_ids) if i in open_lines]
-    if not chosen or len(chosen) != len(set(line_ids)):
-        raise DomainError(_l("Chọn ít nhất một học sinh chưa nhận trong đợt này."), field="lines")
-    if len(photos or []) > MAX_PHOTOS:
-        raise DomainError(_l("Tối đa %(n)s ảnh cho một lần trao.", n=MAX_PHOTOS), field="photos")
-    # Files first: a bad file refuses the whole hand-over before anything is posted.
-    files = [
-        ("photo", private_files.image(data, EVIDENCE_FOLDER, field="photos"))
-        for data in photos or []
-    ]
-    if signed_list is not None:
-        data, filename = signed_list
-        files.append(
-            (
-                "signed_list",
-                private_files.scan(data, filename, EVIDENCE_FOLDER, field="signed_list"),
-            )
-        )
-    handover = Handover(
-        round_id=rnd.id,
-        handed_on=handed_on,
-        place=place.strip()[:200],
-        method=HandoverMethod(method),
-        handed_by=handed_by.strip()[:200],
-        signers=signers.strip()[:300],
-        note=note.strip()[:500],
-        recorded_by_id=actor.id,
-    )
-    db.session.add(handover)
-    db.session.flush()
-    db.session.add_all(
-        Evidence(
-            handover_id=handover.id,
-            kind=kind,
-            path=pending.relative,
-            content_type=pending.content_type,
-        )
-        for kind, pending in files
-    )
-    for line in chosen:
-        posting = ledger.post(
-            source=line.student.account,
-            destination=ledger.WORLD,
-            asset=line.asset,
-            amount=line.amount,
-            kind="disbursement",
-            ref=rnd.public_id,
-            idempotency_key=f"handover:{handover.id}:{line.id}",
-            label=line.student.public_id,
-        )
-        line.handover_id = handover.id
-        line.handover_seq = posting.entry.seq
-    if all(ln.handover_id is not None for ln in rnd.lines):
-        ROUND_TRANSITIONS.move(rnd, RoundStatus.completed)
-    db.session.flush()
-    record(
-        actor,
-        "round.handover",
-        rnd,
-        _l(
-            "Trao %(n)s suất của đợt %(round)s ngày %(day)s",
-            n=len(chosen),
-            round=rnd.public_id,
-            day=handed_on.isoformat(),
-        ),
-        target_id=rnd.public_id,
-    )
-    private_files.save_after_commit(pending for _kind, pending in files)
-    return handover
 
 
 def evidence_for(actor: User, evidence_id: int) -> Evidence:

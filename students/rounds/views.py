@@ -22,8 +22,8 @@ from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
 from students.labels import METHOD, ROUND_ASSETS, ROUND_STATUS
 from students.quantity import parse_quantity
 from students.registry.models import Student
+from students.rounds import handovers, signoff
 from students.rounds import services as svc
-from students.rounds import signoff
 from students.rounds.forms import DecisionForm, HandoverForm, LineForm, RoundForm
 from students.rounds.models import AllocationLine, AllocationRound, Handover, RoundStatus
 
@@ -235,7 +235,7 @@ def handover(public_id: str):
         ]
         signed = form.signed_list.data
         with uow.attempt(form) as done:
-            svc.record_handover(
+            handovers.record_handover(
                 current_user,
                 rnd,
                 line_ids=chosen,
@@ -255,9 +255,14 @@ def handover(public_id: str):
             return redirect(url_for("student_rounds.detail", public_id=public_id))
     elif request.method == "GET":
         chosen = [ln.id for ln in open_lines]
+    # A refusal without a field of its own (a line already handed over) is flashed: still 422.
+    status = 422 if request.method == "POST" else 200
+    open_lines = [
+        ln for ln in svc.get_round(current_user, public_id).lines if ln.handover_id is None
+    ]
     return render_template(
         "students/rounds/handover.html", rnd=rnd, form=form, lines=open_lines, chosen=set(chosen)
-    ), form_status(form)
+    ), status
 
 
 @rounds_bp.route("/minh-chung/<int:evidence_id>")

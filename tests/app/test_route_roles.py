@@ -57,6 +57,8 @@ def _values(rule, world) -> dict:
         "job_id": world["job"].id,
         "fmt": "pdf",
         "token": world["import_token"],
+        "seq": world["entry"].seq,
+        "reference": world["pledge"].reference,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"

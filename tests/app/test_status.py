@@ -27,6 +27,9 @@ LEGAL = {
         {
             T.new: {T.matched, T.review, T.ignored, T.duplicate},
             T.review: {T.assigned, T.not_donation},
+            # An approved correction sends a counted transfer back to the queue.
+            T.matched: {T.review},
+            T.assigned: {T.review},
         },
     ),
     "round": (
@@ -36,6 +39,8 @@ LEGAL = {
             R.proposed: {R.approved, R.returned},
             R.returned: {R.proposed},
             R.approved: {R.completed},
+            # A hand-over reversed by an approved correction reopens the round.
+            R.completed: {R.approved},
         },
     ),
     "card checkout": (
@@ -82,7 +87,7 @@ def test_every_state_of_every_enum_is_in_its_table() -> None:
 
 def test_a_service_may_say_it_in_its_own_words() -> None:
     with pytest.raises(IllegalTransition, match="chỉ khi chờ duyệt"):
-        ROUND_TRANSITIONS.check(R.completed, R.approved, "chỉ khi chờ duyệt")
+        ROUND_TRANSITIONS.check(R.completed, R.proposed, "chỉ khi chờ duyệt")
 
 
 def test_a_table_refuses_unknown_or_unlabelled_states() -> None:

@@ -9,11 +9,13 @@ import pytest
 from app.extensions import db
 from app.ledger import service as ledger
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
+from donations.in_kind import stock
 
 
 @pytest.fixture
 def campaign(units) -> Campaign:
-    """A published scholarship campaign with 1.000.000 ₫ and 30 kg of rice."""
+    """A published scholarship campaign with 1.000.000 ₫ and 30 kg of rice, the rice in the
+    province's store (rounds of its districts hand it over from there)."""
     c = Campaign(
         slug="hoc-bong-thu",
         title="Học bổng thử",
@@ -42,6 +44,7 @@ def campaign(units) -> Campaign:
         ref="HVTEST1",
         idempotency_key="test:gift:2",
     )
+    stock.move(units["province"].id, "RICE_G", 30_000, kind="gift", key="test:gift:2")
     db.session.commit()
     return c
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
+from students.rounds import handovers
 from students.rounds import services as svc
 from students.rounds.models import RoundStatus
 
@@ -60,7 +61,7 @@ def test_every_step_of_a_round_and_the_moves_refused_after_it(
     assert rnd.status == RoundStatus.approved
     with pytest.raises(Conflict, match="đang chờ duyệt"):
         svc.approve(treasurer, rnd)  # approved → approved: not in the table
-    svc.record_handover(
+    handovers.record_handover(
         treasurer,
         rnd,
         line_ids=[rnd.lines[0].id],
@@ -76,8 +77,8 @@ def test_every_step_of_a_round_and_the_moves_refused_after_it(
         svc.approve(treasurer, rnd)
     with pytest.raises(Conflict, match="đang chờ duyệt"):
         svc.return_round(treasurer, rnd, "Làm lại")
-    with pytest.raises(Conflict, match="đã duyệt và chưa trao xong"):
-        svc.record_handover(
+    with pytest.raises(Conflict, match="đã được ghi nhận trao rồi"):
+        handovers.record_handover(
             treasurer,
             rnd,
             line_ids=[rnd.lines[0].id],

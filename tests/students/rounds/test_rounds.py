@@ -17,6 +17,7 @@ from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
 from students.quantity import parse_quantity
+from students.rounds import handovers
 from students.rounds import services as svc
 from students.rounds.models import AllocationRound, Evidence, RoundStatus
 from tests.conftest import login
@@ -181,7 +182,7 @@ def test_handover_posts_to_world_and_strips_exif(people, campaign, units, make_s
     svc.approve(people["treasurer"], rnd)
     photo = _jpeg_with_gps()
     assert Image.open(io.BytesIO(photo)).getexif()
-    first = svc.record_handover(
+    first = handovers.record_handover(
         people["treasurer"],
         rnd,
         line_ids=[rnd.lines[0].id],
@@ -199,7 +200,7 @@ def test_handover_posts_to_world_and_strips_exif(people, campaign, units, make_s
     assert str(path).startswith(app.config["PRIVATE_FOLDER"]) and path.is_file()
     assert not Image.open(path).getexif()
     with pytest.raises(DomainError):  # the same line twice
-        svc.record_handover(
+        handovers.record_handover(
             people["treasurer"],
             rnd,
             line_ids=[rnd.lines[0].id],
@@ -209,7 +210,7 @@ def test_handover_posts_to_world_and_strips_exif(people, campaign, units, make_s
             handed_by="y",
         )
     db.session.rollback()
-    svc.record_handover(
+    handovers.record_handover(
         people["treasurer"],
         rnd,
         line_ids=[rnd.lines[1].id],
@@ -239,7 +240,7 @@ def test_handover_refuses_a_file_that_is_not_an_image(people, campaign, units, m
     db.session.commit()
     before = _entries()
     with pytest.raises(DomainError) as err:
-        svc.record_handover(
+        handovers.record_handover(
             people["treasurer"],
             rnd,
             line_ids=[rnd.lines[0].id],
@@ -299,7 +300,7 @@ def test_overspend_through_the_page_shows_the_message(
 
 
 def _evidence_files(app) -> set[Path]:
-    folder = Path(app.config["PRIVATE_FOLDER"]) / svc.EVIDENCE_FOLDER
+    folder = Path(app.config["PRIVATE_FOLDER"]) / handovers.EVIDENCE_FOLDER
     return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
@@ -338,7 +339,7 @@ def test_a_refused_or_failed_handover_leaves_no_evidence_file(
     def refuse(*_args, **_kwargs):
         raise Conflict("Hỏng giữa chừng (thử).")
 
-    monkeypatch.setattr(svc, "record", refuse)
+    monkeypatch.setattr(handovers, "record", refuse)
     response = _post_handover(client, rnd, [_jpeg_with_gps()], (b"%PDF-1.4 ky", "ky.pdf"))
     assert "Hỏng giữa chừng" in response.get_data(as_text=True)
     assert _evidence_files(app) == before and _entries() == entries
@@ -347,7 +348,7 @@ def test_a_refused_or_failed_handover_leaves_no_evidence_file(
     # Rolled back in code: the queued files are forgotten.
     monkeypatch.undo()
     db.session.expire_all()
-    svc.record_handover(
+    handovers.record_handover(
         people["treasurer"],
         db.session.get(AllocationRound, rnd.id),
         line_ids=[rnd.lines[0].id],
