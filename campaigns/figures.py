@@ -4,7 +4,8 @@ For a campaign account X and each asset, summed over ledger entries:
 received (world → X), returned (X → world), raised = received − returned, moved in / moved out
 (other campaign → X / X → other campaign), allocated (X → student:* minus student:* → X), spent
 (X → expense:* minus expense:* → X), fees (X → fees:* minus fees:* → X), handed over
-(student:* → world entries whose ref is the ref of an allocation from X), disbursed = handed over
+(student:* → world entries whose ref is the ref of an allocation from X, minus their reversals
+world → student:*), disbursed = handed over
 + spent, balance = raised + moved in − moved out − allocated − spent − fees (= the ledger balance
 of X), gifts = entries world → X of kind donation or in_kind that were not reversed.
 
@@ -19,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from app.extensions import db
 from app.ledger import service as ledger
@@ -164,7 +165,11 @@ def _flows(accounts: list[str], out: dict[str, Figures]) -> None:
 
 
 def _handed_over(accounts: list[str], out: dict[str, Figures]) -> None:
-    """Hand-overs (student → world) carrying the ref of an allocation from each account."""
+    """Hand-overs (student → world) carrying the ref of an allocation from each account.
+
+    A reversed hand-over (world → student, same ref) counts in the direction it moves value,
+    so it takes its amount back off.
+    """
     alloc = (
         select(_C.source.label("campaign"), _C.ref.label("ref"))
         .where(_C.source.in_(accounts), _C.destination.like("student:%"))
@@ -172,14 +177,24 @@ def _handed_over(accounts: list[str], out: dict[str, Figures]) -> None:
         .subquery()
     )
     hand = _T.alias("hand")
+    signed = case(
+        (hand.c.source.like("student:%"), hand.c.amount),
+        else_=-hand.c.amount,
+    )
     stmt = (
-        select(alloc.c.campaign, hand.c.asset, func.sum(hand.c.amount))
+        select(alloc.c.campaign, hand.c.asset, func.sum(signed))
         .join(alloc, hand.c.ref == alloc.c.ref)
-        .where(hand.c.source.like("student:%"), hand.c.destination == ledger.WORLD)
+        .where(
+            or_(
+                and_(hand.c.source.like("student:%"), hand.c.destination == ledger.WORLD),
+                and_(hand.c.source == ledger.WORLD, hand.c.destination.like("student:%")),
+            )
+        )
         .group_by(alloc.c.campaign, hand.c.asset)
     )
     for account, asset, total in db.session.execute(stmt):
-        out[account].handed_over[asset] = int(total)
+        if total:
+            out[account].handed_over[asset] = int(total)
 
 
 def _derive(figures: Figures) -> None:

@@ -172,3 +172,32 @@ def test_credit_is_idempotent_and_feeds_boards(make_campaign, units):
     ]
     assert [(s.name, s.amount) for s in referrals.page_board(None)] == [("Lò Văn Thử", 300_000)]
     assert referrals.page_raised(page) == (300_000, 1)
+
+
+def test_a_reversed_hand_over_is_no_longer_handed_over(make_campaign, give):
+    campaign = make_campaign("tra-lai")
+    give(campaign, 1_000_000)
+    ledger.post(
+        source=campaign.account,
+        destination="student:HS-CCCCC",
+        asset="VND",
+        amount=600_000,
+        kind="allocation",
+        ref="DT-TRALAI",
+        idempotency_key="t:alloc-back",
+    )
+    hand = ledger.post(
+        source="student:HS-CCCCC",
+        destination="world",
+        asset="VND",
+        amount=600_000,
+        kind="disbursement",
+        ref="DT-TRALAI",
+        idempotency_key="t:hand-back",
+    ).entry
+    db.session.commit()
+    assert figures.figures_for([campaign.account])[campaign.account].handed_over == {"VND": 600_000}
+    ledger.reverse(hand, idempotency_key="t:hand-back:rev")
+    db.session.commit()
+    after = figures.figures_for([campaign.account])[campaign.account]
+    assert after.handed_over == {} and after.allocated == {"VND": 600_000}
