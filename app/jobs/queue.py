@@ -6,6 +6,7 @@ import logging
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_app_context
@@ -26,8 +27,9 @@ def _make(url: str) -> Huey:
     """The queue for a JOBS_URL: `redis://…` or `sqlite:///path`."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("thapsang", url=url)
-    path = url.removeprefix("sqlite:///")
-    return SqliteHuey("thapsang", filename=path)
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)  # instance/ may not exist yet (fresh clone)
+    return SqliteHuey("thapsang", filename=str(path))
 
 
 huey: Huey = _make(jobs_url())
