@@ -117,6 +117,25 @@ def _campaign_choices() -> list[tuple[int | None, str]]:
     return [(None, _("— Quỹ chung (mặc định) —"))] + [(c.id, c.title) for c in rows]
 
 
+def _twins_of(tx: BankTransaction) -> dict:
+    """The reports shown beside this one: the row it may duplicate, the rows that may
+    duplicate it, and the reports kept as evidence of the same transfer."""
+    maybe_mine = db.session.execute(
+        select(BankTransaction)
+        .where(
+            BankTransaction.maybe_twin_of_id == tx.id,
+            BankTransaction.status == TxStatus.review,
+        )
+        .order_by(BankTransaction.id)
+    ).scalars()
+    evidence = db.session.execute(
+        select(BankTransaction)
+        .where(BankTransaction.twin_of_id == tx.id)
+        .order_by(BankTransaction.id)
+    ).scalars()
+    return {"maybe_twins": list(maybe_mine), "evidence": list(evidence)}
+
+
 def _tx_or_404(tx_id: int) -> BankTransaction:
     tx = db.session.get(BankTransaction, tx_id)
     if tx is None:
@@ -139,6 +158,7 @@ def transaction(tx_id: int):
         labels=TX_LABELS,
         assign_form=assign_form,
         dismiss_form=dismiss_form,
+        **_twins_of(tx),
     )
 
 
@@ -170,6 +190,7 @@ def assign(tx_id: int):
         labels=TX_LABELS,
         assign_form=form,
         dismiss_form=DismissForm(prefix="d", formdata=None),
+        **_twins_of(tx),
     ), 422
 
 
@@ -194,7 +215,25 @@ def dismiss(tx_id: int):
         labels=TX_LABELS,
         assign_form=assign_form,
         dismiss_form=form,
+        **_twins_of(tx),
     ), 422
+
+
+@bp.post("/giao-dich/<int:tx_id>/cung-giao-dich")
+@roles_required(*TREASURY)
+def same_transfer(tx_id: int):
+    """A waiting report is another channel's report of a transfer already received."""
+    other_id = request.form.get("other_id", type=int)
+    with uow.attempt() as done:
+        tx = review.load_for_update(tx_id)
+        other = review.load_for_update(other_id) if other_id else None
+        if other is None:
+            raise DomainError(_l("Chưa chọn giao dịch gốc."))
+        review.same_transfer(current_user, tx, other)
+    if done:
+        flash(_("Đã ghi nhận là cùng một giao dịch: không tính lần nữa."), "success")
+        return redirect(url_for("bank_admin.transactions"))
+    return redirect(url_for("bank_admin.transaction", tx_id=tx_id))
 
 
 def _statement_dir() -> Path:

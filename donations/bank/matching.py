@@ -16,10 +16,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.dbtypes import VN_TZ, utcnow
+from app.dbtypes import utcnow
 from app.extensions import db
 from donations.bank.memo import compact_memo, find_codes
 from donations.bank.models import TX_TRANSITIONS, BankTransaction, TxStatus
+from donations.bank.twins import TwinSearch, dedupe_key, digits, local_day
 from donations.pledges.models import Pledge
 from donations.recording import record_donation
 
@@ -36,7 +37,8 @@ NOTE_NO_CODE = _l("Nội dung chuyển khoản không có mã ủng hộ hợp l
 def note_other_account(account: str):
     """The note of a transaction reported for another account than the fund's."""
     return _l(
-        "Giao dịch của tài khoản khác (%(account)s), không phải tài khoản của quỹ.",
+        "Giao dịch của tài khoản khác (%(account)s), không phải tài khoản của quỹ: "
+        "không tự ghi nhận.",
         account=account,
     )
 
@@ -60,6 +62,25 @@ def note_closed(ref: str, campaign: str):
     )
 
 
+def note_no_account(provider: str):
+    """The note of a notification that names no account (never assumed to be the fund's)."""
+    return _l(
+        "Thông báo từ %(provider)s không ghi số tài khoản nhận: không tự ghi nhận, "
+        "cần kiểm tra trên sao kê.",
+        provider=provider,
+    )
+
+
+def note_maybe_twin(tx_id: int, provider: str):
+    """The note of a report that may be another channel's report of an earlier transfer."""
+    return _l(
+        "Có thể trùng với giao dịch #%(id)s (%(provider)s): cùng số tiền và ngày, nhưng "
+        "không cùng mã tham chiếu và nội dung khác nhau. Hãy so sánh và quyết định.",
+        id=tx_id,
+        provider=provider,
+    )
+
+
 def note_twin(tx_id: int, provider: str):
     """The note of the second report of a transfer already received through another channel."""
     return _l(
@@ -67,21 +88,6 @@ def note_twin(tx_id: int, provider: str):
         id=tx_id,
         provider=provider,
     )
-
-
-def digits(text: str | None) -> str:
-    """An account number reduced to its digits (banks print it with spaces or dots)."""
-    return "".join(ch for ch in (text or "") if ch.isalnum())
-
-
-def dedupe_key(account: str, day: date, amount: int) -> str:
-    """Where a webhook row and a statement row of the same transfer meet."""
-    return f"{digits(account)}|{day.isoformat()}|{amount}"
-
-
-def local_day(moment: datetime) -> date:
-    """The bank's (Vietnam's) calendar day of a moment."""
-    return moment.astimezone(VN_TZ).date()
 
 
 def fund_account_number() -> str:
@@ -113,23 +119,6 @@ class Incoming:
     code_hint: str | None = None  # a code the provider itself found (SePay's `code`)
 
 
-def _same_transfer(a: BankTransaction, b: Incoming) -> bool:
-    """Same account, day and amount are given; the bank reference or the memo must agree too.
-
-    Channels do not always report the same reference (SePay's may be another trace number),
-    so a memo that agrees is enough; each row is claimed by one twin only, so two real
-    identical transfers still count twice.
-    """
-    if (
-        a.bank_reference
-        and b.bank_reference
-        and a.bank_reference.strip() == b.bank_reference.strip()
-    ):
-        return True
-    left, right = compact_memo(a.memo), compact_memo(b.memo)
-    return bool(left and right) and (left in right or right in left)
-
-
 class Matcher:
     """Stores and settles transactions; caches look-ups so a statement chunk costs a few
     queries, not a few per row."""
@@ -137,13 +126,16 @@ class Matcher:
     def __init__(self) -> None:
         self.account = fund_account_number()
         self._pledges: dict[str, Pledge | None] = {}
-        # Candidate twins by (does the asking row come from a statement?, dedupe key).
-        self._twins: dict[tuple[bool, str], list[BankTransaction]] = {}
+        self.twins = TwinSearch(self.account)
 
     # -- look-ups ----------------------------------------------------------------------------
 
     def preload(self, items: Iterable[Incoming]) -> None:
-        """Fetch in bulk the pledges and possible twins that `items` will ask for."""
+        """Fetch in bulk the pledges and possible twins that `items` will ask for.
+
+        The twins are looked for under the ledger lock (taken here, held until the commit),
+        so a report of the same transfer committing meanwhile is seen, never missed.
+        """
         items = list(items)
         codes = {code for item in items for code in self._codes(item)} - set(self._pledges)
         if codes:
@@ -151,30 +143,7 @@ class Matcher:
             by_ref = {p.reference: p for p in found.scalars()}
             for code in codes:
                 self._pledges[code] = by_ref.get(code)
-        # Only unclaimed rows of the other channel can be a twin. Asking for exactly those keeps
-        # the look-up to a seek on (dedupe_key, provider): a statement's own earlier rows with
-        # the same day and amount, which grow with the statement, are never read.
-        for from_statement in (True, False):
-            keys = {
-                self._key(item)
-                for item in items
-                if (item.provider == STATEMENT) == from_statement
-                and (from_statement, self._key(item)) not in self._twins
-            }
-            if not keys:
-                continue
-            for key in keys:
-                self._twins[(from_statement, key)] = []
-            others = NOTIFIERS if from_statement else (STATEMENT,)
-            rows = db.session.execute(
-                select(BankTransaction).where(
-                    BankTransaction.dedupe_key.in_(keys),
-                    BankTransaction.provider.in_(others),
-                    BankTransaction.twin_key.is_(None),
-                )
-            )
-            for row in rows.scalars():
-                self._twins[(from_statement, row.dedupe_key)].append(row)
+        self.twins.preload(item for item in items if self._counts(item))
 
     def _pledge(self, code: str) -> Pledge | None:
         if code not in self._pledges:
@@ -194,16 +163,10 @@ class Matcher:
                 codes.append(code)
         return codes
 
-    def _find_twin(self, item: Incoming) -> BankTransaction | None:
-        """An unclaimed row of the other kind of channel (webhook ↔ statement), same transfer."""
-        key = (item.provider == STATEMENT, self._key(item))
-        if key not in self._twins:
-            self.preload([item])
-        for row in self._twins[key]:
-            other_side = (row.provider == STATEMENT) != (item.provider == STATEMENT)
-            if other_side and row.twin_key is None and _same_transfer(row, item):
-                return row
-        return None
+    @staticmethod
+    def _counts(item: Incoming) -> bool:
+        """Money in, more than zero: a report that may be a transfer to the fund."""
+        return item.direction == "in" and item.amount > 0
 
     def existing(self, provider: str, provider_id: str) -> BankTransaction | None:
         """The stored transaction with this provider id, if any."""
@@ -241,6 +204,7 @@ class Matcher:
         self._settle(tx, item)
         db.session.add(tx)
         db.session.flush()
+        self.twins.add(tx)
         return tx, True
 
     @staticmethod
@@ -252,22 +216,31 @@ class Matcher:
         if item.direction != "in":
             self._settle_as(tx, TxStatus.ignored, NOTE_OUT)
             return
-        if tx.account_number and self.account and tx.account_number != self.account:
-            self._settle_as(tx, TxStatus.ignored, note_other_account(tx.account_number))
-            return
         if item.amount <= 0:
             self._settle_as(tx, TxStatus.ignored, NOTE_ZERO)
             return
-        twin = self._find_twin(item)
-        if twin is not None:
-            twin.twin_key = f"{item.provider}:{item.provider_id}"
-            tx.twin_key = f"{twin.provider}:{twin.provider_id}"
-            self._settle_as(tx, TxStatus.duplicate, note_twin(twin.id, twin.provider))
-            tx.pledge_id, tx.donation_id = twin.pledge_id, twin.donation_id
+        # Never assumed to be ours: no account, or another one, waits for a treasurer. The
+        # twin it may be is shown beside it (the search takes the ledger lock).
+        if not tx.account_number or tx.account_number != self.account:
+            twin = self.twins.find(item)
+            tx.maybe_twin_of = twin.row if twin is not None else None
+            note = (
+                note_no_account(item.provider)
+                if not tx.account_number
+                else note_other_account(tx.account_number)
+            )
+            self._settle_as(tx, TxStatus.review, note)
             return
-        # A new row is a candidate for rows of the other channel asking later in this run.
-        asker_is_statement = tx.provider != STATEMENT
-        self._twins.setdefault((asker_is_statement, tx.dedupe_key), []).append(tx)
+        twin = self.twins.find(item)  # under the ledger lock: see twins.py
+        if twin is not None and twin.certain:
+            self.twins.claim(twin.row, tx)
+            self._settle_as(tx, TxStatus.duplicate, note_twin(twin.row.id, twin.row.provider))
+            tx.pledge_id, tx.donation_id = twin.row.pledge_id, twin.row.donation_id
+            return
+        if twin is not None:
+            tx.maybe_twin_of = twin.row
+            self._settle_as(tx, TxStatus.review, note_maybe_twin(twin.row.id, twin.row.provider))
+            return
         codes = self._codes(item)
         pledges = [p for p in (self._pledge(code) for code in codes) if p is not None]
         distinct = {p.id: p for p in pledges}

@@ -53,7 +53,9 @@ TX_TRANSITIONS = Transitions(
     },
     {
         TxStatus.new: {TxStatus.matched, TxStatus.review, TxStatus.ignored, TxStatus.duplicate},
-        TxStatus.review: {TxStatus.assigned, TxStatus.not_donation},
+        # A treasurer may also decide that a waiting report is another channel's report of a
+        # transfer already received (an uncertain twin): it then stays as evidence only.
+        TxStatus.review: {TxStatus.assigned, TxStatus.not_donation, TxStatus.duplicate},
         TxStatus.matched: {TxStatus.review},
         TxStatus.assigned: {TxStatus.review},
         TxStatus.not_donation: set(),
@@ -86,8 +88,15 @@ class BankTransaction(Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # "<account>|<local date>|<amount>": where a webhook row and a statement row meet.
     dedupe_key: Mapped[str] = mapped_column(String(80))
-    # Set on a webhook row once a statement row was recognised as the same transfer.
+    # Legacy (before twin_of_id): set on a webhook row and its statement twin, one pair only.
     twin_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # One transfer, one credit (donations/bank/twins.py): a report of a transfer that another
+    # channel reported first is kept as evidence on that first row (status duplicate) ...
+    twin_of_id: Mapped[int | None] = mapped_column(ForeignKey("bank_transactions.id"), index=True)
+    # ... and one that may or may not be the same transfer waits in review beside it.
+    maybe_twin_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bank_transactions.id"), index=True
+    )
     status: Mapped[TxStatus] = mapped_column(
         Enum(TxStatus, native_enum=False, length=14), index=True
     )
@@ -107,6 +116,12 @@ class BankTransaction(Model):
 
     pledge: Mapped[Pledge | None] = relationship()
     donation: Mapped[Donation | None] = relationship()
+    twin_of: Mapped[BankTransaction | None] = relationship(
+        remote_side=[id], foreign_keys=[twin_of_id]
+    )
+    maybe_twin_of: Mapped[BankTransaction | None] = relationship(
+        remote_side=[id], foreign_keys=[maybe_twin_of_id]
+    )
 
     def set_note(self, text) -> None:
         """Store a note (a lazy translation, or text a person typed)."""

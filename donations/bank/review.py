@@ -141,3 +141,55 @@ def dismiss(user, tx: BankTransaction, *, reason: str) -> BankTransaction:
         {"status": [TxStatus.review.value, tx.status.value], "reason": [None, reason]},
     )
     return tx
+
+
+def same_transfer(user, tx: BankTransaction, other: BankTransaction) -> BankTransaction:
+    """The treasurer's word that a waiting report and `other` are one transfer: the waiting
+    one stays as evidence on `other` and counts nothing (one transfer, one credit)."""
+    require_role(user, REVIEWERS)
+    _open(tx, TxStatus.duplicate)
+    linked = {tx.maybe_twin_of_id, other.maybe_twin_of_id}
+    if other.id == tx.id or (other.id not in linked and tx.id not in linked):
+        raise DomainError(_("Hai giao dịch này không được đề xuất là trùng nhau."))
+    if other.status in (TxStatus.duplicate, TxStatus.ignored):
+        raise DomainError(_("Giao dịch kia không còn là một giao dịch riêng để giữ làm gốc."))
+    if other.provider == tx.provider or (tx.amount, tx.direction) != (
+        other.amount,
+        other.direction,
+    ):
+        raise DomainError(_("Hai báo cáo cùng kênh hoặc khác số tiền không thể là một giao dịch."))
+    taken = db.session.execute(
+        select(BankTransaction.id).where(
+            BankTransaction.twin_of_id == other.id, BankTransaction.provider == tx.provider
+        )
+    ).first()
+    if taken is not None:
+        raise DomainError(
+            _(
+                "Giao dịch #%(id)s đã có một báo cáo khác từ %(provider)s làm bằng chứng.",
+                id=other.id,
+                provider=tx.provider,
+            )
+        )
+    TX_TRANSITIONS.move(tx, TxStatus.duplicate)
+    tx.twin_of = other
+    tx.maybe_twin_of = None
+    tx.pledge_id, tx.donation_id = other.pledge_id, other.donation_id
+    tx.resolved_by_id = user.id
+    tx.resolved_at = utcnow()
+    tx.set_note(
+        _("Cùng một giao dịch với #%(id)s (%(provider)s).", id=other.id, provider=other.provider)
+    )
+    db.session.flush()
+    audit.record(
+        user,
+        "bank_tx.same_transfer",
+        tx,
+        _(
+            "Giao dịch %(tx)s là báo cáo trùng của %(other)s: không tính lần nữa",
+            tx=_tx_name(tx),
+            other=_tx_name(other),
+        ),
+        {"status": [TxStatus.review.value, tx.status.value], "twin_of_id": [None, other.id]},
+    )
+    return tx

@@ -129,7 +129,7 @@ def test_sepay_out_and_foreign_account_are_stored_not_counted(client, pledge):
     post_sepay(client, sepay_body(pledge.reference, kind="out"))
     post_sepay(client, sepay_body(pledge.reference, account="12345678"))
     statuses = db.session.execute(select(BankTransaction.status)).scalars().all()
-    assert statuses == [TxStatus.ignored, TxStatus.ignored]
+    assert statuses == [TxStatus.ignored, TxStatus.review]
     assert donation_count() == 0
 
 

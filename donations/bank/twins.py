@@ -1,0 +1,181 @@
+"""One transfer, one credit: the same bank transfer reported by several channels.
+
+A transfer reaches us through SePay, Casso, statement files (and any notifier added later).
+Its identity across channels is:
+
+- the fund's account: a report for no account or another one is never assumed to be ours
+  (matching sends it to review; it is never a twin that lets money in);
+- the amount, exactly;
+- the value date, Vietnam time, with ±1 day of tolerance (a statement dates by posting date,
+  which may be the next working day);
+- the bank's reference when both reports carry one: equal references are the same transfer,
+  different ones are two transfers (two identical gifts the same day both count);
+- the memo as evidence when a reference is missing: the same pledge code, or one memo
+  containing the other, is the same transfer; codes of different pledges are two transfers.
+
+A report that agrees with an earlier row of another channel is a *certain* twin: it is kept as
+evidence on that row (status duplicate, `twin_of_id`) and counts nothing. One that meets a row
+of the same amount and day but neither reference nor memo agree is *uncertain*: it waits in
+review beside that row (`maybe_twin_of_id`) and is never credited on its own.
+
+The search runs after the ledger lock is taken (`app.ledger.service.lock()`), inside the
+transaction that posts: a report of the same transfer arriving through another channel at the
+same moment waits for the lock and then sees the first one, committed.
+
+Each earlier row is claimed at most once per channel, so a channel's second report of an
+identical transfer finds the second row, not the first again.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.dbtypes import VN_TZ
+from app.extensions import db
+from app.ledger import service as ledger
+from donations.bank.memo import compact_memo, find_codes
+from donations.bank.models import BankTransaction, TxStatus
+
+TOLERANCE_DAYS = 1
+# Rows that stand for a transfer of their own: not evidence, not money out or another account.
+_NOT_PRIMARY = (TxStatus.duplicate, TxStatus.ignored)
+
+
+def digits(text: str | None) -> str:
+    """An account number reduced to its digits (banks print it with spaces or dots)."""
+    return "".join(ch for ch in (text or "") if ch.isalnum())
+
+
+def local_day(moment: datetime) -> date:
+    """The bank's (Vietnam's) calendar day of a moment."""
+    return moment.astimezone(VN_TZ).date()
+
+
+def dedupe_key(account: str, day: date, amount: int) -> str:
+    """Where reports of the same transfer meet: account, value date and amount."""
+    return f"{digits(account)}|{day.isoformat()}|{amount}"
+
+
+def nearby_keys(account: str, day: date, amount: int) -> list[str]:
+    """The keys of the value dates a twin may carry (the day itself first)."""
+    offsets = [0] + [sign * n for n in range(1, TOLERANCE_DAYS + 1) for sign in (-1, 1)]
+    return [dedupe_key(account, day + timedelta(days=n), amount) for n in offsets]
+
+
+class Evidence(enum.Enum):
+    """What two reports say about each other."""
+
+    same = "same"
+    different = "different"
+    unsure = "unsure"
+
+
+def _reference(text: str | None) -> str:
+    return "".join((text or "").split()).upper()
+
+
+def _codes(memo: str, hint: str | None = None) -> set[str]:
+    return set(find_codes(memo or "")) | set(find_codes(hint or ""))
+
+
+def compare(row: BankTransaction, item: Any) -> Evidence:
+    """Whether a stored row and an incoming report (same account, amount, day ±1) are one
+    transfer: the bank references decide when both have one, else the memos."""
+    left, right = _reference(row.bank_reference), _reference(item.bank_reference)
+    if left and right:
+        return Evidence.same if left == right else Evidence.different
+    codes_left = _codes(row.memo)
+    codes_right = _codes(item.memo, getattr(item, "code_hint", None))
+    if codes_left and codes_right:
+        return Evidence.same if codes_left & codes_right else Evidence.different
+    memo_left, memo_right = compact_memo(row.memo), compact_memo(item.memo)
+    if memo_left and memo_right and (memo_left in memo_right or memo_right in memo_left):
+        return Evidence.same
+    return Evidence.unsure
+
+
+@dataclass(frozen=True)
+class Twin:
+    """The earlier row an incoming report belongs to, and how sure we are."""
+
+    row: BankTransaction
+    certain: bool
+
+
+class TwinSearch:
+    """Candidate rows by key, loaded under the ledger lock; one per Matcher (per transaction)."""
+
+    def __init__(self, account: str) -> None:
+        self.account = digits(account)
+        self._rows: dict[str, list[BankTransaction]] = {}
+        # (row id, provider): that row already has that channel's report as evidence.
+        self._claimed: set[tuple[int, str]] = set()
+
+    def _keys(self, item: Any) -> list[str]:
+        return nearby_keys(self.account, local_day(item.occurred_at), item.amount)
+
+    def preload(self, items: Iterable[Any]) -> None:
+        """Take the ledger lock, then load every candidate the items may meet (a few queries
+        for a whole statement chunk)."""
+        ledger.lock()
+        wanted = {key for item in items for key in self._keys(item)} - set(self._rows)
+        if not wanted:
+            return
+        for key in wanted:
+            self._rows[key] = []
+        found = list(
+            db.session.execute(
+                select(BankTransaction)
+                .where(
+                    BankTransaction.dedupe_key.in_(wanted),
+                    BankTransaction.status.not_in(_NOT_PRIMARY),
+                    BankTransaction.direction == "in",
+                )
+                .order_by(BankTransaction.id)
+            ).scalars()
+        )
+        for row in found:
+            self._rows[row.dedupe_key].append(row)
+        if found:
+            claims = db.session.execute(
+                select(BankTransaction.twin_of_id, BankTransaction.provider).where(
+                    BankTransaction.twin_of_id.in_([row.id for row in found])
+                )
+            )
+            self._claimed.update((row_id, provider) for row_id, provider in claims)
+
+    def find(self, item: Any) -> Twin | None:
+        """The earlier row of another channel that reports the same transfer, if any."""
+        keys = self._keys(item)
+        if any(key not in self._rows for key in keys):
+            self.preload([item])
+        else:
+            ledger.lock()
+        unsure: BankTransaction | None = None
+        for key in keys:  # the same day first, then the days around it
+            for row in self._rows[key]:
+                if row.provider == item.provider or (row.id, item.provider) in self._claimed:
+                    continue
+                evidence = compare(row, item)
+                if evidence is Evidence.same:
+                    return Twin(row, certain=True)
+                if evidence is Evidence.unsure and unsure is None:
+                    unsure = row
+        return Twin(unsure, certain=False) if unsure is not None else None
+
+    def add(self, tx: BankTransaction) -> None:
+        """A row stored in this transaction: later reports in the same run may meet it."""
+        if tx.status not in _NOT_PRIMARY and tx.direction == "in":
+            self._rows.setdefault(tx.dedupe_key, []).append(tx)
+
+    def claim(self, row: BankTransaction, tx: BankTransaction) -> None:
+        """Keep `tx` as evidence of `row`: the same transfer, counted once."""
+        tx.twin_of = row
+        if row.id is not None:
+            self._claimed.add((row.id, tx.provider))
