@@ -9,10 +9,22 @@ def init_app(app: Flask) -> None:
     """Register the bank models, webhooks, back office, dashboard card, demo and `flask bank`."""
     from app.backoffice.views import add_dashboard_card
     from app.demo import add_seeder
-    from donations.bank import admin_views, cli, demo, models, webhooks  # noqa: F401 - models
+    from donations.bank import (  # noqa: F401 - models
+        admin_views,
+        cli,
+        demo,
+        models,
+        month_models,
+        reconciliation_demo,
+        reconciliation_views,
+        webhooks,
+    )
 
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(reconciliation_views.admin)
+    app.register_blueprint(reconciliation_views.public)
     add_dashboard_card(admin_views.dashboard_card)
     add_seeder(20, demo.seed)
+    add_seeder(35, reconciliation_demo.seed)  # after the students' hand-overs (30)
     cli.register(app)

@@ -43,3 +43,17 @@ class ConfirmImportForm(FlaskForm):
 
     token = HiddenField(validators=[DataRequired(), Length(min=64, max=80)])
     filename = HiddenField(validators=[DataRequired(), Length(max=200)])
+
+
+class MonthStatementForm(FlaskForm):
+    """The month's statement: balances as printed, and which imported file it is."""
+
+    opening = StringField(
+        _l("Số dư đầu kỳ (theo sao kê)"),
+        validators=[DataRequired(_l("Vui lòng nhập số dư đầu kỳ.")), Length(max=40)],
+    )
+    closing = StringField(
+        _l("Số dư cuối kỳ (theo sao kê)"),
+        validators=[DataRequired(_l("Vui lòng nhập số dư cuối kỳ.")), Length(max=40)],
+    )
+    statement_id = SelectField(_l("Tệp sao kê đã nhập"), coerce=optional_int, choices=[])
