@@ -29,7 +29,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, show_error
 from campaigns.models import Campaign, CampaignStatus
-from donations.bank import importing, review
+from donations.bank import importing, review, statement_checks
 from donations.bank.forms import AssignForm, ConfirmImportForm, DismissForm, StatementUploadForm
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 
@@ -272,6 +272,9 @@ def statement_upload():
     token = importing.file_sha256(tmp)
     stored = _statement_dir() / f"{token}{ext}"
     os.replace(tmp, stored)
+    previous = statement_checks.previous_import(token)
+    if previous is not None:
+        flash(str(statement_checks.reupload_message(previous)), "warning")
     try:
         report = importing.import_statement(stored, filename, actor=current_user, dry_run=True)
     except DomainError as err:
@@ -303,6 +306,9 @@ def statement_confirm():
         )
     if not done:
         return _import_report_page(upload_form, None, status=422)
+    if report.added == 0:
+        flash(str(statement_checks.NOTHING_NEW), "warning")
+        return _import_report_page(upload_form, report)
     flash(
         _(
             "Đã nhập %(n)s giao dịch mới (%(m)s khớp tự động, %(r)s chờ xử lý).",

@@ -117,6 +117,9 @@ class Incoming:
     bank_reference: str = ""
     raw: dict | None = None
     code_hint: str | None = None  # a code the provider itself found (SePay's `code`)
+    # Why a report that cannot be counted as sent is kept for a treasurer (an amount too large
+    # to be real, an id too long): stored in review with this note, answered 2xx, never retried.
+    problem: object | None = None
 
 
 class Matcher:
@@ -213,6 +216,9 @@ class Matcher:
         tx.set_note(note)
 
     def _settle(self, tx: BankTransaction, item: Incoming) -> None:
+        if item.problem is not None:
+            self._settle_as(tx, TxStatus.review, item.problem)
+            return
         if item.direction != "in":
             self._settle_as(tx, TxStatus.ignored, NOTE_OUT)
             return

@@ -37,6 +37,7 @@ from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
+from app.money import AMOUNT_CEILING
 from app.text import strip_diacritics
 from donations.bank.matching import fund_account_number
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
@@ -188,7 +189,7 @@ def _notified_balance(rows: list[BankTransaction]) -> int | None:
         for name in BALANCE_FIELDS:
             value = (row.raw or {}).get(name)
             if isinstance(value, int) and not isinstance(value, bool):
-                return value
+                return value if abs(value) <= AMOUNT_CEILING else None
     return None
 
 

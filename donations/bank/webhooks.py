@@ -15,11 +15,13 @@ import time
 from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app import uow
 from app.dbtypes import VN_TZ
 from app.extensions import csrf, limiter
+from app.money import AMOUNT_CEILING
 from app.web.errors import render_error
 from donations.bank.matching import Incoming, Matcher
 
@@ -42,6 +44,33 @@ def _int(value, name: str, *, allow_negative: bool = False) -> int:
     if value < 0 and not allow_negative:
         raise BadPayload(f"«{name}» không được âm.")
     return value
+
+
+def note_oversized(name: str, value: int):
+    """Why a report whose amount cannot be real is kept for review, not counted."""
+    return _l(
+        "Số tiền «%(field)s» lớn bất thường (%(digits)s chữ số): lưu để kiểm tra, không ghi nhận.",
+        field=name,
+        digits=len(str(abs(value))),
+    )
+
+
+def note_long_id(name: str, length: int):
+    """Why a report with an id too long to be real is kept for review, not counted."""
+    return _l(
+        "Mã giao dịch «%(field)s» dài bất thường (%(n)s ký tự): lưu để kiểm tra, không ghi nhận.",
+        field=name,
+        n=length,
+    )
+
+
+def _amount(value, name: str, *, allow_negative: bool = False) -> tuple[int, object | None]:
+    """An amount in đồng and, when it is too large to be a real transfer, why it is not
+    counted (the report is then stored for review with amount 0, never retried)."""
+    amount = _int(value, name, allow_negative=allow_negative)
+    if abs(amount) > AMOUNT_CEILING:
+        return 0, note_oversized(name, amount)
+    return amount, None
 
 
 def _text(value, name: str, *, required: bool = False, limit: int = 2000) -> str:
@@ -79,13 +108,18 @@ def _json_body(raw: bytes) -> dict:
     return body
 
 
-def _id(value, name: str = "id") -> str:
+def _id(value, name: str = "id") -> tuple[str, object | None]:
+    """The provider's id and, when it is too long to be real, why the report is not counted
+    (a digest stands for it, so a retry still finds the stored row)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise BadPayload(f"«{name}» phải là số hoặc chuỗi.")
     text = str(value).strip()
-    if not text or len(text) > 100:
+    if not text:
         raise BadPayload(f"«{name}» không hợp lệ.")
-    return text
+    if len(text) > 100:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        return f"sha256:{digest}", note_long_id(name, len(text))
+    return text, None
 
 
 def sepay_item(body: dict) -> Incoming:
@@ -94,10 +128,13 @@ def sepay_item(body: dict) -> Incoming:
     if direction not in ("in", "out"):
         raise BadPayload("«transferType» phải là «in» hoặc «out».")
     memo = _text(body.get("content"), "content") or _text(body.get("description"), "description")
+    provider_id, id_problem = _id(body.get("id"))
+    amount, amount_problem = _amount(body.get("transferAmount"), "transferAmount")
     return Incoming(
         provider="sepay",
-        provider_id=_id(body.get("id")),
-        amount=_int(body.get("transferAmount"), "transferAmount"),
+        provider_id=provider_id,
+        amount=amount,
+        problem=id_problem or amount_problem,
         occurred_at=_local_time(body.get("transactionDate"), "transactionDate"),
         memo=memo,
         account_number=_text(body.get("accountNumber"), "accountNumber", limit=40),
@@ -118,12 +155,14 @@ def casso_items(body: dict) -> list[Incoming]:
         raise BadPayload("«data» phải là một giao dịch (đối tượng JSON).")
     items = []
     for record in records:
-        amount = _int(record.get("amount"), "amount", allow_negative=True)
+        amount, amount_problem = _amount(record.get("amount"), "amount", allow_negative=True)
+        provider_id, id_problem = _id(record.get("id"))
         items.append(
             Incoming(
                 provider="casso",
-                provider_id=_id(record.get("id")),
+                provider_id=provider_id,
                 amount=abs(amount),
+                problem=id_problem or amount_problem,
                 occurred_at=_local_time(record.get("transactionDateTime"), "transactionDateTime"),
                 memo=_text(record.get("description"), "description"),
                 account_number=_text(record.get("accountNumber"), "accountNumber", limit=40),
