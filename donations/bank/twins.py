@@ -108,12 +108,32 @@ class Twin:
     certain: bool
 
 
+class _Bucket:
+    """The candidate rows of one key: by channel, and by bank reference, so that a statement
+    chunk of thousands of rows on one day finds its twins without scanning them all."""
+
+    __slots__ = ("by_provider", "without_ref", "by_ref")
+
+    def __init__(self) -> None:
+        self.by_provider: dict[str, list[BankTransaction]] = {}
+        self.without_ref: dict[str, list[BankTransaction]] = {}
+        self.by_ref: dict[str, list[BankTransaction]] = {}
+
+    def add(self, row: BankTransaction) -> None:
+        self.by_provider.setdefault(row.provider, []).append(row)
+        reference = _reference(row.bank_reference)
+        if reference:
+            self.by_ref.setdefault(reference, []).append(row)
+        else:
+            self.without_ref.setdefault(row.provider, []).append(row)
+
+
 class TwinSearch:
     """Candidate rows by key, loaded under the ledger lock; one per Matcher (per transaction)."""
 
     def __init__(self, account: str) -> None:
         self.account = digits(account)
-        self._rows: dict[str, list[BankTransaction]] = {}
+        self._rows: dict[str, _Bucket] = {}
         # (row id, provider): that row already has that channel's report as evidence.
         self._claimed: set[tuple[int, str]] = set()
 
@@ -128,7 +148,7 @@ class TwinSearch:
         if not wanted:
             return
         for key in wanted:
-            self._rows[key] = []
+            self._rows[key] = _Bucket()
         found = list(
             db.session.execute(
                 select(BankTransaction)
@@ -141,7 +161,7 @@ class TwinSearch:
             ).scalars()
         )
         for row in found:
-            self._rows[row.dedupe_key].append(row)
+            self._rows[row.dedupe_key].add(row)
         if found:
             claims = db.session.execute(
                 select(BankTransaction.twin_of_id, BankTransaction.provider).where(
@@ -150,6 +170,9 @@ class TwinSearch:
             )
             self._claimed.update((row_id, provider) for row_id, provider in claims)
 
+    def _free(self, row: BankTransaction, provider: str) -> bool:
+        return row.provider != provider and (row.id, provider) not in self._claimed
+
     def find(self, item: Any) -> Twin | None:
         """The earlier row of another channel that reports the same transfer, if any."""
         keys = self._keys(item)
@@ -157,22 +180,40 @@ class TwinSearch:
             self.preload([item])
         else:
             ledger.lock()
+        reference = _reference(item.bank_reference)
         unsure: BankTransaction | None = None
         for key in keys:  # the same day first, then the days around it
-            for row in self._rows[key]:
-                if row.provider == item.provider or (row.id, item.provider) in self._claimed:
+            bucket = self._rows[key]
+            if reference:
+                for row in bucket.by_ref.get(reference, ()):
+                    if self._free(row, item.provider):
+                        return Twin(row, certain=True)
+                # Rows with another reference are other transfers: only those without one
+                # are left to the memo.
+                candidates = bucket.without_ref
+            else:
+                candidates = bucket.by_provider
+            for provider, rows in candidates.items():
+                if provider == item.provider:
                     continue
-                evidence = compare(row, item)
-                if evidence is Evidence.same:
-                    return Twin(row, certain=True)
-                if evidence is Evidence.unsure and unsure is None:
-                    unsure = row
+                for row in rows:
+                    if not self._free(row, item.provider):
+                        continue
+                    evidence = compare(row, item)
+                    if evidence is Evidence.same:
+                        return Twin(row, certain=True)
+                    if evidence is Evidence.unsure and unsure is None:
+                        unsure = row
         return Twin(unsure, certain=False) if unsure is not None else None
 
     def add(self, tx: BankTransaction) -> None:
         """A row stored in this transaction: later reports in the same run may meet it."""
         if tx.status not in _NOT_PRIMARY and tx.direction == "in":
-            self._rows.setdefault(tx.dedupe_key, []).append(tx)
+            bucket = self._rows.get(tx.dedupe_key)
+            if bucket is None:
+                # Not loaded yet: leave it to preload, which will read it from the session.
+                return
+            bucket.add(tx)
 
     def claim(self, row: BankTransaction, tx: BankTransaction) -> None:
         """Keep `tx` as evidence of `row`: the same transfer, counted once."""
