@@ -379,6 +379,20 @@ def freeze(record: BankMonth, result: Reconciliation, user) -> BankMonth:
     return record
 
 
+def previous_month(month: str) -> str:
+    """The month before, as "YYYY-MM"."""
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def suggested_balances(month: str, result: Reconciliation) -> tuple[int | None, int | None]:
+    """What to offer before the treasurer types the statement's figures: the opening balance
+    is the last month's closing one, the closing balance the month's last notified balance."""
+    before = month_record(previous_month(month))
+    opening = before.closing_balance if before is not None else None
+    return opening, result.notified_balance
+
+
 def closed_months() -> list[BankMonth]:
     """Closed months, the latest first (the public index)."""
     return list(

@@ -37,6 +37,11 @@ def parse_balance(text: str | None, field: str) -> int:
         raise DomainError(err.message, field=field) from None
 
 
+def _typed(amount: int | None) -> str:
+    """An amount as a treasurer would type it (12.500.000), or nothing."""
+    return "" if amount is None else f"{amount:,}".replace(",", ".")
+
+
 def _recent_months(count: int = RECENT_MONTHS) -> list[str]:
     today = utcnow().astimezone(VN_TZ).date()
     year, month = today.year, today.month
@@ -95,10 +100,14 @@ def month(month: str):
     record = service.month_record(month)
     form = MonthStatementForm(obj=None)
     form.statement_id.choices = _statement_choices()
-    if record is not None and not form.is_submitted():
-        form.opening.data = f"{record.opening_balance:,}".replace(",", ".")
-        form.closing.data = f"{record.closing_balance:,}".replace(",", ".")
-        form.statement_id.data = record.statement_import_id
+    if not form.is_submitted():
+        if record is not None:
+            opening, closing = record.opening_balance, record.closing_balance
+            form.statement_id.data = record.statement_import_id
+        else:
+            opening, closing = service.suggested_balances(month, service.reconcile(month))
+        form.opening.data = _typed(opening)
+        form.closing.data = _typed(closing)
     if form.validate_on_submit():
         with uow.attempt(form) as done:
             service.save_statement(

@@ -248,3 +248,16 @@ def test_demo_month_reconciles_at_zero(ctx, client):
     assert again.ledger_payments > 0 and again.ledger_credits > 0
     page = client.get(f"/doi-soat/{MONTH}")
     assert page.status_code == 200 and month.statement_sha256 in page.text
+
+
+def test_form_offers_last_months_closing_and_the_notified_balance(
+    client, login_as, pledge, statement, ctx
+):
+    db.session.add(BankMonth(month="2026-10", opening_balance=1, closing_balance=4_321_000))
+    db.session.commit()
+    body = sepay_body(pledge.reference, when="2026-11-29 10:00:00")
+    body["accumulated"] = 4_521_000
+    post_sepay(client, body)
+    login_as("treasurer")
+    html = client.get(f"/quan-tri/doi-soat/{MONTH}").text
+    assert 'value="4.321.000"' in html and 'value="4.521.000"' in html
