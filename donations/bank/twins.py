@@ -6,8 +6,8 @@ Its identity across channels is:
 - the fund's account: a report for no account or another one is never assumed to be ours
   (matching sends it to review; it is never a twin that lets money in);
 - the amount, exactly;
-- the value date, Vietnam time, with ±1 day of tolerance (a statement dates by posting date,
-  which may be the next working day);
+- the value date, Vietnam time, with ±1 working day of tolerance (a statement dates by
+  posting date: the next day, or Monday for a transfer made on Friday night or the weekend);
 - the bank's reference when both reports carry one: equal references are the same transfer,
   different ones are two transfers (two identical gifts the same day both count);
 - the memo as evidence when a reference is missing: the same pledge code, or one memo
@@ -42,7 +42,6 @@ from app.ledger import service as ledger
 from donations.bank.memo import compact_memo, find_codes
 from donations.bank.models import BankTransaction, TxStatus
 
-TOLERANCE_DAYS = 1
 # Rows that stand for a transfer of their own: not evidence, not money out or another account.
 _NOT_PRIMARY = (TxStatus.duplicate, TxStatus.ignored)
 
@@ -62,10 +61,26 @@ def dedupe_key(account: str, day: date, amount: int) -> str:
     return f"{digits(account)}|{day.isoformat()}|{amount}"
 
 
+def _working(day: date) -> bool:
+    return day.weekday() < 5  # Monday to Friday (public holidays are not known here)
+
+
+def value_days(day: date) -> list[date]:
+    """The days a report of the same transfer may carry: from the working day before to the
+    working day after (±1 day in the week; a Saturday evening transfer is booked on Monday),
+    the day itself first, then the nearest."""
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    while not _working(before):
+        before -= timedelta(days=1)
+    while not _working(after):
+        after += timedelta(days=1)
+    days = [before + timedelta(days=n) for n in range((after - before).days + 1)]
+    return sorted(days, key=lambda d: (abs((d - day).days), d))
+
+
 def nearby_keys(account: str, day: date, amount: int) -> list[str]:
     """The keys of the value dates a twin may carry (the day itself first)."""
-    offsets = [0] + [sign * n for n in range(1, TOLERANCE_DAYS + 1) for sign in (-1, 1)]
-    return [dedupe_key(account, day + timedelta(days=n), amount) for n in offsets]
+    return [dedupe_key(account, d, amount) for d in value_days(day)]
 
 
 class Evidence(enum.Enum):

@@ -86,8 +86,7 @@ def test_casso_first_without_reference_then_sepay(client, pledge):
 
 
 def test_statement_dated_one_day_later_is_the_same_transfer(client, pledge, tmp_path):
-    """A statement dates by posting date: a Saturday evening transfer booked on Monday is
-    two days off and counts as another transfer; the next morning is the same one."""
+    """A statement dates by posting date: a late-evening transfer is booked the next day."""
     post_sepay(
         client,
         sepay_body(pledge.reference, reference="FT555", when="2026-11-20 23:50:00"),
@@ -103,6 +102,15 @@ def test_statement_dated_one_day_later_is_the_same_transfer(client, pledge, tmp_
     assert report.duplicates == 1 and report.matched == 0
     (statement,) = rows("statement")
     assert statement.twin_of_id == rows("sepay")[0].id
+    credited_once(pledge)
+
+
+def test_saturday_evening_transfer_booked_on_monday_is_the_same_transfer(client, pledge, tmp_path):
+    """21 November 2026 is a Saturday: the bank books it on Monday the 23rd."""
+    post_sepay(client, sepay_body(pledge.reference, reference="FT21", when="2026-11-21 21:00:00"))
+    path = write_csv(tmp_path / "s.csv", [statement_row(1, "23/11/2026", "IBFT", "FT21")])
+    assert import_statement(path).duplicates == 1
+    db.session.commit()
     credited_once(pledge)
 
 
