@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.dbtypes import utcnow
 from app.extensions import db
+from app.ledger import service as ledger
 from donations.bank.memo import compact_memo, find_codes
 from donations.bank.models import TX_TRANSITIONS, BankTransaction, TxStatus
 from donations.bank.twins import TwinSearch, dedupe_key, digits, local_day
@@ -184,8 +185,13 @@ class Matcher:
     def receive(
         self, item: Incoming, *, import_id: int | None = None, check_existing: bool = True
     ) -> tuple[BankTransaction, bool]:
-        """Store `item` once and settle it; returns (row, created). Flushes, never commits."""
+        """Store `item` once and settle it; returns (row, created). Flushes, never commits.
+
+        The ledger lock is taken first: a copy of the same report committing meanwhile is
+        then found here, and reports of the same transfer by other channels in `_settle`.
+        """
         if check_existing:
+            ledger.lock()
             found = self.existing(item.provider, item.provider_id)
             if found is not None:
                 return found, False
