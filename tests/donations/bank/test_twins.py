@@ -336,3 +336,45 @@ def test_treasurer_sees_evidence_on_the_one_transaction(client, pledge, login_as
     assert "Các kênh khác báo cùng giao dịch" in html and f"#{casso.id}" in html
     html = client.get(f"/quan-tri/ung-ho/giao-dich/{casso.id}").get_data(as_text=True)
     assert "Báo cáo trùng" in html and "cung-giao-dich" not in html
+
+
+@pytest.mark.commits
+def test_many_transfers_each_reported_by_both_channels_at_once(
+    app, make_bank_pledge, make_campaign
+):
+    """Twelve transfers, each reported by SePay and Casso from eight senders at once, in
+    shuffled order: every transfer is credited exactly once."""
+    import random
+    import threading
+
+    campaign = make_campaign(unit="province")
+    pledges = [make_bank_pledge(campaign, amount=100_000 + i) for i in range(12)]
+    jobs = []
+    for i, p in enumerate(pledges):
+        memo, ref = f"{p.reference} ung ho", f"FT77{i:04d}"
+        jobs.append(("sepay", sepay_body(memo, p.amount, reference=ref)))
+        jobs.append(("casso", casso_body(memo, p.amount, reference=ref)))
+    random.Random(7).shuffle(jobs)
+    barrier = threading.Barrier(8)
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def sender(part):
+        client = app.test_client()
+        barrier.wait()
+        for kind, body in part:
+            post = post_sepay if kind == "sepay" else post_casso
+            status = post(client, body).status_code
+            with lock:
+                codes.append(status)
+
+    threads = [threading.Thread(target=sender, args=(jobs[n::8],)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert codes == [200] * len(jobs)
+    stored = rows()
+    assert sum(r.status == TxStatus.matched for r in stored) == 12
+    assert sum(r.status == TxStatus.duplicate for r in stored) == 12
+    assert ledger.balance(ACCOUNT) == sum(p.amount for p in pledges) and entries() == 12
