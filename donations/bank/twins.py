@@ -234,4 +234,9 @@ class TwinSearch:
         """Keep `tx` as evidence of `row`: the same transfer, counted once."""
         tx.twin_of = row
         if row.id is not None:
-            self._claimed.add((row.id, tx.provider))
+            self.mark_claimed(row.id, tx.provider)
+
+    def mark_claimed(self, row_id: int, provider: str) -> None:
+        """For a batch path that inserts rows itself (twin_of_id = row_id): `provider`'s
+        report of that transfer is taken, a second one must find another row."""
+        self._claimed.add((row_id, provider))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -344,9 +347,6 @@ def test_many_transfers_each_reported_by_both_channels_at_once(
 ):
     """Twelve transfers, each reported by SePay and Casso from eight senders at once, in
     shuffled order: every transfer is credited exactly once."""
-    import random
-    import threading
-
     campaign = make_campaign(unit="province")
     pledges = [make_bank_pledge(campaign, amount=100_000 + i) for i in range(12)]
     jobs = []
