@@ -123,6 +123,16 @@ class Incoming:
     problem: object | None = None
 
 
+@dataclass
+class Screened:
+    """What the identity rules decided for a report (see `Matcher.screen`)."""
+
+    status: TxStatus
+    note: object
+    twin: BankTransaction | None = None  # certain: the row it is evidence of (duplicate)
+    maybe_twin: BankTransaction | None = None  # uncertain: the row shown beside it (review)
+
+
 class Matcher:
     """Stores and settles transactions; caches look-ups so a statement chunk costs a few
     queries, not a few per row."""
@@ -221,37 +231,44 @@ class Matcher:
         TX_TRANSITIONS.move(tx, status)
         tx.set_note(note)
 
-    def _settle(self, tx: BankTransaction, item: Incoming) -> None:
+    def screen(self, item: Incoming) -> Screened | None:
+        """The identity rules (one transfer, one credit), writing nothing: a decision for a
+        report that must not be matched by its code, or None for a transfer of its own into
+        the fund's account. A batch path that inserts rows itself calls this too, under the
+        ledger lock, and stores `twin_of_id` / `maybe_twin_of_id` from the answer."""
         if item.problem is not None:
-            self._settle_as(tx, TxStatus.review, item.problem)
-            return
+            return Screened(TxStatus.review, item.problem)
         if item.direction != "in":
-            self._settle_as(tx, TxStatus.ignored, NOTE_OUT)
-            return
+            return Screened(TxStatus.ignored, NOTE_OUT)
         if item.amount <= 0:
-            self._settle_as(tx, TxStatus.ignored, NOTE_ZERO)
-            return
-        # Never assumed to be ours: no account, or another one, waits for a treasurer. The
-        # twin it may be is shown beside it (the search takes the ledger lock).
-        if not tx.account_number or tx.account_number != self.account:
+            return Screened(TxStatus.ignored, NOTE_ZERO)
+        account = digits(item.account_number)
+        # Never assumed to be ours: no account, or another one, waits for a treasurer, with
+        # the report it may duplicate beside it.
+        if not account or account != self.account:
             twin = self.twins.find(item)
-            tx.maybe_twin_of = twin.row if twin is not None else None
-            note = (
-                note_no_account(item.provider)
-                if not tx.account_number
-                else note_other_account(tx.account_number)
-            )
-            self._settle_as(tx, TxStatus.review, note)
-            return
+            note = note_no_account(item.provider) if not account else note_other_account(account)
+            return Screened(TxStatus.review, note, maybe_twin=twin.row if twin else None)
         twin = self.twins.find(item)  # under the ledger lock: see twins.py
         if twin is not None and twin.certain:
-            self.twins.claim(twin.row, tx)
-            self._settle_as(tx, TxStatus.duplicate, note_twin(twin.row.id, twin.row.provider))
-            tx.pledge_id, tx.donation_id = twin.row.pledge_id, twin.row.donation_id
-            return
+            if twin.row.id is not None:
+                self.twins.mark_claimed(twin.row.id, item.provider)
+            return Screened(
+                TxStatus.duplicate, note_twin(twin.row.id, twin.row.provider), twin=twin.row
+            )
         if twin is not None:
-            tx.maybe_twin_of = twin.row
-            self._settle_as(tx, TxStatus.review, note_maybe_twin(twin.row.id, twin.row.provider))
+            note = note_maybe_twin(twin.row.id, twin.row.provider)
+            return Screened(TxStatus.review, note, maybe_twin=twin.row)
+        return None
+
+    def _settle(self, tx: BankTransaction, item: Incoming) -> None:
+        screened = self.screen(item)
+        if screened is not None:
+            if screened.twin is not None:
+                tx.twin_of = screened.twin
+                tx.pledge_id, tx.donation_id = screened.twin.pledge_id, screened.twin.donation_id
+            tx.maybe_twin_of = screened.maybe_twin
+            self._settle_as(tx, screened.status, screened.note)
             return
         codes = self._codes(item)
         pledges = [p for p in (self._pledge(code) for code in codes) if p is not None]
