@@ -29,7 +29,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, show_error
 from campaigns.models import Campaign, CampaignStatus
-from donations.bank import importing, review, statement_checks
+from donations.bank import importing, review
 from donations.bank.forms import AssignForm, ConfirmImportForm, DismissForm, StatementUploadForm
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 
@@ -194,6 +194,20 @@ def assign(tx_id: int):
     ), 422
 
 
+@bp.post("/giao-dich/<int:tx_id>/cung-giao-dich")
+@roles_required(*TREASURY)
+def same_transfer(tx_id: int):
+    """A waiting report is another channel's report of a transfer already received."""
+    with uow.attempt() as done:
+        review.same_transfer(
+            current_user, review.load_for_update(tx_id), request.form.get("other_id", type=int)
+        )
+    if done:
+        flash(_("Đã ghi nhận là cùng một giao dịch: không tính lần nữa."), "success")
+        return redirect(url_for("bank_admin.transactions"))
+    return redirect(url_for("bank_admin.transaction", tx_id=tx_id))
+
+
 @bp.post("/giao-dich/<int:tx_id>/khong-phai-ung-ho")
 @roles_required(*TREASURY)
 def dismiss(tx_id: int):
@@ -217,23 +231,6 @@ def dismiss(tx_id: int):
         dismiss_form=form,
         **_twins_of(tx),
     ), 422
-
-
-@bp.post("/giao-dich/<int:tx_id>/cung-giao-dich")
-@roles_required(*TREASURY)
-def same_transfer(tx_id: int):
-    """A waiting report is another channel's report of a transfer already received."""
-    other_id = request.form.get("other_id", type=int)
-    with uow.attempt() as done:
-        tx = review.load_for_update(tx_id)
-        other = review.load_for_update(other_id) if other_id else None
-        if other is None:
-            raise DomainError(_l("Chưa chọn giao dịch gốc."))
-        review.same_transfer(current_user, tx, other)
-    if done:
-        flash(_("Đã ghi nhận là cùng một giao dịch: không tính lần nữa."), "success")
-        return redirect(url_for("bank_admin.transactions"))
-    return redirect(url_for("bank_admin.transaction", tx_id=tx_id))
 
 
 def _statement_dir() -> Path:
@@ -272,9 +269,6 @@ def statement_upload():
     token = importing.file_sha256(tmp)
     stored = _statement_dir() / f"{token}{ext}"
     os.replace(tmp, stored)
-    previous = statement_checks.previous_import(token)
-    if previous is not None:
-        flash(str(statement_checks.reupload_message(previous)), "warning")
     try:
         report = importing.import_statement(stored, filename, actor=current_user, dry_run=True)
     except DomainError as err:
@@ -306,9 +300,6 @@ def statement_confirm():
         )
     if not done:
         return _import_report_page(upload_form, None, status=422)
-    if report.added == 0:
-        flash(str(statement_checks.NOTHING_NEW), "warning")
-        return _import_report_page(upload_form, report)
     flash(
         _(
             "Đã nhập %(n)s giao dịch mới (%(m)s khớp tự động, %(r)s chờ xử lý).",

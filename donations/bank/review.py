@@ -143,11 +143,14 @@ def dismiss(user, tx: BankTransaction, *, reason: str) -> BankTransaction:
     return tx
 
 
-def same_transfer(user, tx: BankTransaction, other: BankTransaction) -> BankTransaction:
-    """The treasurer's word that a waiting report and `other` are one transfer: the waiting
-    one stays as evidence on `other` and counts nothing (one transfer, one credit)."""
+def same_transfer(user, tx: BankTransaction, other_id: int | None) -> BankTransaction:
+    """The treasurer's word that a waiting report and row `other_id` are one transfer: the
+    waiting one stays as evidence on the other and counts nothing (one transfer, one credit)."""
     require_role(user, REVIEWERS)
     _open(tx, TxStatus.duplicate)
+    if not other_id:
+        raise DomainError(_("Chưa chọn giao dịch gốc."))
+    other = load_for_update(other_id)
     linked = {tx.maybe_twin_of_id, other.maybe_twin_of_id}
     if other.id == tx.id or (other.id not in linked and tx.id not in linked):
         raise DomainError(_("Hai giao dịch này không được đề xuất là trùng nhau."))

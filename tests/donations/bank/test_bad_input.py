@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -12,16 +11,14 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
-from donations.bank.models import BankTransaction, StatementImport, TxStatus
+from donations.bank.models import BankTransaction, TxStatus
 from tests.fixtures.donations import (
     CASSO_SECRET,
     SEPAY_KEY,
     casso_body,
     post_casso,
     post_sepay,
-    rows_for,
     sepay_body,
-    write_csv,
 )
 
 
@@ -101,37 +98,3 @@ def test_another_account_number_is_never_credited(client, pledge, account):
         return
     assert tx.status == TxStatus.review and account.strip() in tx.note
     assert entries() == 0
-
-
-def _upload(client, path):
-    return client.post(
-        "/quan-tri/ung-ho/sao-ke",
-        data={"file": (io.BytesIO(path.read_bytes()), path.name)},
-        content_type="multipart/form-data",
-    )
-
-
-def test_statement_uploaded_again_says_so_and_posts_nothing_twice(
-    client, login_as, pledge, tmp_path
-):
-    login_as("treasurer")
-    path = write_csv(tmp_path / "thang-11.csv", rows_for([pledge]))
-    preview = _upload(client, path)
-    assert preview.status_code == 200 and "đã được nhập" not in preview.text
-    token = preview.text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    done = client.post(
-        "/quan-tri/ung-ho/sao-ke/xac-nhan", data={"token": token, "filename": path.name}
-    )
-    assert done.status_code == 200 and ledger.balance("campaign:hoc-bong-thu") == 200_000
-
-    again = _upload(client, path)
-    assert "Tệp này đã được nhập" in again.text and "thang-11.csv" in again.text
-    assert "không có gì mới để nhập" in again.text
-    assert "Xác nhận nhập" not in again.text
-    # Confirmed anyway (an old tab): nothing new, said so, nothing counted twice.
-    twice = client.post(
-        "/quan-tri/ung-ho/sao-ke/xac-nhan", data={"token": token, "filename": path.name}
-    )
-    assert "không có gì mới để nhập" in twice.text
-    assert ledger.balance("campaign:hoc-bong-thu") == 200_000 and entries() == 1
-    assert db.session.execute(select(func.count()).select_from(StatementImport)).scalar_one() >= 1
