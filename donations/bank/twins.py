@@ -144,11 +144,17 @@ class _Bucket:
 
 
 class TwinSearch:
-    """Candidate rows by key, loaded under the ledger lock; one per Matcher (per transaction)."""
+    """Candidate rows by key, loaded under the ledger lock; one per Matcher (per transaction).
+
+    Candidates are loaded for the channel that asks: a statement chunk never reads the
+    statement's own earlier rows (which grow with the file), only the other channels' rows.
+    """
 
     def __init__(self, account: str) -> None:
         self.account = digits(account)
-        self._rows: dict[str, _Bucket] = {}
+        # (asking channel, key) → the other channels' rows under that key.
+        self._rows: dict[tuple[str, str], _Bucket] = {}
+        self._askers: dict[str, set[str]] = {}  # key → the channels that loaded it
         # (row id, provider): that row already has that channel's report as evidence.
         self._claimed: set[tuple[int, str]] = set()
 
@@ -159,16 +165,24 @@ class TwinSearch:
         """Take the ledger lock, then load every candidate the items may meet (a few queries
         for a whole statement chunk)."""
         ledger.lock()
-        wanted = {key for item in items for key in self._keys(item)} - set(self._rows)
-        if not wanted:
-            return
-        for key in wanted:
-            self._rows[key] = _Bucket()
+        wanted: dict[str, set[str]] = {}
+        for item in items:
+            for key in self._keys(item):
+                if (item.provider, key) not in self._rows:
+                    wanted.setdefault(item.provider, set()).add(key)
+        for asker, keys in wanted.items():
+            self._load(asker, keys)
+
+    def _load(self, asker: str, keys: set[str]) -> None:
+        for key in keys:
+            self._rows[(asker, key)] = _Bucket()
+            self._askers.setdefault(key, set()).add(asker)
         found = list(
             db.session.execute(
                 select(BankTransaction)
                 .where(
-                    BankTransaction.dedupe_key.in_(wanted),
+                    BankTransaction.dedupe_key.in_(keys),
+                    BankTransaction.provider != asker,
                     BankTransaction.status.not_in(_NOT_PRIMARY),
                     BankTransaction.direction == "in",
                 )
@@ -176,7 +190,7 @@ class TwinSearch:
             ).scalars()
         )
         for row in found:
-            self._rows[row.dedupe_key].add(row)
+            self._rows[(asker, row.dedupe_key)].add(row)
         if found:
             claims = db.session.execute(
                 select(BankTransaction.twin_of_id, BankTransaction.provider).where(
@@ -191,14 +205,14 @@ class TwinSearch:
     def find(self, item: Any) -> Twin | None:
         """The earlier row of another channel that reports the same transfer, if any."""
         keys = self._keys(item)
-        if any(key not in self._rows for key in keys):
-            self.preload([item])
-        else:
-            ledger.lock()
+        missing = {key for key in keys if (item.provider, key) not in self._rows}
+        ledger.lock()
+        if missing:
+            self._load(item.provider, missing)
         reference = _reference(item.bank_reference)
         unsure: BankTransaction | None = None
         for key in keys:  # the same day first, then the days around it
-            bucket = self._rows[key]
+            bucket = self._rows[(item.provider, key)]
             if reference:
                 for row in bucket.by_ref.get(reference, ()):
                     if self._free(row, item.provider):
@@ -208,9 +222,7 @@ class TwinSearch:
                 candidates = bucket.without_ref
             else:
                 candidates = bucket.by_provider
-            for provider, rows in candidates.items():
-                if provider == item.provider:
-                    continue
+            for rows in candidates.values():
                 for row in rows:
                     if not self._free(row, item.provider):
                         continue
@@ -222,13 +234,13 @@ class TwinSearch:
         return Twin(unsure, certain=False) if unsure is not None else None
 
     def add(self, tx: BankTransaction) -> None:
-        """A row stored in this transaction: later reports in the same run may meet it."""
-        if tx.status not in _NOT_PRIMARY and tx.direction == "in":
-            bucket = self._rows.get(tx.dedupe_key)
-            if bucket is None:
-                # Not loaded yet: leave it to preload, which will read it from the session.
-                return
-            bucket.add(tx)
+        """A row stored in this transaction: later reports of other channels in the same run
+        may meet it (keys not loaded yet will read it from the session, flushed)."""
+        if tx.status in _NOT_PRIMARY or tx.direction != "in":
+            return
+        for asker in self._askers.get(tx.dedupe_key, ()):
+            if asker != tx.provider:
+                self._rows[(asker, tx.dedupe_key)].add(tx)
 
     def claim(self, row: BankTransaction, tx: BankTransaction) -> None:
         """Keep `tx` as evidence of `row`: the same transfer, counted once."""
