@@ -44,6 +44,7 @@ from donations.bank.models import BankTransaction, TxStatus
 
 # Rows that stand for a transfer of their own: not evidence, not money out or another account.
 _NOT_PRIMARY = (TxStatus.duplicate, TxStatus.ignored)
+_KEYS_PER_QUERY = 2000
 
 
 def digits(text: str | None) -> str:
@@ -177,24 +178,27 @@ class TwinSearch:
         for key in keys:
             self._rows[(asker, key)] = _Bucket()
             self._askers.setdefault(key, set()).add(asker)
-        found = list(
-            db.session.execute(
+        found: list[BankTransaction] = []
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), _KEYS_PER_QUERY):  # SQLite's bound-variable limit
+            found += db.session.execute(
                 select(BankTransaction)
                 .where(
-                    BankTransaction.dedupe_key.in_(keys),
+                    BankTransaction.dedupe_key.in_(ordered[start : start + _KEYS_PER_QUERY]),
                     BankTransaction.provider != asker,
                     BankTransaction.status.not_in(_NOT_PRIMARY),
                     BankTransaction.direction == "in",
                 )
                 .order_by(BankTransaction.id)
             ).scalars()
-        )
+        found.sort(key=lambda row: row.id)
         for row in found:
             self._rows[(asker, row.dedupe_key)].add(row)
-        if found:
+        ids = [row.id for row in found]
+        for start in range(0, len(ids), _KEYS_PER_QUERY):
             claims = db.session.execute(
                 select(BankTransaction.twin_of_id, BankTransaction.provider).where(
-                    BankTransaction.twin_of_id.in_([row.id for row in found])
+                    BankTransaction.twin_of_id.in_(ids[start : start + _KEYS_PER_QUERY])
                 )
             )
             self._claimed.update((row_id, provider) for row_id, provider in claims)

@@ -378,3 +378,16 @@ def test_many_transfers_each_reported_by_both_channels_at_once(
     assert sum(r.status == TxStatus.matched for r in stored) == 12
     assert sum(r.status == TxStatus.duplicate for r in stored) == 12
     assert ledger.balance(ACCOUNT) == sum(p.amount for p in pledges) and entries() == 12
+
+
+def test_a_statement_with_many_amounts_still_finds_its_twin(client, pledge, tmp_path):
+    """600 different amounts, five value days each: the candidates are read in slices."""
+    post_sepay(
+        client, sepay_body(pledge.reference, reference="FT-LAST", when="2026-11-20 10:00:00")
+    )
+    rows_ = [[n, "20/11/2026", f"FT{n}", "", f"{10_000 + n}", "", "ung ho"] for n in range(600)]
+    rows_.append(statement_row(601, "20/11/2026", f"{pledge.reference} ung ho", "FT-LAST"))
+    report = import_statement(write_csv(tmp_path / "big.csv", rows_))
+    db.session.commit()
+    assert report.duplicates == 1 and report.to_review == 600
+    credited_once(pledge)
