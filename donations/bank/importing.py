@@ -22,6 +22,7 @@ from app.audit import service as audit
 from app.dbtypes import VN_TZ
 from app.errors import DomainError
 from app.extensions import db
+from donations.bank.bulk_settle import Settled, settle_chunk
 from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
 from donations.bank.memo import compact_memo
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
@@ -67,7 +68,7 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransaction | None):
+def _note(report: ImportReport, row: StatementRow, outcome: str, settled: Settled | None):
     if len(report.sample) < SAMPLE_ROWS:
         report.sample.append(
             {
@@ -76,8 +77,12 @@ def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransac
                 "amount": row.amount,
                 "memo": row.memo[:160],
                 "outcome": outcome,
-                "pledge": tx.pledge.reference if tx is not None and tx.pledge else "",
-                "note": tx.note_text if tx is not None else "",
+                "pledge": settled.pledge.reference if settled and settled.pledge else "",
+                "note": stored_text.display(
+                    stored_text.freeze(settled.note), stored_text.vietnamese(settled.note)
+                )
+                if settled is not None
+                else "",
             }
         )
 
@@ -126,25 +131,25 @@ def _process_chunk(
             )
         ).scalars()
     }
-    matcher.preload(item for item in items if item.provider_id not in done)
+    fresh = [item for item in items if item.provider_id not in done]
+    outcomes = iter(settle_chunk(matcher, fresh, report.import_id) if fresh else [])
     for row, item in zip(rows, items, strict=True):
         if item.provider_id in done:
             report.already += 1
             _note(report, row, "already", None)
             continue
-        tx, _created = matcher.receive(item, import_id=report.import_id, check_existing=False)
+        settled = next(outcomes)
         report.added += 1
-        outcome = tx.status.value
-        if tx.status == TxStatus.duplicate:
+        if settled.status == TxStatus.duplicate:
             report.duplicates += 1
-        elif tx.status == TxStatus.matched:
+        elif settled.status == TxStatus.matched:
             report.matched += 1
-            report.amount_added += tx.amount
-        elif tx.status == TxStatus.review:
+            report.amount_added += item.amount
+        elif settled.status == TxStatus.review:
             report.to_review += 1
         else:
             report.ignored += 1
-        _note(report, row, outcome, tx)
+        _note(report, row, settled.status.value, settled)
 
 
 def import_statement(
