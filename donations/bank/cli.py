@@ -67,6 +67,13 @@ class _Bar:
         self.bar.set_postfix(khop=report.matched, cho=report.to_review, trung=report.duplicates)
         self.bar.update(report.rows + report.skipped - self.bar.n)
 
+    def finish(self, report: importing.ImportReport) -> None:
+        """The last chunk: the count before parsing included headers and blank lines."""
+        self(report)
+        if self.bar is not None:
+            self.bar.total = self.bar.n
+            self.bar.refresh()
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -106,7 +113,7 @@ def import_command(
             chunk_size=chunk_size,
             progress=bar,
         )
-        bar(report)
+        bar.finish(report)
     finally:
         bar.close()
     if dry_run:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app import mail, stored_text
 from app.audit import service as audit
-from app.dbtypes import VN_TZ
+from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
 from donations.bank.bulk_settle import Settled, settle_chunk
@@ -202,6 +202,7 @@ def import_statement(
     report = ImportReport(filename=filename, dry_run=dry_run, rows_expected=rows_expected)
     matcher = Matcher()
     account = account or matcher.account
+    own_record = False
     if record is not None:
         report.import_id = record.id
     elif not dry_run:
@@ -209,10 +210,12 @@ def import_statement(
             filename=filename[:200],
             sha256=file_sha256(path),
             imported_by_id=getattr(actor, "id", None),
+            status="running",
         )
         db.session.add(record)
         db.session.flush()
         report.import_id = record.id
+        own_record = True
     if record is not None and not record.rows_expected:
         record.rows_expected = rows_expected
     seen: dict[tuple, int] = {}
@@ -251,6 +254,8 @@ def import_statement(
     report.receipts_queued = mails.queued
     if report.rows == 0 and report.skipped == 0:
         raise DomainError(_l("Tệp không có dòng giao dịch nào."), field="file")
+    if own_record and record is not None:
+        record.status, record.finished_at = "done", utcnow()
     _save(record, report)
     if record is not None:
         audit.record(

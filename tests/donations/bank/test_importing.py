@@ -260,3 +260,12 @@ def test_upload_refuses_other_types_and_roles(client, make_user, tmp_path):
     client.post("/dang-xuat")
     login(client, make_user("auditor"))
     assert client.get("/quan-tri/ung-ho/sao-ke").status_code == 403
+
+
+def test_cli_import_shows_a_progress_bar_and_a_summary(app, pledges, tmp_path):
+    path = write_csv(tmp_path / "bar.csv", rows_for(pledges))
+    result = app.test_cli_runner().invoke(args=["bank", "import", str(path), "--chunk-size", "2"])
+    assert result.exit_code == 0, result.output
+    bar = result.stderr
+    assert "Nhập sao kê" in bar and "khop=6" in bar and "100%" in bar
+    assert "khớp tự động         : 6" in result.stdout
