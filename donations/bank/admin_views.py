@@ -231,8 +231,9 @@ def _import_or_404(import_id: int) -> StatementImport:
 
 def progress_data(record: StatementImport) -> dict:
     """What the progress bar shows (also the JSON the page polls)."""
-    total = max(record.rows_expected, record.rows + record.skipped, 1)
     read = record.rows + record.skipped
+    # The count made before parsing includes headers and blank lines: once done, it is `read`.
+    total = read if record.status == uploads.DONE else max(record.rows_expected, read, 1)
     finished = record.status in (uploads.DONE, uploads.FAILED)
     return {
         "status": record.status,

@@ -28,7 +28,7 @@ from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.jobs.queue import job, progress
-from donations.bank.importing import ImportReport, file_sha256, import_statement
+from donations.bank.importing import CHUNK_SIZE, ImportReport, file_sha256, import_statement
 from donations.bank.models import StatementImport
 from donations.bank.statement_limits import check_file
 from donations.bank.statement_reader import StatementError, read_statement
@@ -163,6 +163,7 @@ def run_import(import_id: int) -> None:
             actor=db.session.get(User, actor) if actor else None,
             record=record,
             checkpoint=uow.checkpoint,
+            chunk_size=int(current_app.config.get("BANK_IMPORT_CHUNK_SIZE", CHUNK_SIZE)),
             progress=lambda r: progress(job_id, **_progress_counts(r)),
         )
     except DomainError as err:
@@ -173,6 +174,7 @@ def run_import(import_id: int) -> None:
         _fail(record, err.message)
         return
     record.status, record.finished_at = DONE, utcnow()
+    uow.checkpoint()  # before the job's own row is written (SQLite has one writer at a time)
     progress(job_id, **_progress_counts(report))
 
 
