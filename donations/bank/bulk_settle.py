@@ -20,6 +20,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.batch import Movement, post_many
+from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
     NOTE_NO_CODE,
@@ -54,7 +55,64 @@ class Settled:
     twin_key: str | None = None
 
 
-def _decide(matcher: Matcher, item: Incoming) -> Settled:
+@dataclass(frozen=True)
+class PledgeRow:
+    """What settling needs of a pledge, read as plain columns (a chunk reads a thousand)."""
+
+    id: int
+    reference: str
+    amount: int
+    monthly: bool
+    campaign_id: int
+    label: str  # the public label of its gifts: the donor's name if shown on the wall
+    ref_code: str | None
+    campaign: Campaign
+
+
+def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
+    """The pledges these codes name (None for an unknown code), with their campaigns."""
+    found: dict[str, PledgeRow | None] = dict.fromkeys(codes)
+    if not codes:
+        return found
+    p = Pledge.__table__.c
+    rows = db.session.execute(
+        select(
+            p.id,
+            p.reference,
+            p.amount,
+            p.monthly,
+            p.campaign_id,
+            p.donor_name,
+            p.anonymous,
+            p.show_on_wall,
+            p.is_business,
+            p.company_name,
+            p.ref_code,
+        ).where(p.reference.in_(codes))
+    ).all()
+    campaign_ids = {row.campaign_id for row in rows}
+    campaigns = {
+        c.id: c
+        for c in db.session.execute(select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()
+    }
+    for row in rows:
+        name = ""
+        if row.show_on_wall and not row.anonymous and row.donor_name.strip():
+            name = row.company_name if row.is_business and row.company_name else row.donor_name
+        found[row.reference] = PledgeRow(
+            row.id,
+            row.reference,
+            row.amount,
+            row.monthly,
+            row.campaign_id,
+            name,
+            row.ref_code,
+            campaigns[row.campaign_id],
+        )
+    return found
+
+
+def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code: dict) -> Settled:
     """Matcher's rules for one row, without writing anything."""
     account = digits(item.account_number)
     if item.direction != "in":
@@ -71,8 +129,7 @@ def _decide(matcher: Matcher, item: Incoming) -> Settled:
         settled.donation_id = twin.donation_id
         settled.pledge = twin.pledge
         return settled
-    codes = matcher._codes(item)
-    pledges = {p.id: p for p in (matcher._pledge(code) for code in codes) if p is not None}
+    pledges = {p.id: p for p in (pledges_by_code.get(code) for code in codes) if p is not None}
     if not codes:
         return Settled(item, TxStatus.review, NOTE_NO_CODE)
     if not pledges:
@@ -117,7 +174,7 @@ def _record(matched: list[Settled]) -> None:
                 kind="donation",
                 ref=s.pledge.reference,
                 idempotency_key=f"bank:{key}",
-                label=s.pledge.public_name if s.pledge.show_on_wall else "",
+                label=s.pledge.label,
                 at=s.item.occurred_at,
             )
             for s, key in fresh
@@ -162,7 +219,7 @@ def _record(matched: list[Settled]) -> None:
 def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
     """Add what each pledge received, in one bulk update (under the chain lock)."""
     added: dict[int, int] = {}
-    by_id: dict[int, Pledge] = {}
+    by_id: dict[int, PledgeRow] = {}
     for s, _key in fresh:
         added[s.pledge.id] = added.get(s.pledge.id, 0) + s.item.amount
         by_id[s.pledge.id] = s.pledge
@@ -178,8 +235,10 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
         received = int(current[pledge_id]) + amount
         status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
         changes.append({"b_id": pledge_id, "b_received": received, "b_status": status.value})
-        set_committed_value(pledge, "received", received)
-        set_committed_value(pledge, "status", status)
+        loaded = db.session.identity_map.get(db.session.identity_key(Pledge, pledge_id))
+        if loaded is not None:  # a Pledge object in this session sees the new values too
+            set_committed_value(loaded, "received", received)
+            set_committed_value(loaded, "status", status)
     db.session.execute(
         update(table)
         .where(table.c.id == bindparam("b_id"))
@@ -192,8 +251,15 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
 def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None) -> list[Settled]:
     """Store and settle new statement rows; returns each row's outcome, in order."""
     ledger.lock()  # twins and pledges are read under the chain lock
+    codes = [matcher._codes(item) for item in items]
+    pledges_by_code = _load_pledges({code for found in codes for code in found})
+    # The matcher looks up twins only: the pledges are known (as plain rows) already.
+    matcher._pledges.update({code: None for code in pledges_by_code})
     matcher.preload(items)
-    settled = [_decide(matcher, item) for item in items]
+    settled = [
+        _decide(matcher, item, found, pledges_by_code)
+        for item, found in zip(items, codes, strict=True)
+    ]
     _record([s for s in settled if s.status == TxStatus.matched])
     received_at = utcnow()
     rows = []
