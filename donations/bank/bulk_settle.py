@@ -11,6 +11,7 @@ the pledges' received amounts are read under it (a notification committing meanw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,6 +31,7 @@ from donations.bank.matching import (
     Incoming,
     Matcher,
     digits,
+    local_day,
     note_closed,
     note_many,
     note_other_account,
@@ -53,6 +55,15 @@ class Settled:
     pledge: Pledge | None = None
     donation_id: int | None = None
     twin_key: str | None = None
+
+
+# A statement names one account (and a few days and amounts) on every row: fold each once.
+_digits = lru_cache(maxsize=256)(digits)
+
+
+def _dedupe_key(item: Incoming) -> str:
+    """`Matcher._key`, with the account's digits folded once."""
+    return f"{_digits(item.account_number)}|{local_day(item.occurred_at).isoformat()}|{item.amount}"
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
 
 def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code: dict) -> Settled:
     """Matcher's rules for one row, without writing anything."""
-    account = digits(item.account_number)
+    account = _digits(item.account_number)
     if item.direction != "in":
         return Settled(item, TxStatus.ignored, NOTE_OUT)
     if account and matcher.account and account != matcher.account:
@@ -270,12 +281,12 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
                 "provider": item.provider,
                 "provider_id": item.provider_id,
                 "direction": item.direction,
-                "account_number": digits(item.account_number),
+                "account_number": _digits(item.account_number),
                 "amount": item.amount,
                 "memo": item.memo or "",
                 "bank_reference": (item.bank_reference or "")[:120],
                 "occurred_at": item.occurred_at,
-                "dedupe_key": matcher._key(item),
+                "dedupe_key": _dedupe_key(item),
                 "twin_key": s.twin_key,
                 "status": s.status.value,
                 "note": stored_text.vietnamese(s.note)[:300],
