@@ -10,7 +10,7 @@ the pledges' received amounts are read under it (a notification committing meanw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, select, update
@@ -264,9 +264,9 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     ledger.lock()  # twins and pledges are read under the chain lock
     codes = [matcher._codes(item) for item in items]
     pledges_by_code = _load_pledges({code for found in codes for code in found})
-    # The matcher looks up twins only: the pledges are known (as plain rows) already.
-    matcher._pledges.update({code: None for code in pledges_by_code})
-    matcher.preload(items)
+    # The matcher looks up twins only (the pledges are known as plain rows already): it is
+    # given the rows without their memos, so it does not look for codes a second time.
+    matcher.preload(replace(item, memo="", code_hint=None, raw=None) for item in items)
     settled = [
         _decide(matcher, item, found, pledges_by_code)
         for item, found in zip(items, codes, strict=True)
