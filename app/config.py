@@ -132,6 +132,8 @@ class Config:
 
     UPLOAD_FOLDER = str(INSTANCE / "uploads")
     PRIVATE_FOLDER = str(INSTANCE / "private")
+    # Uploaded bank statements are deleted this many days after their upload.
+    BANK_UPLOAD_RETENTION_DAYS = 90
     REDIS_URL = ""
     # Jobs run in a worker (`flask jobs worker`); in tests they run right after the commit.
     JOBS_IMMEDIATE = False
@@ -176,6 +178,8 @@ class Config:
         ):
             if name in os.environ:
                 values[name] = os.environ[name]
+        if os.environ.get("BANK_UPLOAD_RETENTION_DAYS", "").isdigit():
+            values["BANK_UPLOAD_RETENTION_DAYS"] = int(os.environ["BANK_UPLOAD_RETENTION_DAYS"])
         redis_url = os.environ.get("REDIS_URL", "")
         if redis_url:
             values["REDIS_URL"] = redis_url

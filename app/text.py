@@ -14,6 +14,8 @@ EMAIL_MAX = 254
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese diacritics (and Đ/đ → D/d), keeping everything else."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    if decomposed.isascii():  # most bank memos: nothing to strip
+        return decomposed
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -1,14 +1,17 @@
-"""Benchmark: import and match N statement rows against N open pledges (N = 25k, 50k, 100k).
+"""Benchmark: import and match N statement rows against N open pledges (N = 10k and 100k).
 
-    .venv/bin/python bench/import_match.py [--sizes 25000,50000,100000]
+    .venv/bin/python bench/import_match.py [--sizes 10000,100000]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/import_match.py
 
 Each size runs on a fresh database (a temporary SQLite file, or a fresh schema of the
-PostgreSQL that DATABASE_URL names, dropped afterwards): N pledges are inserted in bulk, a CSV
-statement of N credit rows (one per pledge, codes wrapped the way banks wrap them, plus 2 %
-without a code) is written, and `import_statement` reads, de-duplicates, stores and matches it,
-committing every 1.000 rows as `flask bank import` does. Reports seconds, rows per second and
-the time per row relative to the smallest size (1.0 = perfectly linear growth).
+PostgreSQL that DATABASE_URL names, dropped afterwards): N open pledges are made as `flask demo
+bulk --pledges N` makes them, a CSV statement of N credit rows (one per pledge, codes wrapped
+the way banks wrap them, plus 2 % without a code) is written, and `import_statement` reads,
+de-duplicates, stores, matches and posts it, committing every 1.000 rows as `flask bank import`
+does. Then the rows the import wrote (bank transactions, donations, ledger entries, receipts)
+are taken out and inserted again as they are, in the same chunks and commits, by plain Core
+bulk inserts: the "bare insert" floor. Reports wall and CPU seconds, rows per second, the time
+per row relative to the smallest size (1.0 = linear) and the ratio to the bare insert.
 """
 
 from __future__ import annotations
@@ -20,23 +23,26 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.config import _database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.ledger.models import Asset  # noqa: E402
+from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead  # noqa: E402
 from app.units.models import Unit, UnitKind  # noqa: E402
 from campaigns.models import Campaign, CampaignKind, CampaignStatus  # noqa: E402
-from donations.bank.importing import import_statement  # noqa: E402
-from donations.pledges.models import Pledge  # noqa: E402
-from donations.pledges.refcode import new_code  # noqa: E402
+from donations.bank.importing import CHUNK_SIZE, import_statement  # noqa: E402
+from donations.bank.models import BankTransaction  # noqa: E402
+from donations.models import Donation  # noqa: E402
+from donations.pledges.bulk import bulk_pledges  # noqa: E402
+from donations.receipts.models import Receipt, ReceiptCounter  # noqa: E402
 
 HEADER = "Ngày GD;Số CT;Số tiền ghi nợ;Số tiền ghi có;Số dư;Nội dung chi tiết"
 WRAPS = (
@@ -45,9 +51,10 @@ WRAPS = (
     "ung ho {low}",
     "IBFT {code} GD 789604-040125 00:05:38",
 )
+WRITTEN = (LedgerEntry, Donation, BankTransaction, Receipt)  # in foreign-key order
 
 
-def database(tmp: Path) -> tuple[str, callable]:
+def database(tmp: Path) -> tuple[str, Callable[[], None]]:
     """A fresh database URL and its clean-up."""
     base = _database_url()
     if not base.startswith("postgresql"):
@@ -67,7 +74,7 @@ def database(tmp: Path) -> tuple[str, callable]:
     return f"{base}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def prepare(n: int, rng: random.Random) -> list[tuple[str, int]]:
+def prepare(n: int) -> list[tuple[str, int]]:
     """Assets, a unit, a campaign and N open pledges; returns (reference, amount) pairs."""
     db.create_all()
     db.session.add(Asset(code="VND", name="Tiền", unit_label="₫", unit_value=1))
@@ -84,41 +91,11 @@ def prepare(n: int, rng: random.Random) -> list[tuple[str, int]]:
     )
     db.session.add(campaign)
     db.session.flush()
-    seen: set[str] = set()
-    pledges = []
-    while len(pledges) < n:
-        code = new_code(rng)
-        if code not in seen:
-            seen.add(code)
-            pledges.append((code, rng.choice((100_000, 200_000, 500_000, 1_000_000))))
-    now = datetime(2026, 11, 1, tzinfo=UTC)
-    rows = [
-        {
-            "reference": code,
-            "campaign_id": campaign.id,
-            "amount": amount,
-            "method": "bank",
-            "monthly": False,
-            "status": "pending",
-            "received": 0,
-            "donor_name": "Bench",
-            "anonymous": False,
-            "show_on_wall": False,
-            "email": "",
-            "phone": "",
-            "message": "",
-            "is_business": False,
-            "company_name": "",
-            "tax_code": "",
-            "company_address": "",
-            "created_at": now,
-        }
-        for code, amount in pledges
-    ]
-    for start in range(0, n, 5000):
-        db.session.execute(insert(Pledge), rows[start : start + 5000])
+    started = time.perf_counter()
+    pairs = bulk_pledges(campaign, n, seed=n, created_at=datetime(2026, 11, 1, tzinfo=UTC))
     db.session.commit()
-    return pledges
+    print(f"  {n:>7} pledges made (demo bulk) in {time.perf_counter() - started:.1f} s")
+    return pairs
 
 
 def write_statement(path: Path, pledges: list[tuple[str, int]], rng: random.Random) -> None:
@@ -132,46 +109,90 @@ def write_statement(path: Path, pledges: list[tuple[str, int]], rng: random.Rand
             out.write(f"{day:02d}/11/2026;FT{n:08d};;{amount:,};;{memo}\n".replace(",", "."))
 
 
-def run(n: int, tmp: Path) -> float:
+def bare_insert() -> float:
+    """Take out what the import wrote and insert it again by plain bulk inserts; seconds."""
+    saved = {}
+    for model in WRITTEN:
+        table = model.__table__
+        key = table.primary_key.columns.values()[0]
+        saved[model] = [dict(r._mapping) for r in db.session.execute(select(table).order_by(key))]
+    if db.engine.dialect.name == "postgresql":
+        # DELETE would check every row's foreign keys against tables full of dead rows.
+        names = ", ".join(m.__tablename__ for m in WRITTEN)
+        db.session.execute(text(f"TRUNCATE {names}, receipt_counters CASCADE"))
+    else:
+        for model in reversed(WRITTEN):
+            db.session.execute(model.__table__.delete())
+        db.session.execute(ReceiptCounter.__table__.delete())
+    db.session.commit()
+    rows = len(saved[BankTransaction])
+    started = time.perf_counter()
+    for start in range(0, rows, CHUNK_SIZE):
+        # Per chunk, as the import commits: its share of each table's rows.
+        for model in WRITTEN:
+            part = saved[model]
+            share = part[start * len(part) // rows : (start + CHUNK_SIZE) * len(part) // rows]
+            if share:
+                db.session.execute(insert(model.__table__), share)
+        db.session.commit()
+    return time.perf_counter() - started
+
+
+def run(n: int, tmp: Path) -> tuple[float, float, float]:
     url, cleanup = database(tmp)
     try:
         app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             rng = random.Random(n)
-            pledges = prepare(n, rng)
+            pledges = prepare(n)
             path = tmp / f"statement-{n}.csv"
             write_statement(path, pledges, rng)
-            started = time.perf_counter()
+            load = os.getloadavg()[0]
+            cpu, started = time.process_time(), time.perf_counter()
             report = import_statement(path, checkpoint=lambda _r: db.session.commit())
             db.session.commit()
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
             assert report.rows == n, report.rows
             assert report.matched + report.to_review == n, (report.matched, report.to_review)
+            head = db.session.get(LedgerHead, 1)
+            balance = db.session.execute(
+                select(AccountBalance.balance).where(AccountBalance.account == "campaign:bench")
+            ).scalar_one()
+            assert head.seq == report.matched and balance == report.amount_added
             print(
-                f"  {n:>7} rows: {elapsed:7.1f} s  {n / elapsed:7.0f} rows/s  "
-                f"matched {report.matched}, review {report.to_review}",
+                f"  {n:>7} rows: {elapsed:6.1f} s wall ({cpu:5.1f} s CPU of this process) "
+                f"{n / elapsed:6.0f} rows/s  matched {report.matched}, review "
+                f"{report.to_review}; load {load:.1f} → {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            bare = bare_insert()
+            print(
+                f"  {n:>7} rows bare insert: {bare:5.1f} s, import / bare = {elapsed / bare:4.1f}",
                 flush=True,
             )
             db.session.remove()
             db.engine.dispose()
-        return elapsed
+        return elapsed, cpu, bare
     finally:
         cleanup()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="25000,50000,100000")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     backend = "PostgreSQL" if _database_url().startswith("postgresql") else "SQLite"
-    print(f"import + match on {backend}, {os.cpu_count()} CPUs")
+    print(f"import + match on {backend}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
         times = {n: run(n, Path(tmp)) for n in sizes}
     base = sizes[0]
-    print("time per row relative to", base, "rows (1.0 = linear):")
+    print(f"time per row relative to {base} rows (1.0 = linear), wall and CPU:")
     for n in sizes:
-        print(f"  {n:>7}: {times[n] / n / (times[base] / base):.2f}")
+        wall = times[n][0] / n / (times[base][0] / base)
+        cpu = times[n][1] / n / (times[base][1] / base)
+        print(f"  {n:>7}: {wall:.2f} wall, {cpu:.2f} CPU")
 
 
 if __name__ == "__main__":

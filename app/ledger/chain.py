@@ -7,6 +7,8 @@ import json
 import unicodedata
 from datetime import UTC, datetime
 
+# The string encoder json.dumps(ensure_ascii=False) uses.
+_json_string = json.encoder.encode_basestring
 CHAIN_FIELDS = ("seq", "at", "kind", "source", "destination", "asset", "amount", "ref")
 
 
@@ -29,8 +31,17 @@ def canonical(
     """JSON with sorted keys, no spaces, non-ASCII kept, strings in NFC."""
 
     def nfc(value: str) -> str:
-        return unicodedata.normalize("NFC", value)
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
 
+    if isinstance(amount, int) and isinstance(seq, int) and not isinstance(at, str):
+        # The same text json.dumps(sort_keys=True) gives, built directly (a statement import
+        # hashes a hundred thousand entries): keys in sorted order, strings as JSON strings.
+        s = _json_string
+        return (
+            f'{{"amount":{int(amount)},"asset":{s(nfc(asset))},"at":"{format_at(at)}",'
+            f'"destination":{s(nfc(destination))},"kind":{s(nfc(kind))},"ref":{s(nfc(ref))},'
+            f'"seq":{int(seq)},"source":{s(nfc(source))}}}'
+        )
     obj = {
         "seq": seq,
         "at": at if isinstance(at, str) else format_at(at),

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         month_models,
         reconciliation_demo,
         reconciliation_views,
+        uploads,
         webhooks,
     )
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -25,12 +22,11 @@ from app import nav, uow
 from app.auth.guards import (
     roles_required,
 )
-from app.errors import DomainError
 from app.extensions import db
-from app.formtools import form_status, show_error
+from app.formtools import form_status
 from campaigns.models import Campaign, CampaignStatus
-from donations.bank import importing, review
-from donations.bank.forms import AssignForm, ConfirmImportForm, DismissForm, StatementUploadForm
+from donations.bank import review, uploads
+from donations.bank.forms import AssignForm, DismissForm, ResumeImportForm, StatementUploadForm
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 
 bp = Blueprint("bank_admin", __name__, url_prefix="/quan-tri/ung-ho")
@@ -233,80 +229,101 @@ def dismiss(tx_id: int):
     ), 422
 
 
-def _statement_dir() -> Path:
-    folder = Path(current_app.config["PRIVATE_FOLDER"]) / "statements"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _import_report_page(form, report, token: str = "", status: int = 200):
+def _imports_page(form, status: int = 200):
     imports = db.session.execute(
         select(StatementImport).order_by(StatementImport.id.desc()).limit(10)
     ).scalars()
     return render_template(
         "donations/bank/admin/statement.html",
         form=form,
-        report=report,
-        confirm=ConfirmImportForm(
-            formdata=None, token=token, filename=report.filename if report else ""
-        ),
         imports=list(imports),
+        import_labels=IMPORT_LABELS,
     ), status
 
 
 @bp.route("/sao-ke", methods=["GET", "POST"])
 @roles_required(*TREASURY)
 def statement_upload():
-    """Upload a statement and see what importing it would do (nothing is saved yet)."""
+    """Upload a statement: it is checked, stored and imported on the job queue."""
     form = StatementUploadForm()
     if not form.validate_on_submit():
-        return _import_report_page(form, None, status=form_status(form))
+        return _imports_page(form, status=form_status(form))
     upload = form.file.data
-    filename = os.path.basename(upload.filename or "sao-ke.csv")
-    ext = os.path.splitext(filename)[1].lower()
-    tmp = _statement_dir() / f"upload-{os.getpid()}-{id(upload)}{ext}"
-    upload.save(tmp)
-    token = importing.file_sha256(tmp)
-    stored = _statement_dir() / f"{token}{ext}"
-    os.replace(tmp, stored)
-    try:
-        report = importing.import_statement(stored, filename, actor=current_user, dry_run=True)
-    except DomainError as err:
-        show_error(form, err)
-        return _import_report_page(form, None, status=422)
-    finally:
-        uow.rollback()  # a preview is no unit of work: it never keeps anything
-    return _import_report_page(form, report, token=f"{token}{ext}")
-
-
-@bp.post("/sao-ke/xac-nhan")
-@roles_required(*TREASURY)
-def statement_confirm():
-    """Import the previewed file for real, committing chunk by chunk."""
-    form = ConfirmImportForm()
-    upload_form = StatementUploadForm(formdata=None)
-    token = (form.token.data or "").strip()
-    name, ext = os.path.splitext(token)
-    if not form.validate_on_submit() or ext not in (".csv", ".xlsx") or not name.isalnum():
-        flash(_("Phiên xem trước đã hết hạn. Vui lòng tải tệp lên lại."), "error")
-        return redirect(url_for("bank_admin.statement_upload"))
-    path = _statement_dir() / token
-    if not path.exists():
-        flash(_("Không còn tệp đã xem trước. Vui lòng tải tệp lên lại."), "error")
-        return redirect(url_for("bank_admin.statement_upload"))
-    with uow.attempt(upload_form) as done:
-        report = importing.import_statement(
-            path, form.filename.data, actor=current_user, checkpoint=uow.checkpoint
-        )
+    with uow.attempt(form) as done:
+        record, queued = uploads.accept_upload(upload.stream, upload.filename or "", current_user)
     if not done:
-        return _import_report_page(upload_form, None, status=422)
-    flash(
-        _(
-            "Đã nhập %(n)s giao dịch mới (%(m)s khớp tự động, %(r)s chờ xử lý).",
-            n=report.added,
-            m=report.matched,
-            r=report.to_review,
-        ),
-        "success",
+        return _imports_page(form, status=form_status(form) if form.errors else 422)
+    if not queued:
+        flash(_("Tệp này đang được nhập: xem tiến độ bên dưới."), "info")
+    return redirect(url_for("bank_admin.statement_import", import_id=record.id))
+
+
+def _import_or_404(import_id: int) -> StatementImport:
+    record = db.session.get(StatementImport, import_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def progress_data(record: StatementImport) -> dict:
+    """What the progress bar shows (also the JSON the page polls)."""
+    read = record.rows + record.skipped
+    # The count made before parsing includes headers and blank lines: once done, it is `read`.
+    total = read if record.status == uploads.DONE else max(record.rows_expected, read, 1)
+    finished = record.status in (uploads.DONE, uploads.FAILED)
+    return {
+        "status": record.status,
+        "status_label": str(IMPORT_LABELS.get(record.status, record.status)),
+        "read": read,
+        "total": total,
+        "percent": 100 if record.status == uploads.DONE else min(99, read * 100 // total),
+        "rows": record.rows,
+        "matched": record.matched,
+        "to_review": record.to_review,
+        "duplicates": record.duplicates,
+        "skipped": record.skipped,
+        "finished": finished,
+        "error": record.error,
+    }
+
+
+IMPORT_LABELS = {
+    uploads.QUEUED: _l("Đang chờ xử lý"),
+    uploads.RUNNING: _l("Đang nhập"),
+    uploads.DONE: _l("Đã nhập xong"),
+    uploads.FAILED: _l("Không nhập được"),
+}
+
+
+@bp.route("/sao-ke/<int:import_id>")
+@roles_required(*READERS)
+def statement_import(import_id: int):
+    """One import and its progress (the page polls; without JavaScript it refreshes)."""
+    record = _import_or_404(import_id)
+    return render_template(
+        "donations/bank/admin/statement_import.html",
+        record=record,
+        data=progress_data(record),
+        resume=ResumeImportForm(),
     )
-    return _import_report_page(upload_form, report)
+
+
+@bp.route("/sao-ke/<int:import_id>/tien-do")
+@roles_required(*READERS)
+def statement_progress(import_id: int):
+    """The progress as JSON, polled by static/js/import_progress.js."""
+    return jsonify(progress_data(_import_or_404(import_id)))
+
+
+@bp.post("/sao-ke/<int:import_id>/chay-tiep")
+@roles_required(*TREASURY)
+def statement_resume(import_id: int):
+    """Queue a stopped import again: it carries on from its last committed chunk."""
+    _import_or_404(import_id)
+    form = ResumeImportForm()
+    if form.validate_on_submit():
+        with uow.attempt() as done:
+            uploads.resume_stalled(import_id)
+        if done:
+            flash(_("Đã xếp hàng nhập tiếp."), "success")
+    return redirect(url_for("bank_admin.statement_import", import_id=import_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.formtools import optional_int
@@ -38,13 +38,6 @@ class StatementUploadForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
-    """Confirm an import after its preview."""
-
-    token = HiddenField(validators=[DataRequired(), Length(min=64, max=80)])
-    filename = HiddenField(validators=[DataRequired(), Length(max=200)])
-
-
 class MonthStatementForm(FlaskForm):
     """The month's statement: balances as printed, and which imported file it is."""
 
@@ -57,3 +50,7 @@ class MonthStatementForm(FlaskForm):
         validators=[DataRequired(_l("Vui lòng nhập số dư cuối kỳ.")), Length(max=40)],
     )
     statement_id = SelectField(_l("Tệp sao kê đã nhập"), coerce=optional_int, choices=[])
+
+
+class ResumeImportForm(FlaskForm):
+    """Queue a stopped import again (the button carries only the CSRF token)."""

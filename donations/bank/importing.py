@@ -19,13 +19,22 @@ from sqlalchemy import select
 
 from app import mail, stored_text
 from app.audit import service as audit
-from app.dbtypes import VN_TZ
+from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
+from donations.bank.bulk_settle import Settled, settle_chunk
 from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
 from donations.bank.memo import compact_memo
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
-from donations.bank.statement_reader import RowProblem, StatementError, StatementRow, read_statement
+from donations.bank.statement_limits import check_file
+from donations.bank.statement_reader import (
+    DEFAULT_LIMITS,
+    Limits,
+    RowProblem,
+    StatementError,
+    StatementRow,
+    read_statement,
+)
 
 CHUNK_SIZE = 1000
 MAX_PROBLEMS_KEPT = 500
@@ -52,6 +61,7 @@ class ImportReport:
     sample: list[dict] = field(default_factory=list)
     import_id: int | None = None
     receipts_queued: int = 0  # receipt e-mails left to `flask mail send-pending`
+    rows_expected: int = 0  # lines or sheet rows counted before parsing (for progress bars)
 
     def as_dict(self) -> dict:
         """Plain data for templates and JSON."""
@@ -67,7 +77,7 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransaction | None):
+def _note(report: ImportReport, row: StatementRow, outcome: str, settled: Settled | None):
     if len(report.sample) < SAMPLE_ROWS:
         report.sample.append(
             {
@@ -76,8 +86,12 @@ def _note(report: ImportReport, row: StatementRow, outcome: str, tx: BankTransac
                 "amount": row.amount,
                 "memo": row.memo[:160],
                 "outcome": outcome,
-                "pledge": tx.pledge.reference if tx is not None and tx.pledge else "",
-                "note": tx.note_text if tx is not None else "",
+                "pledge": settled.pledge.reference if settled and settled.pledge else "",
+                "note": stored_text.display(
+                    stored_text.freeze(settled.note), stored_text.vietnamese(settled.note)
+                )
+                if settled is not None
+                else "",
             }
         )
 
@@ -111,13 +125,18 @@ def _process_chunk(
 ) -> None:
     items = _items(rows, seen, account)
     ids = [item.provider_id for item in items]
-    done = set(
-        db.session.execute(
-            select(BankTransaction.provider_id).where(
-                BankTransaction.provider == STATEMENT, BankTransaction.provider_id.in_(ids)
-            )
-        ).scalars()
-    )
+    # Rows stored before: by an earlier import (counted as "already"), or by this very import
+    # before it was interrupted (counted by their outcome, as if it had never stopped).
+    ours: dict[str, TxStatus] = {}
+    done: set[str] = set()
+    for provider_id, status, import_id in db.session.execute(
+        select(
+            BankTransaction.provider_id, BankTransaction.status, BankTransaction.import_id
+        ).where(BankTransaction.provider == STATEMENT, BankTransaction.provider_id.in_(ids))
+    ):
+        done.add(provider_id)
+        if report.import_id is not None and import_id == report.import_id:
+            ours[provider_id] = status
     done |= {
         (key or "").split(":", 1)[1]
         for key in db.session.execute(
@@ -126,25 +145,33 @@ def _process_chunk(
             )
         ).scalars()
     }
-    matcher.preload(item for item in items if item.provider_id not in done)
+    fresh = [item for item in items if item.provider_id not in done]
+    outcomes = iter(settle_chunk(matcher, fresh, report.import_id) if fresh else [])
     for row, item in zip(rows, items, strict=True):
+        if item.provider_id in ours:
+            _count(report, ours[item.provider_id], item.amount)
+            _note(report, row, ours[item.provider_id].value, None)
+            continue
         if item.provider_id in done:
             report.already += 1
             _note(report, row, "already", None)
             continue
-        tx, _created = matcher.receive(item, import_id=report.import_id, check_existing=False)
-        report.added += 1
-        outcome = tx.status.value
-        if tx.status == TxStatus.duplicate:
-            report.duplicates += 1
-        elif tx.status == TxStatus.matched:
-            report.matched += 1
-            report.amount_added += tx.amount
-        elif tx.status == TxStatus.review:
-            report.to_review += 1
-        else:
-            report.ignored += 1
-        _note(report, row, outcome, tx)
+        settled = next(outcomes)
+        _count(report, settled.status, item.amount)
+        _note(report, row, settled.status.value, settled)
+
+
+def _count(report: ImportReport, status: TxStatus, amount: int) -> None:
+    report.added += 1
+    if status == TxStatus.duplicate:
+        report.duplicates += 1
+    elif status == TxStatus.matched:
+        report.matched += 1
+        report.amount_added += amount
+    elif status == TxStatus.review:
+        report.to_review += 1
+    else:
+        report.ignored += 1
 
 
 def import_statement(
@@ -156,33 +183,48 @@ def import_statement(
     dry_run: bool = False,
     checkpoint: Callable[[ImportReport], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    record: StatementImport | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Read, de-duplicate, store and match a statement file; flushes, never commits.
 
     In a dry run the caller rolls back afterwards; the report says what would happen.
+    `record` is the upload's import (run again after an interruption, it carries on where
+    the committed chunks stopped); `progress` is told after every chunk's checkpoint.
     """
+    try:
+        rows_expected = check_file(path, filename or Path(path).name, limits)
+    except StatementError as err:
+        raise DomainError(err.args[0], field="file") from None
     path = Path(path)
     filename = filename or path.name
-    report = ImportReport(filename=filename, dry_run=dry_run)
+    report = ImportReport(filename=filename, dry_run=dry_run, rows_expected=rows_expected)
     matcher = Matcher()
     account = account or matcher.account
-    record: StatementImport | None = None
-    if not dry_run:
+    own_record = False
+    if record is not None:
+        report.import_id = record.id
+    elif not dry_run:
         record = StatementImport(
             filename=filename[:200],
             sha256=file_sha256(path),
             imported_by_id=getattr(actor, "id", None),
+            status="running",
         )
         db.session.add(record)
         db.session.flush()
         report.import_id = record.id
+        own_record = True
+    if record is not None and not record.rows_expected:
+        record.rows_expected = rows_expected
     seen: dict[tuple, int] = {}
     chunk: list[StatementRow] = []
     # Receipts of the donations found here are queued in the outbox with the chunk that
     # records them, and left to `flask mail send-pending`: an import sends no mail itself.
     with mail.batch_only() as mails:
         try:
-            for result in read_statement(path, filename):
+            for result in read_statement(path, filename, limits):
                 if isinstance(result, RowProblem):
                     report.skipped += 1
                     if len(report.problems) < MAX_PROBLEMS_KEPT:
@@ -203,6 +245,8 @@ def import_statement(
                     if checkpoint is not None:
                         checkpoint(report)
                         matcher = Matcher()  # a commit expired what the caches held
+                    if progress is not None:
+                        progress(report)
             if chunk:
                 _process_chunk(chunk, matcher, seen, report, account)
         except StatementError as err:
@@ -210,6 +254,8 @@ def import_statement(
     report.receipts_queued = mails.queued
     if report.rows == 0 and report.skipped == 0:
         raise DomainError(_l("Tệp không có dòng giao dịch nào."), field="file")
+    if own_record and record is not None:
+        record.status, record.finished_at = "done", utcnow()
     _save(record, report)
     if record is not None:
         audit.record(

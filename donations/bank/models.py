@@ -162,3 +162,12 @@ class StatementImport(Model):
     # Skipped rows with their reasons (capped; the count above is exact).
     problems: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An upload runs on the job queue: queued → running → done | failed; the file waits in
+    # private storage (stored_name) until the retention period has passed.
+    status: Mapped[str] = mapped_column(String(10), default="done", server_default="done")
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    rows_expected: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    file_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -82,6 +82,21 @@ class StatementError(ValueError):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a statement may hold. A bank's monthly export is far below these; a file beyond
+    them (a zip bomb, a sheet of a million empty rows) is refused before it is parsed."""
+
+    max_bytes: int = 20 * 1024 * 1024  # the file as uploaded
+    max_rows: int = 300_000  # rows of a sheet or lines of a CSV
+    max_columns: int = 60
+    max_uncompressed: int = 250 * 1024 * 1024  # all parts of an .xlsx, unpacked
+    max_ratio: int = 200  # unpacked size / packed size of any part of an .xlsx
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class StatementRow:
     """One credit (money in) transaction read from a statement."""
 
@@ -554,19 +569,57 @@ def _sections(
     )
 
 
-def read_statement(path_or_file: Source, filename: str) -> Iterator[StatementRow | RowProblem]:
+def read_statement(
+    path_or_file: Source, filename: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[StatementRow | RowProblem]:
     """Stream credit rows and skipped-row problems from a .csv or .xlsx bank statement.
 
-    StatementError is raised while iterating, before the first row for a bad file.
+    StatementError is raised while iterating, before the first row for a bad file; a file
+    with more rows or columns than `limits` allow is refused when the reader gets there.
     """
     if isinstance(path_or_file, str | os.PathLike):
         with open(path_or_file, "rb") as stream:
-            yield from _read_stream(stream, filename)
+            yield from _read_stream(stream, filename, limits)
     else:
-        yield from _read_stream(path_or_file, filename)
+        yield from _read_stream(path_or_file, filename, limits)
 
 
-def _read_stream(stream: IO[bytes], filename: str) -> Iterator[StatementRow | RowProblem]:
+def _too_many_rows(limits: Limits) -> StatementError:
+    return StatementError(
+        _l(
+            "Tệp có quá nhiều dòng (tối đa %(n)s dòng): hãy tách sao kê theo tháng.",
+            n=format(limits.max_rows, ",").replace(",", "."),
+        )
+    )
+
+
+def _too_many_columns(limits: Limits) -> StatementError:
+    return StatementError(
+        _l(
+            "Tệp có quá nhiều cột (tối đa %(n)s cột): đây không giống sao kê ngân hàng.",
+            n=limits.max_columns,
+        )
+    )
+
+
+def _limited(
+    rows: Iterator[tuple[int, list[Cell]]], limits: Limits
+) -> Iterator[tuple[int, list[Cell]]]:
+    """Pass rows through, refusing a sheet longer or wider than the limits allow."""
+    for line_no, cells in rows:
+        if line_no > limits.max_rows:
+            raise _too_many_rows(limits)
+        if len(cells) > limits.max_columns:
+            while cells and _is_empty(cells[-1][0]):
+                cells = cells[:-1]  # trailing empty cells of a wide formatted sheet
+            if len(cells) > limits.max_columns:
+                raise _too_many_columns(limits)
+        yield line_no, cells
+
+
+def _read_stream(
+    stream: IO[bytes], filename: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[StatementRow | RowProblem]:
     """Dispatch an open binary stream to the CSV or XLSX reader."""
     seekable = getattr(stream, "seekable", lambda: False)()
     start = stream.tell() if seekable else 0
@@ -576,11 +629,12 @@ def _read_stream(stream: IO[bytes], filename: str) -> Iterator[StatementRow | Ro
         head += more
     kind = _sniff_kind(head, filename)
     if kind == "csv":
-        yield from _sections([_csv_rows(stream, head)])
+        yield from _sections([_limited(_csv_rows(stream, head), limits)])
         return
     if seekable:
         stream.seek(start)
-        yield from _sections(_xlsx_sheets(stream, os.path.basename(filename)))
+        sheets = _xlsx_sheets(stream, os.path.basename(filename))
+        yield from _sections(_limited(rows, limits) for rows in sheets)
         return
     # A zip archive needs seeking: copy a one-way stream (an upload pipe) first.
     with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as copy:
@@ -588,4 +642,5 @@ def _read_stream(stream: IO[bytes], filename: str) -> Iterator[StatementRow | Ro
         while chunk := stream.read(1024 * 1024):
             copy.write(chunk)
         copy.seek(0)
-        yield from _sections(_xlsx_sheets(copy, os.path.basename(filename)))
+        sheets = _xlsx_sheets(copy, os.path.basename(filename))
+        yield from _sections(_limited(rows, limits) for rows in sheets)

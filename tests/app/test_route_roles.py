@@ -43,6 +43,7 @@ def _values(rule, world) -> dict:
         "commune_id": world["commune"].id,
         "user_id": world["field"].id,
         "tx_id": world["transaction"].id,
+        "import_id": world["statement_import"].id,
         "reversal_id": world["reversal"].id,
         "evidence_id": world["evidence"].id,
         "expense_id": world["expense"].id,

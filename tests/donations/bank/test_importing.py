@@ -245,32 +245,6 @@ def test_cli_import_and_dry_run(app, pledges, tmp_path):
     assert failed.exit_code == 2 and "rỗng" in failed.output
 
 
-def test_upload_preview_then_confirm(client, make_user, pledges, tmp_path):
-    login(client, make_user("treasurer"))
-    path = write_csv(tmp_path / "web.csv", rows_for(pledges))
-    with open(path, "rb") as f:
-        preview = client.post(
-            "/quan-tri/ung-ho/sao-ke",
-            data={"file": (f, "web.csv")},
-            content_type="multipart/form-data",
-        )
-    html = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "Xem trước" in html and "Xác nhận nhập" in html
-    assert count(BankTransaction) == 0
-    import re
-
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'id="token" name="token" type="hidden" value="([^"]+)"', html
-    )
-    token = token.group(1)
-    done = client.post(
-        "/quan-tri/ung-ho/sao-ke/xac-nhan", data={"token": token, "filename": "web.csv"}
-    )
-    assert done.status_code == 200 and "Đã nhập" in done.get_data(as_text=True)
-    db.session.expire_all()
-    assert count(BankTransaction) == 6
-
-
 def test_upload_refuses_other_types_and_roles(client, make_user, tmp_path):
     user = make_user("treasurer")
     login(client, user)
@@ -283,3 +257,12 @@ def test_upload_refuses_other_types_and_roles(client, make_user, tmp_path):
     client.post("/dang-xuat")
     login(client, make_user("auditor"))
     assert client.get("/quan-tri/ung-ho/sao-ke").status_code == 403
+
+
+def test_cli_import_shows_a_progress_bar_and_a_summary(app, pledges, tmp_path):
+    path = write_csv(tmp_path / "bar.csv", rows_for(pledges))
+    result = app.test_cli_runner().invoke(args=["bank", "import", str(path), "--chunk-size", "2"])
+    assert result.exit_code == 0, result.output
+    bar = result.stderr
+    assert "Nhập sao kê" in bar and "khop=6" in bar and "100%" in bar
+    assert "khớp tự động         : 6" in result.stdout

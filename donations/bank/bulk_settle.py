@@ -1,0 +1,304 @@
+"""Settling a chunk of statement rows at once: the same decisions as `Matcher`, set-based.
+
+A statement import decides row by row exactly as `Matcher._settle` does (other account, twin
+of a notification, no code, unknown or several codes, closed campaign, matched), but writes
+each chunk with a handful of statements: one batch of ledger entries (`post_many`), one
+bulk insert of donations, of bank rows, one bulk update of pledges, and the receipts through
+`donations_recorded` (one signal per chunk). The chain lock is taken first, so the twins and
+the pledges' received amounts are read under it (a notification committing meanwhile waits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import stored_text
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.ledger import service as ledger
+from app.ledger.batch import Movement, post_many
+from campaigns.models import Campaign
+from campaigns.referrals import credit_referral
+from donations.bank.matching import (
+    NOTE_NO_CODE,
+    NOTE_OUT,
+    NOTE_ZERO,
+    STATEMENT,
+    Incoming,
+    Matcher,
+    digits,
+    local_day,
+    note_closed,
+    note_many,
+    note_other_account,
+    note_twin,
+    note_unknown_code,
+)
+from donations.bank.models import BankTransaction, TxStatus
+from donations.models import Donation
+from donations.pledges.models import Pledge, PledgeStatus
+from donations.recording import status_for
+from donations.signals import donations_recorded
+
+
+@dataclass
+class Settled:
+    """What became of one row: its status, note, pledge and donation."""
+
+    item: Incoming
+    status: TxStatus
+    note: object = ""
+    pledge: Pledge | None = None
+    donation_id: int | None = None
+    twin_key: str | None = None
+
+
+# A statement names one account (and a few days and amounts) on every row: fold each once.
+_digits = lru_cache(maxsize=256)(digits)
+
+
+def _dedupe_key(item: Incoming) -> str:
+    """`Matcher._key`, with the account's digits folded once."""
+    return f"{_digits(item.account_number)}|{local_day(item.occurred_at).isoformat()}|{item.amount}"
+
+
+@dataclass(frozen=True)
+class PledgeRow:
+    """What settling needs of a pledge, read as plain columns (a chunk reads a thousand)."""
+
+    id: int
+    reference: str
+    amount: int
+    monthly: bool
+    campaign_id: int
+    label: str  # the public label of its gifts: the donor's name if shown on the wall
+    ref_code: str | None
+    campaign: Campaign
+
+
+def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
+    """The pledges these codes name (None for an unknown code), with their campaigns."""
+    found: dict[str, PledgeRow | None] = dict.fromkeys(codes)
+    if not codes:
+        return found
+    p = Pledge.__table__.c
+    rows = db.session.execute(
+        select(
+            p.id,
+            p.reference,
+            p.amount,
+            p.monthly,
+            p.campaign_id,
+            p.donor_name,
+            p.anonymous,
+            p.show_on_wall,
+            p.is_business,
+            p.company_name,
+            p.ref_code,
+        ).where(p.reference.in_(codes))
+    ).all()
+    campaign_ids = {row.campaign_id for row in rows}
+    campaigns = {
+        c.id: c
+        for c in db.session.execute(select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()
+    }
+    for row in rows:
+        name = ""
+        if row.show_on_wall and not row.anonymous and row.donor_name.strip():
+            name = row.company_name if row.is_business and row.company_name else row.donor_name
+        found[row.reference] = PledgeRow(
+            row.id,
+            row.reference,
+            row.amount,
+            row.monthly,
+            row.campaign_id,
+            name,
+            row.ref_code,
+            campaigns[row.campaign_id],
+        )
+    return found
+
+
+def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code: dict) -> Settled:
+    """Matcher's rules for one row, without writing anything."""
+    account = _digits(item.account_number)
+    if item.direction != "in":
+        return Settled(item, TxStatus.ignored, NOTE_OUT)
+    if account and matcher.account and account != matcher.account:
+        return Settled(item, TxStatus.ignored, note_other_account(account))
+    if item.amount <= 0:
+        return Settled(item, TxStatus.ignored, NOTE_ZERO)
+    twin = matcher._find_twin(item)
+    if twin is not None:
+        twin.twin_key = f"{item.provider}:{item.provider_id}"
+        settled = Settled(item, TxStatus.duplicate, note_twin(twin.id, twin.provider))
+        settled.twin_key = f"{twin.provider}:{twin.provider_id}"
+        settled.donation_id = twin.donation_id
+        settled.pledge = twin.pledge
+        return settled
+    pledges = {p.id: p for p in (pledges_by_code.get(code) for code in codes) if p is not None}
+    if not codes:
+        return Settled(item, TxStatus.review, NOTE_NO_CODE)
+    if not pledges:
+        return Settled(item, TxStatus.review, note_unknown_code(", ".join(codes)))
+    if len(pledges) > 1:
+        refs = ", ".join(p.reference for p in pledges.values())
+        return Settled(item, TxStatus.review, note_many(refs))
+    pledge = next(iter(pledges.values()))
+    if not pledge.campaign.accepts_gifts:
+        return Settled(
+            item, TxStatus.review, note_closed(pledge.reference, pledge.campaign.title), pledge
+        )
+    return Settled(item, TxStatus.matched, "", pledge)
+
+
+def _record(matched: list[Settled]) -> None:
+    """Post, store the donations and move the pledges of the matched rows."""
+    if not matched:
+        return
+    keys = [f"{STATEMENT}:{s.item.provider_id}"[:120] for s in matched]
+    table = Donation.__table__
+    # A row whose donation exists already (never for rows new to the bank table) keeps it.
+    existing = dict(
+        db.session.execute(
+            select(table.c.provider_ref, table.c.id).where(
+                table.c.provider == STATEMENT, table.c.provider_ref.in_(keys)
+            )
+        ).all()
+    )
+    fresh = [(s, key) for s, key in zip(matched, keys, strict=True) if key not in existing]
+    for s, key in zip(matched, keys, strict=True):
+        s.donation_id = existing.get(key)
+    if not fresh:
+        return
+    posted = post_many(
+        [
+            Movement(
+                source=ledger.WORLD,
+                destination=s.pledge.campaign.account,
+                asset="VND",
+                amount=s.item.amount,
+                kind="donation",
+                ref=s.pledge.reference,
+                idempotency_key=f"bank:{key}",
+                label=s.pledge.label,
+                at=s.item.occurred_at,
+            )
+            for s, key in fresh
+        ]
+    )
+    now = utcnow()
+    rows = [
+        {
+            "pledge_id": s.pledge.id,
+            "campaign_id": s.pledge.campaign_id,
+            "asset": "VND",
+            "amount": s.item.amount,
+            "provider": STATEMENT,
+            "provider_ref": key,
+            "ledger_seq": p.seq,
+            "received_at": s.item.occurred_at,
+            "created_at": now,
+        }
+        for (s, key), p in zip(fresh, posted, strict=True)
+    ]
+    # Plain executemany, then the ids by their unique key: RETURNING in order would make
+    # SQLite insert one row per statement.
+    db.session.execute(insert(table), rows)
+    ids = dict(
+        db.session.execute(
+            select(table.c.provider_ref, table.c.id).where(
+                table.c.provider == STATEMENT, table.c.provider_ref.in_([k for _s, k in fresh])
+            )
+        ).all()
+    )
+    for s, key in fresh:
+        s.donation_id = ids[key]
+    _move_pledges(fresh)
+    for s, _key in fresh:
+        if s.pledge.ref_code:
+            credit_referral(
+                s.pledge.ref_code, s.pledge.campaign, s.item.amount, f"donation:{s.donation_id}"
+            )
+    donations_recorded.send([s.donation_id for s, _key in fresh])
+
+
+def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
+    """Add what each pledge received, in one bulk update (under the chain lock)."""
+    added: dict[int, int] = {}
+    by_id: dict[int, PledgeRow] = {}
+    for s, _key in fresh:
+        added[s.pledge.id] = added.get(s.pledge.id, 0) + s.item.amount
+        by_id[s.pledge.id] = s.pledge
+    table = Pledge.__table__
+    current = dict(
+        db.session.execute(
+            select(table.c.id, table.c.received).where(table.c.id.in_(list(added)))
+        ).all()
+    )
+    changes = []
+    for pledge_id, amount in added.items():
+        pledge = by_id[pledge_id]
+        received = int(current[pledge_id]) + amount
+        status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
+        changes.append({"b_id": pledge_id, "b_received": received, "b_status": status.value})
+        loaded = db.session.identity_map.get(db.session.identity_key(Pledge, pledge_id))
+        if loaded is not None:  # a Pledge object in this session sees the new values too
+            set_committed_value(loaded, "received", received)
+            set_committed_value(loaded, "status", status)
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(received=bindparam("b_received"), status=bindparam("b_status")),
+        changes,
+        execution_options={"synchronize_session": False},
+    )
+
+
+def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None) -> list[Settled]:
+    """Store and settle new statement rows; returns each row's outcome, in order."""
+    ledger.lock()  # twins and pledges are read under the chain lock
+    codes = [matcher._codes(item) for item in items]
+    pledges_by_code = _load_pledges({code for found in codes for code in found})
+    # The matcher looks up twins only (the pledges are known as plain rows already): it is
+    # given the rows without their memos, so it does not look for codes a second time.
+    matcher.preload(replace(item, memo="", code_hint=None, raw=None) for item in items)
+    settled = [
+        _decide(matcher, item, found, pledges_by_code)
+        for item, found in zip(items, codes, strict=True)
+    ]
+    _record([s for s in settled if s.status == TxStatus.matched])
+    received_at = utcnow()
+    rows = []
+    for s in settled:
+        item = s.item
+        rows.append(
+            {
+                "provider": item.provider,
+                "provider_id": item.provider_id,
+                "direction": item.direction,
+                "account_number": _digits(item.account_number),
+                "amount": item.amount,
+                "memo": item.memo or "",
+                "bank_reference": (item.bank_reference or "")[:120],
+                "occurred_at": item.occurred_at,
+                "dedupe_key": _dedupe_key(item),
+                "twin_key": s.twin_key,
+                "status": s.status.value,
+                "note": stored_text.vietnamese(s.note)[:300],
+                "note_msg": stored_text.freeze(s.note),
+                "pledge_id": s.pledge.id if s.pledge is not None else None,
+                "donation_id": s.donation_id,
+                "import_id": import_id,
+                "raw": item.raw or {},
+                "received_at": received_at,
+                "reassigned": 0,
+            }
+        )
+    db.session.execute(insert(BankTransaction.__table__), rows)
+    db.session.flush()  # the twins' twin_key
+    return settled

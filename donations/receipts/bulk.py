@@ -1,0 +1,102 @@
+"""Receipts for many donations at once (a statement import chunk): numbered in one go."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from app.dbtypes import VN_TZ, utcnow
+from app.extensions import db
+from campaigns.models import Campaign
+from donations.models import Donation
+from donations.pledges.models import Pledge
+from donations.receipts.models import Receipt
+from donations.receipts.services import _next_number, send_receipt
+
+
+def issue_receipts(donation_ids: list[int]) -> int:
+    """The receipts of these money donations, numbered in order, without gaps; flushes.
+
+    The same rules as `issue_receipt`: one per donation, in-kind gifts get none, the donor's
+    details frozen at issue, the e-mail queued in the outbox when the pledge has an address.
+    Returns how many were issued.
+    """
+    if not donation_ids:
+        return 0
+    done = set(
+        db.session.execute(
+            select(Receipt.donation_id).where(Receipt.donation_id.in_(donation_ids))
+        ).scalars()
+    )
+    d, p = Donation.__table__.c, Pledge.__table__.c
+    # Plain rows, not ORM objects: a chunk has a thousand of them.
+    rows = db.session.execute(
+        select(
+            d.id,
+            d.amount,
+            d.provider,
+            d.provider_ref,
+            d.ledger_seq,
+            d.received_at,
+            Campaign.title,
+            p.id.label("pledge_id"),
+            p.email,
+            p.donor_name,
+            p.is_business,
+            p.company_name,
+            p.tax_code,
+            p.company_address,
+            p.reference,
+        )
+        .join(Campaign, Campaign.id == d.campaign_id)
+        .outerjoin(Pledge.__table__, p.id == d.pledge_id)
+        .where(d.id.in_(donation_ids), d.asset == "VND")
+        .order_by(d.id)
+    ).all()
+    issued = utcnow()
+    year = issued.astimezone(VN_TZ).year
+    values = []
+    for row in rows:
+        if row.id in done:
+            continue
+        seq, number = _next_number(year)
+        pledged = row.pledge_id is not None
+        values.append(
+            {
+                "number": number,
+                "year": year,
+                "seq": seq,
+                "donation_id": row.id,
+                "pledge_id": row.pledge_id,
+                "email": (row.email or "").strip(),
+                "donor_name": (row.donor_name or "").strip(),
+                "is_business": bool(pledged and row.is_business),
+                "company_name": row.company_name if pledged else "",
+                "tax_code": row.tax_code if pledged else "",
+                "company_address": row.company_address if pledged else "",
+                "campaign_title": row.title,
+                "amount": row.amount,
+                "method": row.provider,
+                "reference": row.reference if pledged else row.provider_ref[:120],
+                "ledger_seq": row.ledger_seq,
+                "received_at": row.received_at,
+                "issued_at": issued,
+                "voided_at": None,
+                "void_reason": "",
+            }
+        )
+    if not values:
+        return 0
+    db.session.flush()  # the counter row taken by _next_number
+    db.session.execute(insert(Receipt.__table__), values)
+    to_mail = [v["number"] for v in values if v["email"]]
+    if to_mail:
+        for receipt in db.session.execute(
+            select(Receipt).where(Receipt.number.in_(to_mail))
+        ).scalars():
+            send_receipt(receipt)
+    return len(values)
+
+
+def on_donations_recorded(donation_ids: list[int], **_: object) -> None:
+    """Signal receiver: the receipts of a bulk-recorded chunk, in the same transaction."""
+    issue_receipts(donation_ids)
