@@ -122,8 +122,13 @@ def site_url(endpoint: str, **values: object) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
-def send_receipt(receipt: Receipt) -> None:
-    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent)."""
+def send_receipt(receipt: Receipt, *, background: bool = True) -> None:
+    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent).
+
+    By default a worker renders and sends it (the `mail.deliver` job, queued with the commit):
+    the webhooks that record gifts answer without making a PDF. In a statement import
+    (`mail.batch_only`) it waits for `flask mail send-pending` instead.
+    """
     if receipt.id is None:
         db.session.flush()
     mail.queue_rendered(
@@ -131,6 +136,7 @@ def send_receipt(receipt: Receipt) -> None:
         to=receipt.email,
         payload={"receipt_id": receipt.id},
         subject=receipt_subject(receipt),
+        background=background,
     )
 
 
