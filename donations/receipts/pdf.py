@@ -18,7 +18,10 @@ LABEL_WIDTH = 48
 
 
 def _qr_image(url: str):
-    code = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask pattern: choosing the best of eight costs more than the PDF's text.
+    code = qrcode.QRCode(
+        border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2
+    )
     code.add_data(url)
     code.make(fit=True)
     return code.make_image(fill_color="black", back_color="white").get_image()
