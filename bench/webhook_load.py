@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import statistics
@@ -239,6 +240,12 @@ def concurrent(port: int, work: list[tuple[int, str, int]], senders: int) -> tup
     return latencies, wall
 
 
+def child_cpu() -> float:
+    """CPU seconds used by the finished child processes (gunicorn and its workers, job workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -287,6 +294,7 @@ def main() -> None:
         else:
             SqliteHuey("thapsang", filename=args.queue.removeprefix("sqlite:///")).flush()
         port = free_port()
+        cpu_before = child_cpu()
         server = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"),
@@ -320,6 +328,12 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
         server = None
+        web_cpu = (child_cpu() - cpu_before) / total * 1000
+        print(
+            f"  gunicorn CPU: {web_cpu:.1f} ms per notification (start-up included; PostgreSQL's "
+            f"own CPU not counted) = {2000 / web_cpu:.0f}/s on 2 idle cores at most",
+            flush=True,
+        )
         engine = create_engine(app_url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as conn:
             credited = conn.execute(
@@ -350,6 +364,7 @@ def receipts(env: dict, engine, expected: int, args) -> None:
         for _ in range(args.job_workers)
     ]
     started = time.perf_counter()
+    cpu_before = child_cpu()
     sent = 0
     try:
         deadline = time.monotonic() + 1800
@@ -370,6 +385,7 @@ def receipts(env: dict, engine, expected: int, args) -> None:
                 worker.wait(30)
             except subprocess.TimeoutExpired:
                 worker.kill()
+    cpu = (child_cpu() - cpu_before) / max(sent, 1) * 1000
     with engine.connect() as conn:
         first, last = conn.execute(text("SELECT min(sent_at), max(sent_at) FROM mail_outbox")).one()
     span = (last - first).total_seconds() if first and last else 0
@@ -378,6 +394,11 @@ def receipts(env: dict, engine, expected: int, args) -> None:
         f"  workers ({args.job_workers} processes × {args.threads} threads): {sent}/{expected} "
         f"receipts (PDF + mail) sent, {rate:.0f}/s from the first to the last "
         f"({sent / wall:.0f}/s counting worker start-up); load average {load()}",
+        flush=True,
+    )
+    print(
+        f"  worker CPU: {cpu:.1f} ms per receipt (start-up included) = {2000 / cpu:.0f}/s "
+        "on 2 idle cores at most",
         flush=True,
     )
 
