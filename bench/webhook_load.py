@@ -6,8 +6,8 @@
 
 A fresh PostgreSQL schema is migrated (`flask db upgrade`) and given open bank pledges, each
 with its own code, amount and donor e-mail. gunicorn serves the app as in production
-(APP_ENV=production, rate limits off, jobs to the queue); every notification pays a different
-pledge, authenticated with the SePay API key as SePay sends it.
+(deploy/gunicorn.conf.py, APP_ENV=production, rate limits off, jobs to the queue); every
+notification pays a different pledge, authenticated with the SePay API key as SePay sends it.
 
 1. One at a time: p50 and p95 of the answer (each notification credited: ledger entry,
    donation, numbered receipt, the receipt's mail job queued).
@@ -296,18 +296,14 @@ def main() -> None:
         port = free_port()
         cpu_before = child_cpu()
         server = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "-w",
-                str(args.web_workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "wsgi:app",
-            ],
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
-            env=env,
+            env={
+                **env,
+                "WEB_CONCURRENCY": str(args.web_workers),
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_LOG_LEVEL": "warning",
+            },
         )
         wait_for(port)
         work = [(n, code, amount) for n, (code, amount) in enumerate(pledges)]
