@@ -118,7 +118,8 @@ def test_card_webhook_leaves_the_receipt_pdf_to_a_job(app_settings, held, make_p
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=port,
     )
-    held.immediate = False  # building an app binds the queue again
+    held.immediate = False  # building an app binds the queue again: hold the jobs once more
+    held.storage = MemoryStorage("thapsang-held")
     pledge = make_pledge(email="the@example.org")
     response = post_event(
         cards.test_client(), event("checkout.session.completed", paid_session(pledge))
