@@ -40,6 +40,7 @@ from sqlalchemy import and_, func, inspect, or_, select, update
 from app import uow
 from app.dbtypes import utcnow
 from app.extensions import db
+from app.jobs.queue import job
 from app.mail_models import MailStatus, OutboxMail
 
 log = logging.getLogger(__name__)
@@ -106,12 +107,20 @@ def _locale() -> str:
     return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"))
 
 
-def _add(row: OutboxMail) -> OutboxMail:
-    """Add the row to the current session; remember it for after the commit unless batched."""
+def _add(row: OutboxMail, background: bool = False) -> OutboxMail:
+    """Add the row to the current session; remember it for after the commit unless batched.
+
+    `background`: a worker sends it (the `mail.deliver` job, queued with the commit), so a
+    webhook answers without rendering or talking to the mail server.
+    """
     db.session.add(row)
     batch = g.get("_mail_batch")
     if batch is not None:
         batch.queued += 1
+        return row
+    if background:
+        db.session.flush()
+        deliver_queued.enqueue(row.id)
         return row
     state = uow.state()
     rows = state.get("mail_rows")
@@ -151,11 +160,14 @@ def queue(message: Message) -> OutboxMail:
     )
 
 
-def queue_rendered(kind: str, to: str, payload: dict, subject: str = "") -> OutboxMail:
+def queue_rendered(
+    kind: str, to: str, payload: dict, subject: str = "", *, background: bool = False
+) -> OutboxMail:
     """Queue a message that the `kind` renderer builds from `payload` when it is sent.
 
     Store what is needed to render (ids), never the rendered bytes; the language of the
-    request that queued it is kept for the rendering.
+    request that queued it is kept for the rendering. With `background`, a worker renders
+    and sends it (a PDF attachment costs tens of milliseconds: not in a webhook's answer).
     """
     if kind not in RENDERERS:
         raise ValueError(f"no mail renderer for {kind!r}")
@@ -171,7 +183,8 @@ def queue_rendered(kind: str, to: str, payload: dict, subject: str = "") -> Outb
             attempts=0,
             last_error="",
             next_attempt_at=utcnow(),
-        )
+        ),
+        background,
     )
 
 
@@ -299,13 +312,21 @@ def _due(now: datetime):
     )
 
 
-def _claim(ids: list[int], now: datetime) -> str:
+def _claimable(now: datetime):
+    """Waiting or abandoned messages, due or not (a job's retry keeps its own schedule)."""
+    return or_(
+        OutboxMail.status == MailStatus.pending,
+        and_(OutboxMail.status == MailStatus.sending, OutboxMail.locked_until < now),
+    )
+
+
+def _claim(ids: list[int], now: datetime, due_only: bool = True) -> str:
     """Claim those of `ids` that are due, in a transaction of their own; returns the token."""
     token = uuid.uuid4().hex
     with db.engine.begin() as conn:
         conn.execute(
             update(OutboxMail)
-            .where(OutboxMail.id.in_(ids), _due(now))
+            .where(OutboxMail.id.in_(ids), _due(now) if due_only else _claimable(now))
             .values(
                 status=MailStatus.sending,
                 claim=token,
@@ -460,17 +481,42 @@ def _send_claimed(token: str, transport: Transport, report: SendReport) -> bool:
     return True
 
 
-def send_ids(ids: list[int]) -> SendReport:
-    """Send the given queued messages now (those still due); never raises for mail errors."""
+def send_ids(ids: list[int], *, due_only: bool = True) -> SendReport:
+    """Send the given queued messages now (those still due, or all that wait unless
+    `due_only`); never raises for mail errors."""
     report = SendReport()
     if not ids:
         return report
     transport = Transport()
     try:
-        _send_claimed(_claim(ids, utcnow()), transport, report)
+        _send_claimed(_claim(ids, utcnow(), due_only), transport, report)
     finally:
         transport.close()
     return report
+
+
+class NotSent(Exception):
+    """A background delivery that did not go out this time (its job is retried)."""
+
+
+@job("mail.deliver", retries=6, delay=30)
+def deliver_queued(outbox_id: int) -> None:
+    """The job that renders and sends one queued message (receipts with their PDF).
+
+    A failure leaves the message in the outbox (`flask mail send-pending` can still send it)
+    and raises, so the job is retried with backoff and shows on the jobs page.
+    """
+    report = send_ids([outbox_id], due_only=False)
+    if report.sent:
+        return
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(OutboxMail.status, OutboxMail.last_error).where(OutboxMail.id == outbox_id)
+        ).first()
+    if row is None:
+        raise NotSent(f"mail {outbox_id} is not in the outbox")
+    if MailStatus(row.status) != MailStatus.sent:  # sent meanwhile by send-pending: done
+        raise NotSent(f"mail {outbox_id} {MailStatus(row.status).value}: {row.last_error}")
 
 
 def _send_rows_after_commit(rows: list[OutboxMail]) -> None:

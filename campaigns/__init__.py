@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from app.backoffice.views import add_dashboard_card
     from app.extensions import csrf
     from app.web.views import add_home_section
-    from campaigns import home, models, spending  # noqa: F401 - tables must be known to metadata and Alembic
+    from campaigns import cache, home, models, spending  # noqa: F401 - tables must be known to metadata and Alembic
     from campaigns.admin_views import bp as admin_bp
     from campaigns.api import bp as api_bp
     from campaigns.demo import seed_campaigns
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from campaigns.text import render_markdown
     from campaigns.views import bp as public_bp
 
+    cache.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp)
     csrf.exempt(api_bp)

@@ -24,5 +24,5 @@ def resend_receipt(number: str) -> None:
         raise click.ClickException(f"Không có biên nhận số {number}.")
     if not receipt.email:
         raise click.ClickException("Biên nhận này không có địa chỉ e-mail.")
-    send_receipt(receipt)
+    send_receipt(receipt, background=False)  # now, so the message below is true
     click.echo(f"Đã gửi lại biên nhận {receipt.number} tới {receipt.email}.")

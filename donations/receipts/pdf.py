@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from fpdf import FPDF
 
 from app.dbtypes import VN_TZ
-from app.fonts import BOLD, REGULAR
+from app.fonts import pdf_fonts
 from app.money import amount_in_words, format_vnd
 from donations.receipts.models import Receipt
 from donations.receipts.services import receipt_context
@@ -18,7 +18,10 @@ LABEL_WIDTH = 48
 
 
 def _qr_image(url: str):
-    code = qrcode.QRCode(border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask pattern: choosing the best of eight costs more than the PDF's text.
+    code = qrcode.QRCode(
+        border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2
+    )
     code.add_data(url)
     code.make(fit=True)
     return code.make_image(fill_color="black", back_color="white").get_image()
@@ -48,6 +51,23 @@ def receipt_rows(receipt: Receipt, method_label: str) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
+def _texts(receipt: Receipt, cfg) -> list[str]:
+    """The free texts a receipt prints (names, addresses, titles), for the choice of fonts."""
+    return [
+        receipt.donor_name,
+        receipt.company_name,
+        receipt.company_address,
+        receipt.campaign_title,
+        receipt.reference,
+        receipt.void_reason or "",
+        cfg["FUND_NAME"],
+        cfg.get("FUND_ADDRESS") or "",
+        cfg["FUND_PHONE"],
+        cfg["FUND_EMAIL"],
+        cfg["SITE_URL"],
+    ]
+
+
 def render_pdf(receipt: Receipt) -> bytes:
     """The receipt PDF (A4 portrait) as bytes."""
     cfg = current_app.config
@@ -56,8 +76,10 @@ def render_pdf(receipt: Receipt) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.add_font(FONT, "", str(REGULAR))
-    pdf.add_font(FONT, "B", str(BOLD))
+    # The cut fonts (made once per process) unless a name needs a glyph outside them.
+    regular, bold = pdf_fonts(_texts(receipt, cfg))
+    pdf.add_font(FONT, "", str(regular))
+    pdf.add_font(FONT, "B", str(bold))
     pdf.set_title(f"Biên nhận {receipt.number}")
     pdf.set_author(cfg["FUND_NAME"])
     pdf.set_creator(cfg["FUND_NAME"])

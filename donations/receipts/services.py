@@ -7,12 +7,11 @@ import logging
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from app import mail
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
-from app.txcache import tx_cache
 from donations.models import Donation
 from donations.receipts.models import Receipt, ReceiptCounter
 
@@ -30,38 +29,39 @@ PROVIDER_LABELS = {
 
 
 def _next_number(year: int) -> tuple[int, str]:
-    """Take the next number of the year under a row lock (gap-free, never reused)."""
-    # Locked for the rest of the transaction: an import numbers thousands of receipts in one.
-    cache = tx_cache(db.session)
-    counter = cache.get(("receipt_counter", year))
-    if counter is not None:
-        counter.last += 1
-        return counter.last, f"{year}-{counter.last:06d}"
-    stmt = select(ReceiptCounter).where(ReceiptCounter.year == year)
-    if db.session.get_bind().dialect.name != "sqlite":
-        # SQLite already holds the database write lock: the ledger took it for this donation.
-        stmt = stmt.with_for_update()
-    counter = db.session.execute(
-        stmt.execution_options(populate_existing=True)
+    """Take the next number of the year (gap-free, never reused): one UPDATE … RETURNING.
+
+    The row stays locked until the transaction ends; the caller already holds the ledger's
+    chain lock (a receipt follows a posting), so the first number of a year is inserted safely.
+    """
+    last = db.session.execute(
+        update(ReceiptCounter)
+        .where(ReceiptCounter.year == year)
+        .values(last=ReceiptCounter.last + 1)
+        .returning(ReceiptCounter.last)
+        .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
-    if counter is None:
-        counter = ReceiptCounter(year=year, last=0)
-        db.session.add(counter)
-    cache[("receipt_counter", year)] = counter
-    counter.last += 1
-    return counter.last, f"{year}-{counter.last:06d}"
+    if last is None:
+        db.session.execute(insert(ReceiptCounter).values(year=year, last=1))
+        last = 1
+    return last, f"{year}-{last:06d}"
 
 
-def issue_receipt(donation: Donation) -> Receipt | None:
-    """The receipt of a money donation (created once; in-kind gifts get none); flushes."""
+def issue_receipt(donation: Donation, *, new: bool = False) -> Receipt | None:
+    """The receipt of a money donation (created once; in-kind gifts get none); flushes.
+
+    `new`: the donation was created in this transaction, so it has no receipt yet (a webhook
+    saves the look-up while it holds the ledger lock).
+    """
     if donation.asset != "VND":
         return None
-    with db.session.no_autoflush:  # the donation was flushed by record_donation
-        existing = db.session.execute(
-            select(Receipt).where(Receipt.donation_id == donation.id)
-        ).scalar_one_or_none()
-    if existing is not None:
-        return existing
+    if not new:
+        with db.session.no_autoflush:  # the donation was flushed by record_donation
+            existing = db.session.execute(
+                select(Receipt).where(Receipt.donation_id == donation.id)
+            ).scalar_one_or_none()
+        if existing is not None:
+            return existing
     issued = utcnow()
     year = issued.astimezone(VN_TZ).year
     seq, number = _next_number(year)
@@ -122,8 +122,13 @@ def site_url(endpoint: str, **values: object) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
-def send_receipt(receipt: Receipt) -> None:
-    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent)."""
+def send_receipt(receipt: Receipt, *, background: bool = True) -> None:
+    """Queue the receipt e-mail in the current transaction (its PDF is rendered when sent).
+
+    By default a worker renders and sends it (the `mail.deliver` job, queued with the commit):
+    the webhooks that record gifts answer without making a PDF. In a statement import
+    (`mail.batch_only`) it waits for `flask mail send-pending` instead.
+    """
     if receipt.id is None:
         db.session.flush()
     mail.queue_rendered(
@@ -131,6 +136,7 @@ def send_receipt(receipt: Receipt) -> None:
         to=receipt.email,
         payload={"receipt_id": receipt.id},
         subject=receipt_subject(receipt),
+        background=background,
     )
 
 
@@ -158,4 +164,4 @@ def receipt_context(receipt: Receipt) -> dict:
 
 def on_donation_received(donation: Donation, **_: object) -> None:
     """Signal receiver: every recorded money donation gets its receipt in the same transaction."""
-    issue_receipt(donation)
+    issue_receipt(donation, new=True)  # the signal is sent for a donation just created
