@@ -1,0 +1,384 @@
+"""Searching the public statement: filters, keyset pages, totals (DESIGN.md §8 `GET /ledger`).
+
+One query shape serves the page, the API and the exports. Filters are read from request
+arguments by `parse_filters` (a refusal names its field); `page()` returns the entries newest
+first after an optional cursor (the seq of the last entry of the previous page, so a page
+never shifts when new entries arrive); `totals()` sums what the filter selects.
+
+`q` matches a reference code or a bank reference exactly (case-insensitive), or every word of
+the public label without regard to diacritics, case or Unicode form, through the database's
+full-text search (SQLite FTS5, PostgreSQL to_tsvector). Only public labels are searched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select
+from sqlalchemy import text as sql_text
+
+from app.dbtypes import VN_TZ
+from app.errors import DomainError
+from app.extensions import db
+from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.ledger.service import ACCOUNT_RE, KINDS
+from app.money import MoneyError, parse_amount
+from campaigns.models import Campaign
+from transparency.statement.indexing import catch_up, fold, search_key
+from transparency.statement.models import StatementRow
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_AMOUNT = 10**15
+MAX_WORDS = 8
+_SLUG = re.compile(r"^[A-Za-z0-9_.\-]{1,70}$")
+
+KIND_LABELS = {
+    "donation": _l("Ủng hộ"),
+    "in_kind": _l("Ủng hộ hiện vật"),
+    "allocation": _l("Phân bổ cho học sinh"),
+    "disbursement": _l("Trao tận tay"),
+    "purchase": _l("Mua sắm"),
+    "expense": _l("Chi trả nhà cung cấp"),
+    "fee": _l("Phí thanh toán thẻ"),
+    "refund": _l("Hoàn tiền"),
+    "chargeback": _l("Khiếu nại thẻ (chargeback)"),
+    "reallocation": _l("Điều chuyển giữa chiến dịch"),
+    "reversal": _l("Bút toán đảo"),
+    "adjustment": _l("Điều chỉnh"),
+}
+ANONYMOUS = _l("Nhà hảo tâm ẩn danh")
+
+
+class FilterError(DomainError):
+    """A filter that cannot be read; the message names what to type instead."""
+
+    status_code = 400
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked for; empty values mean "any"."""
+
+    q: str = ""
+    campaign: str = ""
+    account: str = ""
+    kind: str = ""
+    asset: str = ""
+    min: int | None = None
+    max: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    cursor: int | None = None
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the statement (the cursor and the limit do not)."""
+        return any((self.q, self.campaign, self.account, self.kind, self.asset)) or any(
+            v is not None for v in (self.min, self.max, self.date_from, self.date_to)
+        )
+
+    def args(self, **changes) -> dict[str, str]:
+        """The filters as URL arguments (for links: next page, exports)."""
+        values = replace(self, **changes) if changes else self
+        out = {
+            "q": values.q,
+            "campaign": values.campaign,
+            "account": values.account,
+            "kind": values.kind,
+            "asset": values.asset,
+            "min": "" if values.min is None else str(values.min),
+            "max": "" if values.max is None else str(values.max),
+            "from": values.date_from.isoformat() if values.date_from else "",
+            "to": values.date_to.isoformat() if values.date_to else "",
+            "cursor": "" if values.cursor is None else str(values.cursor),
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+@dataclass
+class Row:
+    """One entry as the statement shows it."""
+
+    entry: LedgerEntry
+    campaign: str
+    campaign_title: str
+    bank_reference: str = ""
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.entry.kind, self.entry.kind)
+
+    @property
+    def label(self):
+        if self.entry.label:
+            return self.entry.label
+        return ANONYMOUS if self.entry.kind in ("donation", "in_kind") else ""
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    next_cursor: int | None
+
+
+@dataclass
+class Totals:
+    """Count of entries and sum of amounts per asset of everything the filter selects."""
+
+    count: int
+    by_asset: dict[str, int] = field(default_factory=dict)
+
+
+LABELS = {
+    "min": _l("Số tiền từ"),
+    "max": _l("Số tiền đến"),
+    "from": _l("Từ ngày"),
+    "to": _l("Đến ngày"),
+}
+
+
+def _amount(raw: str, name: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        value = int(raw)
+        if 0 < value <= MAX_AMOUNT:
+            return value
+    else:
+        try:
+            return parse_amount(raw, maximum=MAX_AMOUNT)
+        except MoneyError:
+            pass
+    raise FilterError(
+        _l(
+            "%(label)s (%(name)s): nhập một số nguyên dương, ví dụ 500000 hoặc 1.500.000.",
+            label=LABELS[name],
+            name=name,
+        ),
+        field=name,
+    )
+
+
+def _date(raw: str, name: str) -> date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(
+            _l(
+                "%(label)s (%(name)s): nhập ngày dạng NNNN-TT-NN, ví dụ 2026-03-31.",
+                label=LABELS[name],
+                name=name,
+            ),
+            field=name,
+        ) from None
+
+
+def parse_filters(args: Mapping[str, str], *, default_limit: int = DEFAULT_LIMIT) -> Filters:
+    """Read the filters from request arguments; raises FilterError naming the bad field."""
+
+    def get(name: str) -> str:
+        return (args.get(name) or "").strip()
+
+    q = " ".join(get("q").split())[:200]
+    campaign = get("campaign")
+    if campaign and not _SLUG.match(campaign):
+        raise FilterError(_l("Chiến dịch không hợp lệ."), field="campaign")
+    account = get("account")
+    if account and not ACCOUNT_RE.match(account):
+        raise FilterError(_l("Tài khoản sổ cái không hợp lệ."), field="account")
+    kind = get("kind")
+    if kind and kind not in KINDS:
+        raise FilterError(_l("Loại bút toán không hợp lệ."), field="kind")
+    asset = get("asset").upper()
+    if asset and not _SLUG.match(asset):
+        raise FilterError(_l("Tài sản không hợp lệ."), field="asset")
+    low, high = _amount(get("min"), "min"), _amount(get("max"), "max")
+    if low is not None and high is not None and low > high:
+        raise FilterError(_l("Số tiền tối thiểu lớn hơn số tiền tối đa."), field="max")
+    start, end = _date(get("from"), "from"), _date(get("to"), "to")
+    if start and end and start > end:
+        raise FilterError(_l("Ngày bắt đầu sau ngày kết thúc."), field="to")
+    cursor = get("cursor")
+    if cursor and (not cursor.isdigit() or len(cursor) > 12):
+        raise FilterError(_l("Con trỏ trang không hợp lệ."), field="cursor")
+    limit = get("limit")
+    if limit and (not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT):
+        raise FilterError(
+            _l("limit phải là số nguyên từ 1 đến %(high)s.", high=MAX_LIMIT), field="limit"
+        )
+    return Filters(
+        q=q,
+        campaign=campaign,
+        account=account,
+        kind=kind,
+        asset=asset,
+        min=low,
+        max=high,
+        date_from=start,
+        date_to=end,
+        cursor=int(cursor) if cursor else None,
+        limit=int(limit) if limit else default_limit,
+    )
+
+
+def _vn_midnight(day: date) -> datetime:
+    """00:00 Vietnam time of `day` (compared with the UTC column as the same instant)."""
+    return datetime.combine(day, time(0), tzinfo=VN_TZ)
+
+
+def _name_match(words: list[str]) -> ColumnElement[bool]:
+    """Entries whose public label holds every word (the database's full-text search)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        expression = " ".join(f'"{w}"' for w in words)
+        matches = (
+            sql_text("SELECT rowid FROM statement_fts WHERE statement_fts MATCH :fts_q")
+            .bindparams(fts_q=expression)
+            .columns(literal_column("rowid", Integer))
+        )
+        return StatementRow.seq.in_(matches)
+    simple = literal_column("'simple'::regconfig")
+    query = " & ".join(words)
+    return func.to_tsvector(simple, StatementRow.name_key).op("@@")(func.to_tsquery(simple, query))
+
+
+def _q_clause(q: str) -> ColumnElement[bool]:
+    keys = {search_key(q)[:120], search_key("".join(q.split()))[:120]}
+    clauses: list[ColumnElement[bool]] = [
+        StatementRow.ref_key.in_(sorted(keys)),
+        StatementRow.bank_key.in_(sorted(keys)),
+    ]
+    words = fold(q).split()[:MAX_WORDS]
+    if words:
+        clauses.append(_name_match(words))
+    return or_(*clauses)
+
+
+def conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter over StatementRow (the cursor excluded)."""
+    out: list[ColumnElement[bool]] = []
+    if filters.q:
+        out.append(_q_clause(filters.q))
+    if filters.campaign:
+        out.append(
+            or_(
+                StatementRow.campaign == filters.campaign,
+                StatementRow.campaign_to == filters.campaign,
+            )
+        )
+    if filters.account:
+        touching = select(LedgerEntry.seq).where(
+            or_(LedgerEntry.source == filters.account, LedgerEntry.destination == filters.account)
+        )
+        out.append(StatementRow.seq.in_(touching))
+    if filters.kind:
+        out.append(StatementRow.kind == filters.kind)
+    if filters.asset:
+        out.append(StatementRow.asset == filters.asset)
+    if filters.min is not None:
+        out.append(StatementRow.amount >= filters.min)
+    if filters.max is not None:
+        out.append(StatementRow.amount <= filters.max)
+    if filters.date_from:
+        out.append(StatementRow.at >= _vn_midnight(filters.date_from))
+    if filters.date_to:
+        out.append(StatementRow.at < _vn_midnight(filters.date_to + timedelta(days=1)))
+    return out
+
+
+def seqs_query(filters: Filters) -> Select:
+    """Seqs of the filter after the cursor, newest first (no limit)."""
+    stmt = select(StatementRow.seq).where(*conditions(filters))
+    if filters.cursor is not None:
+        stmt = stmt.where(StatementRow.seq < filters.cursor)
+    return stmt.order_by(StatementRow.seq.desc())
+
+
+def prepare() -> None:
+    """Index what the ledger holds and the index lacks (normally nothing)."""
+    catch_up()
+
+
+def _rows(seqs: list[int]) -> list[Row]:
+    if not seqs:
+        return []
+    found = db.session.execute(
+        select(LedgerEntry, StatementRow.campaign, StatementRow.bank_key)
+        .join(StatementRow, StatementRow.seq == LedgerEntry.seq)
+        .where(LedgerEntry.seq.in_(seqs))
+        .order_by(LedgerEntry.seq.desc())
+    ).all()
+    slugs = {slug for _e, slug, _b in found if slug}
+    titles = (
+        dict(
+            db.session.execute(
+                select(Campaign.slug, Campaign.title).where(Campaign.slug.in_(slugs))
+            )
+            .tuples()
+            .all()
+        )
+        if slugs
+        else {}
+    )
+    return [Row(e, slug, titles.get(slug, slug), bank) for e, slug, bank in found]
+
+
+def page(filters: Filters) -> Page:
+    """One page of entries, newest first, and the cursor of the next page (None at the end)."""
+    seqs = list(db.session.execute(seqs_query(filters).limit(filters.limit + 1)).scalars())
+    more = len(seqs) > filters.limit
+    seqs = seqs[: filters.limit]
+    return Page(_rows(seqs), seqs[-1] if more and seqs else None)
+
+
+def iterate(filters: Filters, chunk: int = 1000) -> Iterator[Row]:
+    """Every entry of the filter, newest first, read chunk by chunk (exports)."""
+    current = replace(filters, limit=chunk)
+    while True:
+        result = page(current)
+        yield from result.rows
+        if result.next_cursor is None:
+            return
+        current = replace(current, cursor=result.next_cursor)
+        db.session.expunge_all()
+
+
+def totals(filters: Filters) -> Totals:
+    """How many entries the filter selects and what they add up to, per asset."""
+    if not filters.active:
+        head = db.session.get(LedgerHead, 1)
+        sums = db.session.execute(
+            select(AccountBalance.asset, func.sum(AccountBalance.total_in)).group_by(
+                AccountBalance.asset
+            )
+        ).all()
+        return Totals(head.seq if head else 0, {a: int(s or 0) for a, s in sums if s})
+    rows = db.session.execute(
+        select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
+        .where(*conditions(filters))
+        .group_by(StatementRow.asset)
+    ).all()
+    return Totals(sum(n for _a, n, _s in rows), {a: int(s) for a, _n, s in rows})
+
+
+def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(campaigns, assets) the filter form offers: (value, label) pairs."""
+    from campaigns.views import PUBLIC_STATUSES
+
+    campaigns = db.session.execute(
+        select(Campaign.slug, Campaign.title)
+        .where(Campaign.status.in_(PUBLIC_STATUSES))
+        .order_by(Campaign.title)
+    ).all()
+    assets = db.session.execute(select(Asset.code, Asset.name).order_by(Asset.code)).all()
+    return [tuple(c) for c in campaigns], [tuple(a) for a in assets]

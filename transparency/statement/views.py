@@ -1,0 +1,91 @@
+"""The public statement page `/sao-ke` and its CSV / XLSX downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+
+from app import uow
+from app.ledger.service import KINDS
+from transparency.statement import exports
+from transparency.statement.services import (
+    KIND_LABELS,
+    FilterError,
+    Filters,
+    choices,
+    page,
+    parse_filters,
+    prepare,
+    totals,
+)
+
+bp = Blueprint("statement", __name__)
+TRACEABLE = ("donation", "in_kind")
+
+
+def trace_url(ref: str) -> str:
+    """The trace page of a gift (built by the trace sub-package; a plain path on purpose)."""
+    return "/truy-vet/" + quote(ref, safe="")
+
+
+def _filters() -> tuple[Filters, dict[str, object]]:
+    try:
+        return parse_filters(request.args), {}
+    except FilterError as err:
+        return Filters(), {err.field or "q": err.message}
+
+
+@bp.get("/sao-ke")
+def index():
+    """Every entry newest first, searched and filtered, with the totals of the filter."""
+    with uow.transaction():
+        prepare()
+    filters, errors = _filters()
+    campaigns, assets = choices()
+    result = None if errors else page(filters)
+    summary = None if errors else totals(filters)
+    return render_template(
+        "transparency/statement/index.html",
+        filters=filters,
+        form=request.args,
+        errors=errors,
+        result=result,
+        totals=summary,
+        campaigns=campaigns,
+        assets=assets,
+        kinds=[(k, KIND_LABELS[k]) for k in sorted(KINDS) if k in KIND_LABELS],
+        traceable=TRACEABLE,
+        trace_url=trace_url,
+    ), (400 if errors else 200)
+
+
+def _download(body, mimetype: str, extension: str) -> Response:
+    name = f"sao-ke-{date.today().isoformat()}.{extension}"
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/sao-ke/tai-ve.csv")
+def export_csv():
+    """The current filter as CSV (UTF-8 with BOM for Excel), streamed."""
+    with uow.transaction():
+        prepare()
+    filters = parse_filters(request.args)
+    return _download(exports.csv_stream(filters), "text/csv; charset=utf-8", "csv")
+
+
+@bp.get("/sao-ke/tai-ve.xlsx")
+def export_xlsx():
+    """The current filter as an Excel workbook, streamed."""
+    with uow.transaction():
+        prepare()
+    filters = parse_filters(request.args)
+    return _download(
+        exports.xlsx_stream(filters),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    )
