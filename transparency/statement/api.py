@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from app import uow
-from transparency.statement.services import Row, page, parse_filters, prepare
+from transparency.statement.services import FilterError, Row, page, parse_filters, prepare
 
 bp = Blueprint("statement_api", __name__, url_prefix="/api/v1/ledger")
 
@@ -33,7 +33,11 @@ def index():
     """Entries matching q, campaign, account, kind, asset, min, max, from, to; cursor, limit."""
     with uow.transaction():
         prepare()
-    filters = parse_filters(request.args)
+    try:
+        filters = parse_filters(request.args)
+    except FilterError as err:
+        error = {"code": "invalid", "message": str(err.message), "field": err.field}
+        return jsonify(error=error), 400
     result = page(filters)
     return jsonify(
         entries=[entry_json(r) for r in result.rows],
