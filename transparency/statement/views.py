@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import force_locale, get_locale
 
 from app import uow
 from app.ledger.service import KINDS
@@ -61,9 +63,27 @@ def index():
     ), (400 if errors else 200)
 
 
+def _streamed(produce, filters: Filters, empty: str | bytes) -> Iterator:
+    """Run `produce(filters)` while the response is sent, in an app context of its own (the
+    request's is gone by then) and in the reader's language.
+
+    An empty first piece is sent before the context is entered: a WSGI server (and the test
+    client) takes the first piece where it called the view, the rest later, and a context must
+    be left where it was entered."""
+    app = current_app._get_current_object()
+    locale = str(get_locale() or "vi")
+
+    def body() -> Iterator:
+        yield empty
+        with app.app_context(), force_locale(locale):
+            yield from produce(filters)
+
+    return body()
+
+
 def _download(body, mimetype: str, extension: str) -> Response:
     name = f"sao-ke-{date.today().isoformat()}.{extension}"
-    response = Response(stream_with_context(body), mimetype=mimetype)
+    response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -75,7 +95,7 @@ def export_csv():
     with uow.transaction():
         prepare()
     filters = parse_filters(request.args)
-    return _download(exports.csv_stream(filters), "text/csv; charset=utf-8", "csv")
+    return _download(_streamed(exports.csv_stream, filters, ""), "text/csv; charset=utf-8", "csv")
 
 
 @bp.get("/sao-ke/tai-ve.xlsx")
@@ -85,7 +105,7 @@ def export_xlsx():
         prepare()
     filters = parse_filters(request.args)
     return _download(
-        exports.xlsx_stream(filters),
+        _streamed(exports.xlsx_stream, filters, b""),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
     )
