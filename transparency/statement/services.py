@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
@@ -26,7 +28,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
 from app.ledger.service import ACCOUNT_RE, KINDS
-from app.money import MoneyError, parse_amount
+from app.money import MoneyError, format_quantity, parse_amount
 from campaigns.models import Campaign
 from transparency.statement.indexing import catch_up, fold, search_key
 from transparency.statement.models import StatementRow
@@ -111,6 +113,15 @@ class Row:
     bank_reference: str = ""
 
     @property
+    def when(self) -> str:
+        """Date and time in Vietnam, day first (the same in both languages)."""
+        return self.entry.at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+    @property
+    def amount_text(self) -> str:
+        return _quantity(self.entry.amount, self.entry.asset, str(get_locale() or "vi"))
+
+    @property
     def kind_label(self):
         return KIND_LABELS.get(self.entry.kind, self.entry.kind)
 
@@ -119,6 +130,12 @@ class Row:
         if self.entry.label:
             return self.entry.label
         return ANONYMOUS if self.entry.kind in ("donation", "in_kind") else ""
+
+
+@lru_cache(maxsize=8192)
+def _quantity(amount: int, asset: str, locale: str) -> str:
+    """format_quantity, remembered: a page repeats the same few amounts (Babel is slow)."""
+    return format_quantity(amount, asset, locale)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
 from app import uow
@@ -55,6 +55,10 @@ def index():
         errors=errors,
         result=result,
         totals=summary,
+        campaign_urls={
+            slug: url_for("campaigns.detail", slug=slug)
+            for slug in {row.campaign for row in (result.rows if result else []) if row.campaign}
+        },
         campaigns=campaigns,
         assets=assets,
         kinds=[(k, KIND_LABELS[k]) for k in sorted(KINDS) if k in KIND_LABELS],
