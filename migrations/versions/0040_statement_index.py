@@ -40,11 +40,13 @@ def upgrade():
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_statement_index")),
     )
     with op.batch_alter_table("statement_index", schema=None) as batch_op:
-        batch_op.create_index("ix_statement_index_amount", ["amount"], unique=False)
+        batch_op.create_index("ix_statement_index_amount", ["amount", "asset"], unique=False)
         batch_op.create_index("ix_statement_index_asset_seq", ["asset", "seq"], unique=False)
         batch_op.create_index("ix_statement_index_at", ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_statement_index_bank_key"), ["bank_key"], unique=False)
-        batch_op.create_index("ix_statement_index_campaign_at", ["campaign", "at"], unique=False)
+        batch_op.create_index(
+            "ix_statement_index_campaign_at", ["campaign", "at", "asset", "amount"], unique=False
+        )
         batch_op.create_index("ix_statement_index_campaign_seq", ["campaign", "seq"], unique=False)
         batch_op.create_index("ix_statement_index_campaign_to", ["campaign_to"], unique=False)
         batch_op.create_index("ix_statement_index_kind_seq", ["kind", "seq"], unique=False)

@@ -29,11 +29,12 @@ class StatementRow(Model):
     __tablename__ = "statement_index"
     __table_args__ = (
         Index("ix_statement_index_campaign_seq", "campaign", "seq"),
-        Index("ix_statement_index_campaign_at", "campaign", "at"),
+        # The totals of a campaign's date range and of an amount range read only the index.
+        Index("ix_statement_index_campaign_at", "campaign", "at", "asset", "amount"),
         Index("ix_statement_index_campaign_to", "campaign_to"),
         Index("ix_statement_index_kind_seq", "kind", "seq"),
         Index("ix_statement_index_asset_seq", "asset", "seq"),
-        Index("ix_statement_index_amount", "amount"),
+        Index("ix_statement_index_amount", "amount", "asset"),
         Index("ix_statement_index_at", "at"),
     )
 

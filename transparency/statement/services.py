@@ -37,6 +37,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_AMOUNT = 10**15
 MAX_WORDS = 8
+PROBE = 20_000  # entries a dense filter is first tried on (see page())
 _SLUG = re.compile(r"^[A-Za-z0-9_.\-]{1,70}$")
 
 KIND_LABELS = {
@@ -350,12 +351,33 @@ def _rows(seqs: list[int]) -> list[Row]:
     return [Row(e, slug, titles.get(slug, slug), bank) for e, slug, bank in found]
 
 
+def _seqs(stmt: Select, limit: int) -> list[int]:
+    return list(db.session.execute(stmt.limit(limit + 1)).scalars())
+
+
 def page(filters: Filters) -> Page:
-    """One page of entries, newest first, and the cursor of the next page (None at the end)."""
-    seqs = list(db.session.execute(seqs_query(filters).limit(filters.limit + 1)).scalars())
+    """One page of entries, newest first, and the cursor of the next page (None at the end).
+
+    A filter that many entries meet (an amount range, a kind) is first tried on the newest
+    PROBE entries before the cursor, read in seq order: when they hold a page, the database
+    never sorts the whole match. Otherwise (a rare amount, an old date range) the filter's own
+    index finds the few matching entries, which are then sorted.
+    """
+    seqs: list[int] = []
+    if filters.active and not filters.q:
+        upper = filters.cursor if filters.cursor is not None else _top() + 1
+        if upper > PROBE:
+            window = seqs_query(filters).where(StatementRow.seq >= upper - PROBE)
+            seqs = _seqs(window, filters.limit)
+    if len(seqs) <= filters.limit:
+        seqs = _seqs(seqs_query(filters), filters.limit)
     more = len(seqs) > filters.limit
     seqs = seqs[: filters.limit]
     return Page(_rows(seqs), seqs[-1] if more and seqs else None)
+
+
+def _top() -> int:
+    return db.session.execute(select(func.coalesce(func.max(StatementRow.seq), 0))).scalar_one()
 
 
 def iterate(filters: Filters, chunk: int = 1000) -> Iterator[Row]:

@@ -220,3 +220,28 @@ def test_hand_over_belongs_to_the_campaign_of_its_allocation(client, gifts):
     response = client.get("/sao-ke?campaign=hu-gao&kind=disbursement")
     assert seqs(response) == [out.entry.seq]
     assert "Trao tận tay" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("probe", [3, 10_000])
+def test_dense_and_sparse_filters_page_the_same_way(
+    client, make_campaign, give, monkeypatch, probe
+):
+    from transparency.statement import services
+
+    monkeypatch.setattr(services, "PROBE", probe)
+    campaign = make_campaign("day-thua")
+    entries = [give(campaign, 1_000 * (1 + i % 4)) for i in range(20)]
+    expected = [e.seq for e in reversed(entries) if 2_000 <= e.amount <= 3_000]
+    seen, cursor = [], None
+    while True:
+        args = {"min": 2_000, "max": 3_000, "limit": 4} | ({"cursor": cursor} if cursor else {})
+        body = client.get("/api/v1/ledger", query_string=args).get_json()
+        seen += [e["seq"] for e in body["entries"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert seen == expected
+    # A rare amount, older than the newest entries: found by its own index.
+    assert [
+        e["seq"] for e in client.get("/api/v1/ledger?min=1000&max=1000").get_json()["entries"]
+    ] == [e.seq for e in reversed(entries) if e.amount == 1_000]
