@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from app import uow
-from transparency.statement.services import FilterError, Row, page, parse_filters, prepare
+from transparency.statement.services import FilterError, Row, page, parse_filters
+from transparency.statement.views import caught_up
 
 bp = Blueprint("statement_api", __name__, url_prefix="/api/v1/ledger")
 
@@ -31,8 +31,7 @@ def entry_json(row: Row) -> dict:
 @bp.get("")
 def index():
     """Entries matching q, campaign, account, kind, asset, min, max, from, to; cursor, limit."""
-    with uow.transaction():
-        prepare()
+    caught_up()
     try:
         filters = parse_filters(request.args)
     except FilterError as err:

@@ -30,7 +30,7 @@ from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
 from app.ledger.service import ACCOUNT_RE, KINDS
 from app.money import MoneyError, format_quantity, parse_amount
 from campaigns.models import Campaign
-from transparency.statement.indexing import catch_up, fold, search_key
+from transparency.statement.indexing import fold, search_key
 from transparency.statement.models import StatementRow
 
 DEFAULT_LIMIT = 50
@@ -320,11 +320,6 @@ def seqs_query(filters: Filters) -> Select:
     if filters.cursor is not None:
         stmt = stmt.where(StatementRow.seq < filters.cursor)
     return stmt.order_by(StatementRow.seq.desc())
-
-
-def prepare() -> None:
-    """Index what the ledger holds and the index lacks (normally nothing)."""
-    catch_up()
 
 
 def _rows(seqs: list[int]) -> list[Row]:

@@ -245,3 +245,15 @@ def test_dense_and_sparse_filters_page_the_same_way(
     assert [
         e["seq"] for e in client.get("/api/v1/ledger?min=1000&max=1000").get_json()["entries"]
     ] == [e.seq for e in reversed(entries) if e.amount == 1_000]
+
+
+def test_entries_written_past_the_orm_are_indexed_before_a_search(client, make_campaign, give):
+    from sqlalchemy import delete
+
+    from transparency.statement.models import StatementRow
+
+    campaign = make_campaign("qua-orm")
+    entry = give(campaign, 123_000, label="Hoàng Thị Lụa")
+    db.session.execute(delete(StatementRow).where(StatementRow.seq == entry.seq))
+    db.session.commit()
+    assert seqs(client.get("/sao-ke?q=hoang+thi+lua")) == [entry.seq]
