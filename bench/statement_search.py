@@ -212,6 +212,7 @@ def in_process(kinds: dict[str, list[dict]], warmup: int) -> dict[str, tuple[lis
     from app import create_app
     from app.extensions import db
     from transparency.statement import services
+    from transparency.statement.filters import parse_filters
 
     app = create_app("development")
     out: dict[str, tuple[list, list]] = {}
@@ -219,7 +220,7 @@ def in_process(kinds: dict[str, list[dict]], warmup: int) -> dict[str, tuple[lis
         for kind, params in kinds.items():
             pages, sums = [], []
             for i, args in enumerate(params):
-                filters = services.parse_filters(args)
+                filters = parse_filters(args)
                 started = time.perf_counter()
                 services.page(filters)
                 middle = time.perf_counter()

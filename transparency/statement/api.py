@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from transparency.statement.services import FilterError, Row, page, parse_filters
+from transparency.statement.filters import FilterError, parse_filters
+from transparency.statement.services import Row, page
 from transparency.statement.views import caught_up
 
 bp = Blueprint("statement_api", __name__, url_prefix="/api/v1/ledger")

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from app.dbtypes import VN_TZ
 from app.spreadsheets import append, csv_lines
-from transparency.statement.services import Filters, Row, iterate
+from transparency.statement.filters import Filters
+from transparency.statement.services import Row, iterate
 
 CHUNK = 64 * 1024
 

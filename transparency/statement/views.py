@@ -12,16 +12,9 @@ from flask_babel import force_locale, get_locale
 from app import uow
 from app.ledger.service import KINDS
 from transparency.statement import exports
+from transparency.statement.filters import FilterError, Filters, parse_filters
 from transparency.statement.indexing import behind, catch_up
-from transparency.statement.services import (
-    KIND_LABELS,
-    FilterError,
-    Filters,
-    choices,
-    page,
-    parse_filters,
-    totals,
-)
+from transparency.statement.services import KIND_LABELS, choices, page, totals
 
 bp = Blueprint("statement", __name__)
 TRACEABLE = ("donation", "in_kind")
