@@ -116,7 +116,7 @@ def _name_match(words: list[str]) -> ColumnElement[bool]:
             .columns(literal_column("rowid", Integer))
         )
         return StatementRow.seq.in_(matches)
-    simple = literal_column("'simple'::regconfig")
+    simple: ColumnElement[str] = literal_column("'simple'::regconfig")
     query = " & ".join(words)
     return func.to_tsvector(simple, StatementRow.name_key).op("@@")(func.to_tsquery(simple, query))
 
