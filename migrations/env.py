@@ -86,6 +86,15 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # Tables and indexes a package builds outside the metadata (SQLite FTS5 search tables and
+    # their shadow tables, PostgreSQL full-text indexes on expressions) are not the models'
+    # business: autogenerate leaves them alone.
+    unmanaged = tuple(get_metadata().info.get("unmanaged_tables", ()))
+    if unmanaged and conf_args.get("include_name") is None:
+        conf_args["include_name"] = lambda name, type_, _parent: (
+            not (type_ in ("table", "index") and name.startswith(unmanaged))
+        )
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

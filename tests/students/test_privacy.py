@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -76,3 +78,66 @@ def test_public_output_follows_current_consent(app, demo):
     named = by_scope[ConsentScope.named]
     assert public_view(named)["first_name"] == named.full_name.split()[-1]
     assert public_view(named)["photo"] is False  # no photo stored, none shown
+
+
+def _statement_texts(client) -> dict[str, str]:
+    """Every page of the public statement, its API and both downloads, as text."""
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    texts = {}
+    cursor, n = None, 0
+    while True:
+        args = {"limit": 200} | ({"cursor": cursor} if cursor else {})
+        response = client.get("/api/v1/ledger", query_string=args)
+        assert response.status_code == 200
+        body = response.get_json()
+        texts[f"api {n}"] = json.dumps(body, ensure_ascii=False)
+        cursor, n = body["next_cursor"], n + 1
+        if cursor is None:
+            break
+    cursor, n = None, 0
+    while True:
+        response = client.get("/sao-ke", query_string={"cursor": cursor} if cursor else {})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        texts[f"page {n}"] = html
+        found = re.search(r'rel="next" href="[^"]*cursor=(\d+)', html)
+        if not found:
+            break
+        cursor, n = found.group(1), n + 1
+    texts["csv"] = client.get("/sao-ke/tai-ve.csv").get_data(as_text=True)
+    sheet = load_workbook(io.BytesIO(client.get("/sao-ke/tai-ve.xlsx").get_data())).active
+    texts["xlsx"] = "\n".join(
+        "\t".join("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(values_only=True)
+    )
+    return texts
+
+
+def test_statement_api_and_downloads_name_no_child(app, demo):
+    from transparency.statement import bulk
+
+    secrets = _secrets(demo)
+    names = [s.full_name for s in demo[:20]]
+    # The demo data and a synthetic ledger on top (the benchmarks' data, smaller).
+    bulk.build(300, chunk=100, checkpoint=db.session.commit)
+    db.session.commit()
+    client = app.test_client()
+    texts = _statement_texts(client)
+    assert len(texts) >= 4 and "HS-" in texts["csv"]  # beneficiaries appear by public id
+    for where, text in texts.items():
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} appears in the statement ({where})"
+    # Nor can a child be found by name: only public labels are searched.
+    from app.text import strip_diacritics
+
+    for name in names:
+        for q in (name, strip_diacritics(name).lower()):
+            body = client.get("/api/v1/ledger", query_string={"q": q}).get_json()
+            # A donor may share a child's name; no entry of a child's account is found.
+            for entry in body["entries"]:
+                accounts = (entry["source"], entry["destination"])
+                assert not any(a.startswith("student:") for a in accounts), (q, entry)

@@ -1,0 +1,36 @@
+"""`flask statement reindex` (rebuild the search index) and `flask demo bulk` (a large ledger)."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from app import uow
+from app.demo import demo_cli
+from app.extensions import db
+from transparency.statement import bulk, indexing
+
+statement_cli = AppGroup("statement", help="Sao kê công khai / the public statement.")
+
+
+@statement_cli.command("reindex")
+@uow.command
+def reindex_command() -> None:
+    """Empty the search index and build it again from every ledger entry."""
+    count = indexing.rebuild(db.session.connection())
+    click.echo(f"Đã lập chỉ mục {count} bút toán.")
+
+
+@demo_cli.command("bulk")
+@click.option("--entries", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--chunk", type=click.IntRange(100, 100_000), default=2000, show_default=True)
+@uow.command
+def bulk_command(entries: int, seed: int, chunk: int) -> None:
+    """A large synthetic ledger through the real posting path, committed chunk by chunk."""
+    started = time.perf_counter()
+    made = bulk.build(entries, seed=seed, chunk=chunk, checkpoint=uow.checkpoint, echo=click.echo)
+    elapsed = time.perf_counter() - started
+    click.echo(f"Đã ghi {made} bút toán trong {elapsed:.0f} s ({made / elapsed:.0f}/s).")

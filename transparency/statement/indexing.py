@@ -1,0 +1,235 @@
+"""Keeping the statement index (models.StatementRow) in step with the ledger.
+
+Every entry the ledger writes through the ORM gets its index row in the same flush (a mapper
+event on LedgerEntry); a bank transaction linked to its donation adds its bank reference to
+that donation's row. Entries written some other way (a bulk insert that bypasses the ORM, a
+database restored from an export) are caught up by `catch_up()`, which the statement calls
+before it searches, and `flask statement reindex` rebuilds the whole index.
+
+Name search: SQLite keeps an FTS5 table over `name_key` in step by triggers; PostgreSQL has a
+GIN index on `to_tsvector('simple', name_key)`. Both are created here when the tables are
+created (tests, `db.create_all`) and by the migration.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, event, func, insert, select, text, update
+
+from app.extensions import db
+from app.ledger.models import LedgerEntry
+from app.text import strip_diacritics
+from transparency.statement.models import StatementRow
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+CAMPAIGN = "campaign:"
+
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5(name_key, "
+    "content='statement_index', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS statement_fts_ai AFTER INSERT ON statement_index "
+    "WHEN new.name_key <> '' BEGIN "
+    "INSERT INTO statement_fts(rowid, name_key) VALUES (new.seq, new.name_key); END",
+    "CREATE TRIGGER IF NOT EXISTS statement_fts_ad AFTER DELETE ON statement_index "
+    "WHEN old.name_key <> '' BEGIN "
+    "INSERT INTO statement_fts(statement_fts, rowid, name_key) "
+    "VALUES ('delete', old.seq, old.name_key); END",
+    "CREATE TRIGGER IF NOT EXISTS statement_fts_au AFTER UPDATE OF name_key ON statement_index "
+    "BEGIN "
+    "INSERT INTO statement_fts(statement_fts, rowid, name_key) "
+    "SELECT 'delete', old.seq, old.name_key WHERE old.name_key <> ''; "
+    "INSERT INTO statement_fts(rowid, name_key) "
+    "SELECT new.seq, new.name_key WHERE new.name_key <> ''; END",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS statement_fts_ai",
+    "DROP TRIGGER IF EXISTS statement_fts_ad",
+    "DROP TRIGGER IF EXISTS statement_fts_au",
+    "DROP TABLE IF EXISTS statement_fts",
+)
+POSTGRES_DDL = (
+    "CREATE INDEX IF NOT EXISTS ix_statement_index_name_fts ON statement_index "
+    "USING gin (to_tsvector('simple'::regconfig, name_key))",
+)
+
+
+def fold(value: str) -> str:
+    """Text as the name search compares it: no diacritics, lower case, words split by spaces.
+
+    "Nguyễn Văn  A" and "NGUYEN van a" (composed or decomposed Unicode) both give "nguyen van a".
+    """
+    plain = strip_diacritics(unicodedata.normalize("NFC", value or "")).lower()
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
+
+
+def search_key(value: str) -> str:
+    """A reference or bank reference as the index stores it: trimmed, upper case."""
+    return (value or "").strip().upper()
+
+
+def create_search(connection: Connection) -> None:
+    """Create the full-text side of the index for this database (idempotent)."""
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_DDL:
+            connection.execute(text(statement))
+    elif connection.dialect.name == "postgresql":
+        for statement in POSTGRES_DDL:
+            connection.execute(text(statement))
+
+
+def drop_search(connection: Connection) -> None:
+    """Drop what create_search made (the PostgreSQL index goes with its table)."""
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_DROP:
+            connection.execute(text(statement))
+
+
+def _slug(account: str) -> str:
+    return account[len(CAMPAIGN) :] if account.startswith(CAMPAIGN) else ""
+
+
+def _campaign_of(connection: Connection, source: str, destination: str, ref: str) -> str:
+    """The campaign an entry belongs to (see StatementRow.campaign)."""
+    mine = _slug(source) or _slug(destination)
+    if mine or source == "world" or not ref:
+        return mine
+    # A hand-over (student → world) or an expense paid (expense → world): the campaign whose
+    # entry with the same ref brought the value to this account.
+    earlier = connection.execute(
+        select(LedgerEntry.source)
+        .where(LedgerEntry.ref == ref, LedgerEntry.destination == source)
+        .order_by(LedgerEntry.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return _slug(earlier or "")
+
+
+def row_for(connection: Connection, entry) -> dict:
+    """The index row of one entry (an ORM entry or a row with the same attributes)."""
+    campaign = _campaign_of(connection, entry.source, entry.destination, entry.ref)
+    to = _slug(entry.destination)
+    return {
+        "seq": entry.seq,
+        "at": entry.at,
+        "kind": entry.kind,
+        "asset": entry.asset,
+        "amount": entry.amount,
+        "campaign": campaign,
+        "campaign_to": to if to and to != campaign else "",
+        "ref_key": search_key(entry.ref)[:80],
+        "bank_key": "",
+        "name_key": fold(entry.label)[:200],
+    }
+
+
+def _after_entry_insert(_mapper, connection: Connection, entry: LedgerEntry) -> None:
+    connection.execute(insert(StatementRow.__table__).values(**row_for(connection, entry)))
+
+
+def _after_bank_write(_mapper, connection: Connection, tx) -> None:
+    """A bank transaction linked to a donation: its bank reference finds that entry."""
+    if not tx.donation_id or not tx.bank_reference:
+        return
+    from donations.models import Donation
+
+    seq = select(Donation.ledger_seq).where(Donation.id == tx.donation_id).scalar_subquery()
+    connection.execute(
+        update(StatementRow.__table__)
+        .where(StatementRow.seq == seq)
+        .values(bank_key=search_key(tx.bank_reference)[:120])
+    )
+
+
+def _bank_rows(connection: Connection, seqs: Iterable[int] | None = None):
+    from donations.bank.models import BankTransaction
+    from donations.models import Donation
+
+    stmt = (
+        select(Donation.ledger_seq, BankTransaction.bank_reference)
+        .join(BankTransaction, BankTransaction.donation_id == Donation.id)
+        .where(BankTransaction.bank_reference != "", Donation.ledger_seq.is_not(None))
+    )
+    if seqs is not None:
+        stmt = stmt.where(Donation.ledger_seq.in_(list(seqs)))
+    return connection.execute(stmt).all()
+
+
+def index_range(connection: Connection, after: int, upto: int, chunk: int = 5000) -> int:
+    """Index the entries with after < seq ≤ upto; returns how many were added."""
+    added = 0
+    while after < upto:
+        entries = connection.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.seq > after, LedgerEntry.seq <= upto)
+            .order_by(LedgerEntry.seq)
+            .limit(chunk)
+        ).all()
+        if not entries:
+            break
+        rows = [row_for(connection, e) for e in entries]
+        connection.execute(insert(StatementRow.__table__), rows)
+        for seq, bank_reference in _bank_rows(connection, (r["seq"] for r in rows)):
+            connection.execute(
+                update(StatementRow.__table__)
+                .where(StatementRow.seq == seq)
+                .values(bank_key=search_key(bank_reference)[:120])
+            )
+        added += len(rows)
+        after = rows[-1]["seq"]
+    return added
+
+
+def indexed_upto(connection: Connection) -> int:
+    """The highest seq in the index (0 when empty)."""
+    return connection.execute(select(func.coalesce(func.max(StatementRow.seq), 0))).scalar_one()
+
+
+def ledger_upto(connection: Connection) -> int:
+    """The highest seq in the ledger (0 when empty)."""
+    return connection.execute(select(func.coalesce(func.max(LedgerEntry.seq), 0))).scalar_one()
+
+
+def behind() -> bool:
+    """Whether the ledger holds entries the index lacks (one look at both heads)."""
+    from app.ledger.models import LedgerHead
+
+    indexed = select(func.coalesce(func.max(StatementRow.seq), 0)).scalar_subquery()
+    head = select(func.coalesce(func.max(LedgerHead.seq), 0)).scalar_subquery()
+    return bool(db.session.execute(select(head > indexed)).scalar_one())
+
+
+def catch_up() -> int:
+    """Index entries the ledger holds and the index does not (written past the ORM); flushes."""
+    connection = db.session.connection()
+    done, head = indexed_upto(connection), ledger_upto(connection)
+    if done >= head:
+        return 0
+    return index_range(connection, done, head)
+
+
+def rebuild(connection: Connection) -> int:
+    """Empty the index and build it again from the ledger; returns the number of entries."""
+    connection.execute(StatementRow.__table__.delete())
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO statement_fts(statement_fts) VALUES ('delete-all')"))
+    return index_range(connection, 0, ledger_upto(connection))
+
+
+def register() -> None:
+    """Listen to ledger writes and bank links (once per process) and create the FTS side."""
+    from donations.bank.models import BankTransaction
+
+    unmanaged = db.metadata.info.setdefault("unmanaged_tables", [])
+    for name in ("statement_fts", "ix_statement_index_name_fts"):
+        if name not in unmanaged:
+            unmanaged.append(name)
+    if not event.contains(LedgerEntry, "after_insert", _after_entry_insert):
+        event.listen(LedgerEntry, "after_insert", _after_entry_insert)
+        event.listen(BankTransaction, "after_insert", _after_bank_write)
+        event.listen(BankTransaction, "after_update", _after_bank_write)
+        table = StatementRow.__table__
+        event.listen(table, "after_create", lambda _t, conn, **_kw: create_search(conn))
+        event.listen(table, "before_drop", lambda _t, conn, **_kw: drop_search(conn))

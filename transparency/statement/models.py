@@ -1,0 +1,55 @@
+"""The statement's search index: one row per ledger entry, kept in step on every posting.
+
+The ledger table stays as the core defines it; what the public statement filters and searches
+on is copied here once, when the entry is written (`indexing.py`), so that every filter of
+`/sao-ke` and `GET /api/v1/ledger` is answered from one table by its own indexes: the campaign
+an entry belongs to, the reference and bank reference upper-cased, the public label folded
+(no diacritics, lower case) for the name search, and the date, kind, asset and amount.
+
+Name search uses the database's own full-text search over `name_key`: an FTS5 table on SQLite,
+a GIN index on `to_tsvector('simple', name_key)` on PostgreSQL (both created by `indexing.py`
+and the migration, outside the metadata). Only the public label is indexed: an anonymous
+donor's entry has an empty label and cannot be found by name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.dbtypes import Money, UTCDateTime
+from app.extensions import Model
+
+
+class StatementRow(Model):
+    """What the statement searches for one ledger entry (never edited but by a re-index)."""
+
+    __tablename__ = "statement_index"
+    __table_args__ = (
+        Index("ix_statement_index_campaign_seq", "campaign", "seq"),
+        # The totals of a campaign's date range and of an amount range read only the index.
+        Index("ix_statement_index_campaign_at", "campaign", "at", "asset", "amount"),
+        Index("ix_statement_index_campaign_to", "campaign_to"),
+        Index("ix_statement_index_kind_seq", "kind", "seq"),
+        Index("ix_statement_index_asset_seq", "asset", "seq"),
+        Index("ix_statement_index_amount", "amount", "asset"),
+        Index("ix_statement_index_at", "at"),
+    )
+
+    seq: Mapped[int] = mapped_column(
+        Integer, ForeignKey("ledger_entries.seq"), primary_key=True, autoincrement=False
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    asset: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(Money)
+    # The campaign slug the entry belongs to ("" when none): its source or destination, or for
+    # a hand-over or an expense leaving the fund, the campaign of the entry it continues.
+    campaign: Mapped[str] = mapped_column(String(80), default="")
+    # The receiving campaign of a reallocation (campaign → campaign), else "".
+    campaign_to: Mapped[str] = mapped_column(String(80), default="")
+    ref_key: Mapped[str] = mapped_column(String(80), default="", index=True)
+    bank_key: Mapped[str] = mapped_column(String(120), default="", index=True)
+    name_key: Mapped[str] = mapped_column(String(200), default="")
