@@ -33,14 +33,14 @@ def export_record(entry: LedgerEntry) -> dict:
 
 def head() -> dict:
     """The last entry and the Merkle root over entries 1 … tree_size (= seq)."""
-    size = tree.sync()
+    size, root = tree.current()
     last = db.session.get(LedgerEntry, size) if size else None
     return {
         "seq": size,
         "hash": last.hash if last else "0" * 64,
         "at": format_at(last.at) if last else None,
         "tree_size": size,
-        "root": tree.root(size),
+        "root": root,
     }
 
 
@@ -54,7 +54,8 @@ def _size(value: int | None, current: int, field: str) -> int:
 
 def inclusion_proof(seq: int, tree_size: int | None = None) -> dict:
     """RFC 9162 §2.1.3 inclusion proof of entry `seq` in the tree of `tree_size` entries."""
-    current = tree.sync()
+    known = tree.current()
+    current = known[0]
     size = _size(tree_size, current, "tree_size")
     entry = db.session.get(LedgerEntry, seq) if seq >= 1 else None
     if entry is None or seq > current:
@@ -68,7 +69,7 @@ def inclusion_proof(seq: int, tree_size: int | None = None) -> dict:
         "seq": seq,
         "leaf_index": seq - 1,
         "tree_size": size,
-        "root": tree.root(size),
+        "root": tree.root(size, known),
         "audit_path": tree.inclusion(seq - 1, size),
         "entry": export_record(entry),
         "leaf": tree.leaf_of(entry).decode("utf-8"),
@@ -77,15 +78,15 @@ def inclusion_proof(seq: int, tree_size: int | None = None) -> dict:
 
 def consistency_proof(first: int, second: int) -> dict:
     """RFC 9162 §2.1.4 proof that the tree of `first` entries is a prefix of `second`."""
-    current = tree.sync()
-    second = _size(second, current, "second")
+    known = tree.current()
+    second = _size(second, known[0], "second")
     if first < 0 or first > second:
         raise DomainError(_l("«first» phải từ 0 đến «second»."), field="first")
     return {
         "first": first,
         "second": second,
-        "first_root": tree.root(first),
-        "second_root": tree.root(second),
+        "first_root": tree.root(first, known),
+        "second_root": tree.root(second, known),
         "proof": tree.consistency(first, second),
     }
 
@@ -100,8 +101,7 @@ def sign_head(day: date | None = None) -> SignedHead:
     existing = db.session.get(SignedHead, day)
     if existing is not None:
         return existing
-    size = tree.sync()
-    root = tree.root(size)
+    size, root = tree.current()
     signature, public_key = signing.sign(day.isoformat(), size, root)
     row = SignedHead(
         day=day,

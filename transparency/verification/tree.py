@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select, text
 
 from app.extensions import db
 from app.ledger.chain import canonical
@@ -22,18 +22,20 @@ BATCH = 5000
 
 
 def fetch(nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-    """Hashes of stored complete subtrees, one query."""
+    """Hashes of stored complete subtrees, in one query per 200 nodes.
+
+    The pairs are integers computed here, written into the SQL as literals: a bound tuple-IN
+    is compiled anew for every length, which cost more than the query itself.
+    """
     if not nodes:
         return {}
     out: dict[merkle.Node, bytes] = {}
     pairs = sorted(nodes)
-    for start in range(0, len(pairs), 400):
-        part = pairs[start : start + 400]
-        rows = db.session.execute(
-            select(MerkleNode.level, MerkleNode.idx, MerkleNode.hash).where(
-                tuple_(MerkleNode.level, MerkleNode.idx).in_(part)
-            )
-        )
+    for start in range(0, len(pairs), 200):
+        part = pairs[start : start + 200]
+        where = " OR ".join(f"(level = {int(lv)} AND idx = {int(ix)})" for lv, ix in part)
+        sql = f"SELECT level, idx, hash FROM merkle_nodes WHERE {where}"  # noqa: S608 - ints
+        rows = db.session.execute(text(sql))
         out.update({(lv, ix): bytes(h) for lv, ix, h in rows})
     missing = nodes - out.keys()
     if missing:
@@ -60,7 +62,24 @@ def chain_size() -> int:
 
 
 def tree_size() -> int:
-    return db.session.execute(select(MerkleState.size).where(MerkleState.id == 1)).scalar() or 0
+    return state()[0]
+
+
+def state() -> tuple[int, str]:
+    """The stored tree's size and root."""
+    row = db.session.execute(
+        select(MerkleState.size, MerkleState.root).where(MerkleState.id == 1)
+    ).first()
+    return (row[0], row[1]) if row else (0, merkle.EMPTY_ROOT.hex())
+
+
+def current() -> tuple[int, str]:
+    """Size and root of the tree over the whole chain, grown first if the chain is ahead."""
+    known = state()
+    if known[0] < chain_size():
+        sync()
+        known = state()
+    return known
 
 
 def sync(limit: int | None = None, progress: Callable[[int], None] | None = None) -> int:
@@ -130,12 +149,11 @@ def sync(limit: int | None = None, progress: Callable[[int], None] | None = None
     return size
 
 
-def root(size: int) -> str:
-    """The root over entries 1 … size (size ≤ the synced tree)."""
-    if size == tree_size():
-        value = db.session.execute(select(MerkleState.root).where(MerkleState.id == 1)).scalar()
-        if value:
-            return value
+def root(size: int, known: tuple[int, str] | None = None) -> str:
+    """The root over entries 1 … size (size ≤ the synced tree); `known` = current()."""
+    known = known or state()
+    if size == known[0]:
+        return known[1]
     return merkle.root(size, fetch).hex()
 
 
