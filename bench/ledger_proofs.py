@@ -191,6 +191,10 @@ def main() -> int:
                 db.session.commit()
                 after_post += timed(client, ["/api/v1/ledger/head"])
         results["head right after a post (tree catches up)"] = after_post
+        gifts = [seq for seq in (rnd.randint(1, n) for _ in range(200)) if seq % 10 < 7][:20]
+        results["/api/v1/trace/<ref> (FIFO over the campaign)"] = timed(
+            client, [f"/api/v1/trace/TS{seq:08X}" for seq in gifts]
+        )
         tracemalloc.start()
         t0 = time.perf_counter()
         response = client.get("/api/v1/ledger/export.jsonl")

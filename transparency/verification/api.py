@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from app import uow
 from app.errors import DomainError
-from app.ledger.verify import export_records
 from transparency.verification import services, signing
 
 bp = Blueprint("verification_api", __name__, url_prefix="/api/v1/ledger")
@@ -66,8 +65,14 @@ def export():
     """Every entry, one JSON object a line, in seq order, streamed in batches."""
 
     def lines():
-        for record in export_records():
-            yield json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        batch: list[str] = []
+        for record in services.export_stream():
+            batch.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            if len(batch) == 500:
+                yield "\n".join(batch) + "\n"
+                batch = []
+        if batch:
+            yield "\n".join(batch) + "\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
     response.headers["Content-Disposition"] = 'attachment; filename="so-cai.jsonl"'
