@@ -142,7 +142,7 @@ def main() -> int:
     from app.ledger import service as ledger
     from transparency.verification import tree
 
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app = create_app("development", {"RATELIMIT_ENABLED": False})  # DATABASE_URL set above
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     try:
         with app.app_context():

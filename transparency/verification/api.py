@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from app import uow
 from app.errors import DomainError
+from app.extensions import db
 from transparency.verification import services, signing
 
 bp = Blueprint("verification_api", __name__, url_prefix="/api/v1/ledger")
@@ -64,16 +65,21 @@ def heads():
 def export():
     """Every entry, one JSON object a line, in seq order, streamed in batches."""
 
-    def lines():
-        batch: list[str] = []
-        for record in services.export_stream():
-            batch.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-            if len(batch) == 500:
-                yield "\n".join(batch) + "\n"
-                batch = []
-        if batch:
-            yield "\n".join(batch) + "\n"
+    engine = db.engine
 
-    response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    def lines():
+        # Its own connection, no Flask context: the server reads the body after the view
+        # returned, possibly in another context; rows come in batches, never all at once.
+        with engine.connect() as conn:
+            batch: list[str] = []
+            for record in services.export_stream(conn):
+                batch.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                if len(batch) == 500:
+                    yield "\n".join(batch) + "\n"
+                    batch = []
+            if batch:
+                yield "\n".join(batch) + "\n"
+
+    response = Response(lines(), mimetype="application/x-ndjson")
     response.headers["Content-Disposition"] = 'attachment; filename="so-cai.jsonl"'
     return response

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError, NotFound
@@ -46,11 +47,11 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_stream(batch: int = 5000) -> Iterator[dict]:
-    """Every entry as the export's dict, in seq order, read in batches of plain rows (the
-    same records as app.ledger.verify.export_records, without building ORM objects)."""
+def export_stream(conn: Connection, batch: int = 5000) -> Iterator[dict]:
+    """Every entry as the export's dict, in seq order, read in batches of plain rows on `conn`
+    (the records of app.ledger.verify.export_records, without building ORM objects)."""
     stmt = select(*EXPORT_COLUMNS).order_by(LedgerEntry.seq).execution_options(yield_per=batch)
-    for row in db.session.execute(stmt):
+    for row in conn.execute(stmt):
         record = row._asdict()
         record["at"] = format_at(row.at)
         yield record

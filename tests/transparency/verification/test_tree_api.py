@@ -116,10 +116,9 @@ def test_export_streams_every_entry_as_json_lines(client, campaign, give):
         idempotency_key="test:refund:1",
     )
     db.session.commit()
-    # buffered: the test client runs each request in a context of its own, so the streamed
-    # body is read inside it
-    response = client.get("/api/v1/ledger/export.jsonl", buffered=True)
+    response = client.get("/api/v1/ledger/export.jsonl")
     assert response.status_code == 200 and response.mimetype == "application/x-ndjson"
+    assert response.is_streamed  # read after the view returned, outside its request
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [r["seq"] for r in lines] == list(range(1, len(lines) + 1))
     assert lines[-1]["kind"] == "refund" and lines[-1]["amount"] == 5_000
