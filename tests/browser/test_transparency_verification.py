@@ -74,3 +74,20 @@ def test_an_entry_altered_in_the_database_fails_in_the_browser(phone, live_serve
     phone.wait_for_selector("[data-ledger-proof][data-verified]")
     assert phone.locator("[data-ledger-proof]").get_attribute("data-verified") == "fail"
     assert "KHÔNG khớp" in phone.locator("[data-proof-status]").inner_text()
+
+
+def test_campaign_tab_and_a_traced_round_read_on_a_phone(phone, live_server, world, tmp_path):
+    campaign = world["campaign"]
+    phone.goto(f"{live_server}/chien-dich/{campaign.slug}")
+    phone.get_by_role("link", name="Xem chi tiết: theo ngày, theo đợt trao, hoá đơn").click()
+    phone.wait_for_url(f"**/chien-dich/{campaign.slug}/minh-bach")
+    assert phone.locator("svg.chart").count() >= 2
+    assert "Đợt phạm vi" in phone.locator("main").inner_text()
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path=str(tmp_path / "tab.png"), full_page=True)
+
+    phone.goto(f"{live_server}/truy-vet/{world['entry'].ref}")
+    text_ = phone.locator("main").inner_text()
+    assert "Đã trao tận tay ngày" in text_ and world["student"].full_name not in text_
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path=str(tmp_path / "trace-round.png"), full_page=True)

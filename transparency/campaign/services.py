@@ -99,23 +99,20 @@ def received_by_day(account: str, days: int = DAYS) -> list[tuple[date, int]]:
 
 
 def received_by_channel(campaign: Campaign, numbers: figures.Figures) -> list[tuple[str, str, int]]:
-    """bank / card in đồng from the donation records; in-kind per asset from the figures."""
-    rows = db.session.execute(
-        select(Donation.provider, func.sum(Donation.amount))
+    """Đồng received by card (the Stripe donations' entries) and by bank (every other entry
+    world → X: transfers, statements, gifts recorded by hand), so the two add up to the
+    figure "received"; in-kind per asset from the figures."""
+    card = db.session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+        .join(Donation, Donation.ledger_seq == LedgerEntry.seq)
         .where(
             Donation.campaign_id == campaign.id,
-            Donation.asset == "VND",
-            Donation.ledger_seq.is_not(None),
+            Donation.provider.in_(CARD_PROVIDERS),
+            LedgerEntry.asset == "VND",
         )
-        .group_by(Donation.provider)
-    )
-    card = bank = 0
-    for provider, total in rows:
-        if provider in CARD_PROVIDERS:
-            card += int(total or 0)
-        else:
-            bank += int(total or 0)
-    out = [("bank", "VND", bank), ("card", "VND", card)]
+    ).scalar_one()
+    received = numbers.get("received")
+    out = [("bank", "VND", received - int(card)), ("card", "VND", int(card))]
     out += [
         ("in_kind", asset, v) for asset, v in sorted(numbers.received.items()) if asset != "VND"
     ]
