@@ -135,3 +135,13 @@ def test_export_streams_every_entry_as_json_lines(client, campaign, give):
         "hash",
     }
     assert "Trần Thị Bé" not in response.get_data(as_text=True)  # labels stay outside
+
+
+def test_merkle_sync_command_grows_the_tree_in_chunks(app, campaign, give):
+    for i in range(7):
+        give(campaign, 1_000 + i)
+    out = app.test_cli_runner().invoke(args=["ledger", "merkle-sync", "--chunk", "3"])
+    assert out.exit_code == 0, out.output
+    sizes = [int(line) for line in out.output.split()]
+    assert sizes == sorted(sizes) and sizes[-1] == tree.chain_size() == tree.tree_size()
+    assert tree.root(sizes[-1]) == reference.mth(_leaves()).hex()
