@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from app import uow
@@ -33,3 +35,14 @@ def merkle_sync_command(chunk: int) -> None:
         click.echo(f"{size}")
         if size == before:
             break
+
+
+@ledger_cli.command("verify-tree")
+def verify_tree_command() -> None:
+    """Recompute the Merkle root from the entries and compare it with the stored tree."""
+    size, stored = tree.state()
+    computed = tree.recompute_root(size)
+    if computed != stored:
+        click.echo(f"MISMATCH at size {size}: stored {stored}, entries give {computed}")
+        sys.exit(1)
+    click.echo(f"OK tree of {size} entries, root {stored}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import text
+
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
@@ -145,3 +147,17 @@ def test_merkle_sync_command_grows_the_tree_in_chunks(app, campaign, give):
     sizes = [int(line) for line in out.output.split()]
     assert sizes == sorted(sizes) and sizes[-1] == tree.chain_size() == tree.tree_size()
     assert tree.root(sizes[-1]) == reference.mth(_leaves()).hex()
+
+
+def test_verify_tree_recomputes_the_root_and_catches_an_altered_entry(app, campaign, give):
+    for i in range(5):
+        give(campaign, 3_000 + i)
+    tree.sync()
+    db.session.commit()
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["ledger", "verify-tree"])
+    assert ok.exit_code == 0 and ok.output.startswith("OK tree of")
+    db.session.execute(text("UPDATE ledger_entries SET amount = 99 WHERE seq = 2"))
+    db.session.commit()
+    bad = runner.invoke(args=["ledger", "verify-tree"])
+    assert bad.exit_code == 1 and "MISMATCH" in bad.output
