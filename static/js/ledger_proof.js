@@ -50,7 +50,7 @@
     var status = box.querySelector("[data-proof-status]");
     var say = function (kind) {
       var t = box.querySelector('template[data-msg="' + kind + '"]');
-      status.textContent = t ? t.innerHTML.trim().replace(/&amp;/g, "&") : kind;
+      status.textContent = t ? t.content.textContent.trim() : kind;
       box.setAttribute("data-verified", kind);
       status.className = "proof-status flash " + (kind === "ok" ? "flash-success" : "flash-error");
     };

@@ -58,6 +58,13 @@ def test_trace_and_proof_verify_on_a_phone(phone, live_server, campaign, give, t
     assert not has_horizontal_scroll(phone)
     phone.screenshot(path=str(tmp_path / "proof.png"), full_page=True)
 
+    phone.goto(f"{live_server}/xac-minh/{receipt.ledger_seq}?lang=en")
+    phone.wait_for_selector("[data-ledger-proof][data-verified]")
+    assert (
+        "Verified: your browser has just recomputed the entry's hash"
+        in phone.locator("[data-proof-status]").inner_text()
+    )
+
     phone.goto(f"{live_server}/xac-minh")
     assert not has_horizontal_scroll(phone)
     phone.screenshot(path=str(tmp_path / "verification.png"), full_page=True)
