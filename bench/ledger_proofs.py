@@ -142,9 +142,10 @@ def main() -> int:
     from app.ledger import service as ledger
     from transparency.verification import tree
 
-    app = create_app("development", {"RATELIMIT_ENABLED": False})  # DATABASE_URL set above
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    app = None
     try:
+        app = create_app("development", {"RATELIMIT_ENABLED": False})  # DATABASE_URL set above
         with app.app_context():
             db.create_all()
             t0 = time.perf_counter()
@@ -216,9 +217,10 @@ def main() -> int:
         )
     finally:
         if schema:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            if app is not None:
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
             drop_schema(schema)
     return 0
 

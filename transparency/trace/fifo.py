@@ -14,14 +14,14 @@ So for every lot, Σ uses + what it still holds = its amount.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from typing import NamedTuple
 
 GIFT_KINDS = ("donation", "in_kind")
 
 
-@dataclass(frozen=True)
-class Move:
-    """The columns of a ledger entry that attribution needs."""
+class Move(NamedTuple):
+    """The columns of a ledger entry that attribution needs (a database row fits as it is)."""
 
     seq: int
     source: str
@@ -32,17 +32,15 @@ class Move:
     reverses_seq: int | None
 
 
-@dataclass
 class Lot:
-    seq: int
-    amount: int
-    ref: str
-    gift: bool
-    remaining: int = 0
-    uses: dict[int, int] = field(default_factory=dict)  # outflow seq → amount taken
+    """One inflow: what is left of it, and which outflows took how much."""
 
-    def __post_init__(self) -> None:
-        self.remaining = self.amount
+    __slots__ = ("amount", "gift", "ref", "remaining", "seq", "uses")
+
+    def __init__(self, seq: int, amount: int, ref: str, gift: bool) -> None:
+        self.seq, self.amount, self.ref, self.gift = seq, amount, ref, gift
+        self.remaining = amount
+        self.uses: dict[int, int] = {}  # outflow seq → amount taken
 
 
 def use_kind(dest: str) -> str:
@@ -69,62 +67,75 @@ class Attribution:
         self.by_ref: dict[str, list[int]] = defaultdict(list)
         self.head = 0
 
-    def replay(self, moves) -> Attribution:
+    def replay(self, moves: Iterable[tuple]) -> Attribution:
+        account = self.account
         for move in moves:
-            if move.destination == self.account:
-                self._inflow(move)
-            elif move.source == self.account:
-                self._outflow(move)
+            seq, source, destination, amount, kind, ref, reverses_seq = move
+            if destination == account:
+                if reverses_seq is not None and reverses_seq in self.taken:
+                    self._restore(reverses_seq)
+                    continue
+                gift = source == "world" and kind in GIFT_KINDS
+                self.by_seq[seq] = len(self.lots)
+                if gift and ref:
+                    self.by_ref[ref].append(len(self.lots))
+                self.lots.append(Lot(seq, amount, ref, gift))
+            elif source == account:
+                self._outflow(seq, destination, amount, kind, ref, reverses_seq)
         return self
 
-    def _inflow(self, move: Move) -> None:
-        if move.reverses_seq is not None and move.reverses_seq in self.taken:
-            for index, amount in self.taken.pop(move.reverses_seq):
-                lot = self.lots[index]
-                lot.remaining += amount
-                left = lot.uses.get(move.reverses_seq, 0) - amount
-                if left > 0:
-                    lot.uses[move.reverses_seq] = left
-                else:
-                    lot.uses.pop(move.reverses_seq, None)
-                self.head = min(self.head, index)
-            return
-        gift = move.source == "world" and move.kind in GIFT_KINDS
-        self.lots.append(Lot(move.seq, move.amount, move.ref, gift))
-        index = len(self.lots) - 1
-        self.by_seq[move.seq] = index
-        if gift and move.ref:
-            self.by_ref[move.ref].append(index)
+    def _restore(self, outflow_seq: int) -> None:
+        for index, amount in self.taken.pop(outflow_seq):
+            lot = self.lots[index]
+            lot.remaining += amount
+            left = lot.uses.get(outflow_seq, 0) - amount
+            if left > 0:
+                lot.uses[outflow_seq] = left
+            else:
+                lot.uses.pop(outflow_seq, None)
+            self.head = min(self.head, index)
 
-    def _named_gift(self, move: Move) -> int | None:
-        if move.destination != "world":
+    def _named_gift(
+        self, destination: str, kind: str, ref: str, reverses_seq: int | None
+    ) -> int | None:
+        if destination != "world":
             return None
-        if move.reverses_seq is not None and move.reverses_seq in self.by_seq:
-            return self.by_seq[move.reverses_seq]
-        if move.kind in ("refund", "chargeback", "reversal") and move.ref in self.by_ref:
-            candidates = self.by_ref[move.ref]
+        if reverses_seq is not None and reverses_seq in self.by_seq:
+            return self.by_seq[reverses_seq]
+        if kind in ("refund", "chargeback", "reversal") and ref in self.by_ref:
+            candidates = self.by_ref[ref]
             holding = [i for i in candidates if self.lots[i].remaining]
             return (holding or candidates)[0]
         return None
 
-    def _take(self, index: int, move: Move, amount: int) -> int:
+    def _take(self, index: int, seq: int, amount: int) -> int:
         lot = self.lots[index]
         part = min(lot.remaining, amount)
         if part:
             lot.remaining -= part
-            lot.uses[move.seq] = lot.uses.get(move.seq, 0) + part
-            self.taken.setdefault(move.seq, []).append((index, part))
+            lot.uses[seq] = lot.uses.get(seq, 0) + part
+            self.taken.setdefault(seq, []).append((index, part))
         return part
 
-    def _outflow(self, move: Move) -> None:
-        left = move.amount
-        named = self._named_gift(move)
+    def _outflow(
+        self,
+        seq: int,
+        destination: str,
+        amount: int,
+        kind: str,
+        ref: str,
+        reverses_seq: int | None,
+    ) -> None:
+        left = amount
+        named = self._named_gift(destination, kind, ref, reverses_seq)
         if named is not None:
-            left -= self._take(named, move, left)
+            left -= self._take(named, seq, left)
+        lots = self.lots
+        while self.head < len(lots) and not lots[self.head].remaining:
+            self.head += 1
         index = self.head
-        while left and index < len(self.lots):
-            left -= self._take(index, move, left)
-            if self.lots[index].remaining == 0 and index == self.head:
-                self.head += 1
+        while left and index < len(lots):
+            if lots[index].remaining:
+                left -= self._take(index, seq, left)
             index += 1
         # `left` > 0 cannot happen on a valid ledger: no campaign account goes below zero.

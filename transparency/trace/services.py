@@ -27,7 +27,7 @@ from donations.receipts.models import Receipt
 from students.privacy import public_view
 from students.registry.models import Student
 from students.rounds.models import AllocationLine, AllocationRound
-from transparency.trace.fifo import GIFT_KINDS, Attribution, Move, use_kind
+from transparency.trace.fifo import GIFT_KINDS, Attribution, use_kind
 
 RECEIPT_NUMBER = re.compile(r"^\d{4}-\d{4,}$")
 USE_LABELS = {
@@ -65,7 +65,7 @@ def _gift_entries(reference: str) -> list[LedgerEntry]:
     )
 
 
-def _moves(account: str, asset: str) -> list[Move]:
+def _moves(account: str, asset: str) -> list[tuple]:
     rows = db.session.execute(
         select(
             LedgerEntry.seq,
@@ -82,7 +82,7 @@ def _moves(account: str, asset: str) -> list[Move]:
         )
         .order_by(LedgerEntry.seq)
     )
-    return [Move(*row) for row in rows]
+    return list(rows)  # rows unpack like the tuples Attribution.replay takes
 
 
 def trace(reference: str) -> dict:
