@@ -82,7 +82,7 @@ def _moves(account: str, asset: str) -> list[tuple]:
         )
         .order_by(LedgerEntry.seq)
     )
-    return list(rows)  # rows unpack like the tuples Attribution.replay takes
+    return list(rows.tuples())
 
 
 def trace(reference: str) -> dict:
