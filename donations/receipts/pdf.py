@@ -11,7 +11,7 @@ from app.dbtypes import VN_TZ
 from app.fonts import pdf_fonts
 from app.money import amount_in_words, format_vnd
 from donations.receipts.models import Receipt
-from donations.receipts.services import receipt_context
+from donations.receipts.services import receipt_context, site_url
 
 FONT = "DejaVu"
 LABEL_WIDTH = 48
@@ -48,6 +48,9 @@ def receipt_rows(receipt: Receipt, method_label: str) -> list[tuple[str, str]]:
     ]
     if receipt.ledger_seq:
         rows.append(("Sổ cái công khai", f"bút toán số {receipt.ledger_seq}"))
+        if "verification.entry" in current_app.view_functions:  # the transparency package
+            proof = site_url("verification.entry", seq=receipt.ledger_seq)
+            rows.append(("Bằng chứng trong sổ", proof))
     return [(label, value) for label, value in rows if value]
 
 

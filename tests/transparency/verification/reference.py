@@ -1,0 +1,49 @@
+"""A plain recursive RFC 9162 §2.1 implementation, written from the RFC text for the tests only."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def _h(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def mth(leaves: list[bytes]) -> bytes:
+    n = len(leaves)
+    if n == 0:
+        return _h(b"")
+    if n == 1:
+        return _h(b"\x00" + leaves[0])
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return _h(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+
+
+def path(m: int, leaves: list[bytes]) -> list[bytes]:
+    n = len(leaves)
+    if n == 1:
+        return []
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m < k:
+        return path(m, leaves[:k]) + [mth(leaves[k:])]
+    return path(m - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+def _subproof(m: int, leaves: list[bytes], b: bool) -> list[bytes]:
+    n = len(leaves)
+    if m == n:
+        return [] if b else [mth(leaves)]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m <= k:
+        return _subproof(m, leaves[:k], b) + [mth(leaves[k:])]
+    return _subproof(m - k, leaves[k:], False) + [mth(leaves[:k])]
+
+
+def proof(m: int, leaves: list[bytes]) -> list[bytes]:
+    return _subproof(m, leaves, True)

@@ -1,0 +1,15 @@
+"""`GET /api/v1/trace/<reference>` (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from transparency.trace import services
+
+bp = Blueprint("trace_api", __name__, url_prefix="/api/v1/trace")
+
+
+@bp.get("/<path:reference>")
+def trace(reference: str):
+    """The gifts of a pledge reference or receipt number and where their money went."""
+    return jsonify(services.trace(reference))
