@@ -93,7 +93,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import approvals, cli, demo, i18n, jobs, templating
+    from app import approvals, cli, demo, i18n, jobs, security, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
     from app.auth.views import bp as auth_bp
@@ -116,3 +116,4 @@ def _register_core(app: Flask) -> None:
     demo.register(app)
     approvals.init_app(app)
     jobs.init_app(app)
+    security.init_app(app)
