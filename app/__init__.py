@@ -33,9 +33,12 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
     app.config.update(values)
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["ENV_NAME"] == "production":
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Only the last `proxies` hops of X-Forwarded-For are believed: a client rotating the
+        # header cannot change the address that rate limits count.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     logging.basicConfig(level=logging.INFO)
     # fpdf2's font subsetting logs every table at INFO: hundreds of lines per PDF.
@@ -96,6 +99,7 @@ def _register_core(app: Flask) -> None:
     from app import approvals, cli, demo, i18n, jobs, security, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
+    from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.backoffice.views import bp as backoffice_bp
     from app.units.views import bp as units_bp
@@ -105,6 +109,7 @@ def _register_core(app: Flask) -> None:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(backoffice_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(users_bp)

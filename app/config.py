@@ -78,6 +78,25 @@ class Config:
     LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
     TOTP_REQUIRED_ROLES = ("admin", "treasurer")
+    # Sessions (docs/security.md): idle timeout and absolute lifetime of a back-office login.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
+    # Second factor: wrong codes per account before the pending login is locked, and how long.
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_LOCK_MINUTES = 15
+    # Password attempts per account (failures, whatever the IP) before a pause.
+    PASSWORD_MAX_FAILURES = 10
+    PASSWORD_LOCK_MINUTES = 15
+    # Password reset by e-mail: link lifetime and request limits.
+    PASSWORD_RESET_SECONDS = 3600
+    PASSWORD_RESET_LIMIT_PER_IP = "5 per 10 minutes"  # noqa: S105 - a rate, not a secret
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a secret
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix):
+    # 0 trusts none (the address is the socket's), production defaults to 1 (nginx).
+    TRUSTED_PROXIES = 0
+    # Where login and second-factor counters live, shared by every worker: the limiter's
+    # storage unless set (Redis when REDIS_URL is set).
+    SECURITY_STORAGE_URI = ""
 
     # The fund as the public sees it.
     FUND_NAME = "Quỹ Thắp sáng ước mơ tuổi trẻ"
@@ -156,6 +175,9 @@ class Config:
             "MAIL_PORT": _env_int("MAIL_PORT", cls.MAIL_PORT),
             "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", cls.RATELIMIT_ENABLED),
+            "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", cls.TRUSTED_PROXIES),
+            "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", cls.SESSION_IDLE_MINUTES),
+            "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", cls.SESSION_MAX_HOURS),
         }
         for name in (
             "BANK_BIN",
@@ -220,6 +242,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXIES = 1
 
     @classmethod
     def from_env(cls) -> dict:

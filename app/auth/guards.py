@@ -36,7 +36,7 @@ def roles_required(*roles: str | Role) -> Callable:
             from app.auth.services import needs_totp_enrolment
 
             if needs_totp_enrolment(current_user):
-                return redirect(url_for("auth.enrol"))
+                return redirect(url_for("account.enrol"))
             return view(*args, **kwargs)
 
         # Read by the route-by-role test and the nav.

@@ -10,6 +10,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Install every control of this package on the app."""
+    from app.auth import sessions
     from app.security import headers
 
     headers.init_app(app)
+    sessions.init_app(app)
