@@ -97,7 +97,7 @@ def send_reset_link(email: str) -> None:
         mail.Message(
             to=user.email,
             subject=str(_l("Đặt lại mật khẩu – %(fund)s", fund=current_app.config["FUND_NAME"])),
-            text=render_template("emails/password_reset.txt", **context),
+            text=render_template("auth/email_password_reset.txt", **context),
         )
     )
     record(None, "user.password_reset_requested", user, _l("Gửi đường dẫn đặt lại mật khẩu"))
