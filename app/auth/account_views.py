@@ -93,7 +93,7 @@ def manage_second_factor():
     required = user.role.value in current_app.config["TOTP_REQUIRED_ROLES"]
     if required:
         form.action.choices = [c for c in form.action.choices if c[0] != "disable"]
-    account = str(user.id)
+    account = limits.account_of(user)
     if form.validate_on_submit():
         if limits.locked(limits.SECOND_FACTOR, account):
             flash(_("Đã nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."), "error")

@@ -66,3 +66,9 @@ def fail(kind: str, account: str) -> int:
 def clear(kind: str, account: str) -> None:
     """Forget the failures (after a success)."""
     storage().clear(_key(kind, account))
+
+
+def account_of(user) -> str:
+    """The counter key of a user: the id and the address (an id alone could be reused after a
+    user is deleted, and a new account would inherit a lock)."""
+    return f"{user.id}:{user.email.lower()}"

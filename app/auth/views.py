@@ -88,7 +88,7 @@ def login():
         limits.clear(limits.PASSWORD, account)
         session["next"] = _safe_next(request.args.get("next"))
         if user.totp_enabled:
-            if limits.locked(limits.SECOND_FACTOR, str(user.id)):
+            if limits.locked(limits.SECOND_FACTOR, limits.account_of(user)):
                 flash(_locked_message(), "error")
                 return render_template("auth/login.html", form=form), 429
             session["pending_user"] = user.id
@@ -152,7 +152,7 @@ def second_factor():
     user = _pending_user()
     if user is None:
         return redirect(url_for("auth.login"))
-    account = str(user.id)
+    account = limits.account_of(user)
     if limits.locked(limits.SECOND_FACTOR, account):
         session.pop("pending_user", None)
         flash(_locked_message(), "error")
