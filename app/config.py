@@ -244,15 +244,29 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     TRUSTED_PROXIES = 1
 
+    # Without these the site would run on SQLite and show the demo bank account in every QR
+    # code, sending donors' money to it.
+    REQUIRED_ENV = ("DATABASE_URL", "BANK_BIN", "BANK_ACCOUNT_NUMBER", "BANK_ACCOUNT_NAME")
+
     @classmethod
     def from_env(cls) -> dict:
-        values = super().from_env()
+        missing = [name for name in cls.REQUIRED_ENV if not os.environ.get(name, "").strip()]
         key = os.environ.get("SECRET_KEY", "")
         if len(key) < 32:
+            missing.append("SECRET_KEY (at least 32 characters)")
+        if missing:
             raise RuntimeError(
-                "SECRET_KEY must be set (at least 32 characters) in production; "
-                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+                "Production (APP_ENV=production) refuses to start: set "
+                + ", ".join(missing)
+                + ". SECRET_KEY can be made with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
             )
+        if os.environ["BANK_ACCOUNT_NUMBER"].strip() == Config.BANK_ACCOUNT_NUMBER:
+            raise RuntimeError(
+                "Production refuses to start: BANK_ACCOUNT_NUMBER is the demo account of the "
+                "repository; set the fund's real account."
+            )
+        values = super().from_env()
         values["SECRET_KEY"] = key
         return values
 

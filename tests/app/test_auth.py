@@ -162,6 +162,10 @@ def test_expired_or_missing_csrf_token_gets_a_clear_message(make_app, make_user)
 
 def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch, app_settings):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", app_settings["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("BANK_BIN", "970436")
+    monkeypatch.setenv("BANK_ACCOUNT_NUMBER", "1234567890")
+    monkeypatch.setenv("BANK_ACCOUNT_NAME", "QUY THU NGHIEM")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production", app_settings)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
