@@ -28,6 +28,9 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from app.security import hostile
+
+    hostile.install_converters(app)  # before any route is added
     cls, values = config_module.load(profile)
     app.config.from_object(cls)
     app.config.update(values)
