@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.extensions import db
 from donations.bank.webhooks import casso_signature
+from donations.pledges.models import Pledge
 from tests.conftest import login
 from tests.fixtures.stripe import WHSEC, sign
 
@@ -97,10 +99,6 @@ def test_control_and_bidi_characters_are_removed_from_names(client, campaign):
     }
     response = client.post("/api/v1/pledges", json=body)
     assert response.status_code == 201
-    from donations.pledges.models import Pledge
-
-    from app.extensions import db
-
     pledge = db.session.query(Pledge).filter_by(reference=response.get_json()["reference"]).one()
     assert pledge.donor_name == "Nguyễn Văn An"
     assert pledge.message == "Chúc các em học tốt"
@@ -117,10 +115,6 @@ def test_forms_strip_them_too(client, campaign):
         },
     )
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
-    from donations.pledges.models import Pledge
-
-    from app.extensions import db
-
     pledge = db.session.query(Pledge).order_by(Pledge.id.desc()).first()
     assert pledge.donor_name == "Trần Thị Bình" and pledge.message == "Cố lên!"
 
