@@ -27,7 +27,14 @@ from app.security import uploads
 from app.units.models import Commune, School
 from students.registry.codes import name_key
 from students.registry.models import StudentStatus
-from students.registry.services import WRITERS, StudentData, check, create_student, find_duplicate
+from students.registry.services import (
+    WRITERS,
+    StudentData,
+    check,
+    create_student,
+    duplicate_label,
+    find_duplicate,
+)
 
 MAX_ROWS = 2000
 MAX_COLUMNS = 60  # the template has about twenty; columns beyond are never read
@@ -295,7 +302,8 @@ def analyse(actor: User, data: bytes, filename: str, unit_id: int) -> list[Row]:
             key = (clean["name_key"], clean["birth_date"], clean["school_id"])
             other = find_duplicate(clean)
             if other is not None:
-                row.duplicate = other.public_id
+                label = duplicate_label(actor, other)  # no id from another unit
+                row.duplicate = label if isinstance(label, str) else stored_text.vietnamese(label)
             elif key in seen:
                 row.duplicate = stored_text.vietnamese(IN_FILE)
             seen.add(key)
