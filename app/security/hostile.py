@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode
 
-from flask import Flask, jsonify, redirect, request
+from flask import Flask, jsonify, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 # Row ids are INTEGER columns (32 bits on PostgreSQL): a larger id names no row, and sending it
@@ -61,23 +61,20 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("JSON_MAX_DEPTH", 32)
 
     @app.before_request
-    def _page_guard():
-        """?page= (and ?per_page=) that is not a sane number: the same URL without it.
-
-        Flask-SQLAlchemy's paginate reads ?page= itself; 25 digits would overflow OFFSET.
+    def _page_guard() -> None:
+        """?page= (and ?per_page=) that is not a sane number is dropped: page 1, as typed junk
+        always was. Flask-SQLAlchemy's paginate reads ?page= itself, and 25 digits would
+        overflow the database's OFFSET.
         """
-        if request.method != "GET":
-            return None
+        args = request.args
         bad = [
             name
             for name in ("page", "per_page")
-            if name in request.args
-            and not (request.args[name].isdigit() and len(request.args[name]) <= 6)
+            if name in args and not (args[name].isdigit() and len(args[name]) <= 6)
         ]
-        if not bad:
-            return None
-        kept = [(k, v) for k, v in request.args.items(multi=True) if k not in bad]
-        return redirect(quote(request.path) + ("?" + urlencode(kept) if kept else ""))
+        if bad:
+            kept = [(k, v) for k, v in args.items(multi=True) if k not in bad]
+            request.args = ImmutableMultiDict(kept)  # type: ignore[misc]  # cached property
 
     @app.before_request
     def _json_guard():

@@ -52,11 +52,11 @@ def test_huge_integers_in_paths_and_queries_are_not_errors(client, world, make_u
         f"/quan-tri/hoc-sinh/?page={HUGE}",
         f"/quan-tri/nhat-ky/?page={HUGE}",
     ]
-    answers = {path: client.get(path, follow_redirects=True).status_code for path in paths}
+    answers = {path: client.get(path).status_code for path in paths}
     assert {p: s for p, s in answers.items() if s >= 500} == {}
-    # A page number nobody could mean: the same list without it.
-    first = client.get(f"/quan-tri/ung-ho/giao-dich?page={HUGE}&q=x")
-    assert first.status_code == 302 and first.headers["Location"].endswith("/giao-dich?q=x")
+    # A page number nobody could mean is the first page, as any junk in ?page= is.
+    assert client.get(f"/quan-tri/ung-ho/giao-dich?page={HUGE}").status_code == 200
+    assert client.get(f"/api/v1/campaigns?page={HUGE}").get_json() is not None
     assert answers[f"/quan-tri/ung-ho/giao-dich/{2**64 + 1}"] == 404
 
 
