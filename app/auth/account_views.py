@@ -17,12 +17,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 
 from app import uow
-from app.auth import limits, recovery, reset, services
+from app.auth import limits, recovery, reset, services, sessions
 from app.auth.forms import (
+    ChangePasswordForm,
     ForgotPasswordForm,
     ManageSecondFactorForm,
     ResetPasswordForm,
@@ -180,3 +181,22 @@ def reset_password(token: str):
             )
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), form_status(form)
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password: every other session of the user ends, this one goes on."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        with uow.attempt(form) as done:
+            if not services.check_password(user, form.current.data or ""):
+                raise DomainError(_("Mật khẩu hiện tại không đúng."), field="current")
+            services.set_password(user, user, form.password.data or "")
+        if done:
+            login_user(user)  # the session version moved on: this session takes the new one
+            sessions.start(user)
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(url_for("backoffice.dashboard"))
+    return render_template("auth/change_password.html", form=form), form_status(form)

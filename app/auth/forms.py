@@ -112,3 +112,13 @@ class ResetPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, then the new one twice."""
+
+    current = PasswordField(
+        _l("Mật khẩu hiện tại"),
+        validators=[DataRequired(_l("Vui lòng nhập mật khẩu hiện tại."))],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -129,6 +129,11 @@ def set_password(actor: User | None, user: User, password: str) -> None:
     record(actor, "user.password", user, _l("Đặt lại mật khẩu cho %(email)s", email=user.email))
 
 
+def check_password(user: User, password: str) -> bool:
+    """True when `password` is the user's current one."""
+    return check_password_hash(user.password_hash, password)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = find_by_email(email)

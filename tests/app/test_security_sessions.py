@@ -12,7 +12,7 @@ from app.audit.models import AuditEntry
 from app.auth import services
 from app.auth.models import User
 from app.extensions import db
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 
 def _copy_cookie(client) -> str:
@@ -129,3 +129,26 @@ def test_an_admin_cannot_turn_the_second_factor_off(client, make_user):
     assert response.status_code == 422  # "disable" is not a choice for an admin
     db.session.expire_all()
     assert db.session.get(User, user.id).totp_enabled
+
+
+def test_changing_ones_password_ends_the_other_sessions_not_this_one(app, make_user):
+    user = make_user("manager", "a")
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user)
+    wrong = here.post(
+        "/tai-khoan/mat-khau",
+        data={
+            "current": "khong-dung-dau",
+            "password": "mat-khau-moi-2026",
+            "confirm": "mat-khau-moi-2026",
+        },
+    )
+    assert wrong.status_code == 422 and "Mật khẩu hiện tại không đúng" in wrong.text
+    done = here.post(
+        "/tai-khoan/mat-khau",
+        data={"current": PASSWORD, "password": "mat-khau-moi-2026", "confirm": "mat-khau-moi-2026"},
+    )
+    assert done.status_code == 302
+    assert here.get("/quan-tri/").status_code == 200
+    assert elsewhere.get("/quan-tri/").status_code == 302
