@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask import Flask
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import select
 
 from app import uow
@@ -23,10 +23,10 @@ from app.ledger.models import Asset
 from app.units.models import Commune, School, Unit, UnitKind
 
 
-@with_appcontext
 def _refuse_in_production() -> None:
     """Demo data has known passwords and a demo bank account: never on the real site."""
-    if current_app.config.get("ENV_NAME") == "production":
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    if app.config.get("ENV_NAME") == "production":
         raise click.ClickException(
             "`flask demo` không chạy trong môi trường production (APP_ENV=production): dữ liệu "
             "demo có mật khẩu công khai. / `flask demo` refuses to run in production."

@@ -160,7 +160,7 @@ def test_expired_or_missing_csrf_token_gets_a_clear_message(make_app, make_user)
     assert "Phiên làm việc đã hết hạn" in html and "Traceback" not in html
 
 
-def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch, app_settings):
+def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch, app_settings, app):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", app_settings["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("BANK_BIN", "970436")
@@ -173,6 +173,9 @@ def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch, a
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.config["SESSION_COOKIE_HTTPONLY"] is True
     assert prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    from app.jobs import queue
+
+    queue.bind(app)  # the production app took the job queue (jobs not run at once): give it back
 
 
 def test_passwords_are_scrypt_hashes(make_user):

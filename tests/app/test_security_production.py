@@ -16,11 +16,15 @@ REAL = {
 
 
 @pytest.fixture
-def production_env(monkeypatch):
+def production_env(monkeypatch, app):
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("APP_ENV", "production")
-    return monkeypatch
+    yield monkeypatch
+    # A production app binds the job queue to itself (jobs not run at once): give it back.
+    from app.jobs import queue
+
+    queue.bind(app)
 
 
 def test_one_message_names_everything_missing(production_env, app_settings):
