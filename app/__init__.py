@@ -28,14 +28,20 @@ def create_app(profile: str | None = None, overrides: dict | None = None) -> Fla
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from app.security import hostile
+
+    hostile.install_converters(app)  # before any route is added
     cls, values = config_module.load(profile)
     app.config.from_object(cls)
     app.config.update(values)
     app.config.update(overrides or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["ENV_NAME"] == "production":
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Only the last `proxies` hops of X-Forwarded-For are believed: a client rotating the
+        # header cannot change the address that rate limits count.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     logging.basicConfig(level=logging.INFO)
     # fpdf2's font subsetting logs every table at INFO: hundreds of lines per PDF.
@@ -93,9 +99,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import approvals, cli, demo, i18n, jobs, templating
+    from app import approvals, cli, demo, i18n, jobs, security, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
+    from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.backoffice.views import bp as backoffice_bp
     from app.units.views import bp as units_bp
@@ -105,6 +112,7 @@ def _register_core(app: Flask) -> None:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(backoffice_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(users_bp)
@@ -116,3 +124,4 @@ def _register_core(app: Flask) -> None:
     demo.register(app)
     approvals.init_app(app)
     jobs.init_app(app)
+    security.init_app(app)

@@ -78,6 +78,25 @@ class Config:
     LOGIN_LIMIT_PER_IP = "20 per 10 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "8 per 10 minutes"
     TOTP_REQUIRED_ROLES = ("admin", "treasurer")
+    # Sessions (docs/security.md): idle timeout and absolute lifetime of a back-office login.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
+    # Second factor: wrong codes per account before the pending login is locked, and how long.
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_LOCK_MINUTES = 15
+    # Password attempts per account (failures, whatever the IP) before a pause.
+    PASSWORD_MAX_FAILURES = 10
+    PASSWORD_LOCK_MINUTES = 15
+    # Password reset by e-mail: link lifetime and request limits.
+    PASSWORD_RESET_SECONDS = 3600
+    PASSWORD_RESET_LIMIT_PER_IP = "5 per 10 minutes"  # noqa: S105 - a rate, not a secret
+    PASSWORD_RESET_LIMIT_PER_EMAIL = "3 per hour"  # noqa: S105 - a rate, not a secret
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix):
+    # 0 trusts none (the address is the socket's), production defaults to 1 (nginx).
+    TRUSTED_PROXIES = 0
+    # Where login and second-factor counters live, shared by every worker: the limiter's
+    # storage unless set (Redis when REDIS_URL is set).
+    SECURITY_STORAGE_URI = ""
 
     # The fund as the public sees it.
     FUND_NAME = "Quỹ Thắp sáng ước mơ tuổi trẻ"
@@ -158,6 +177,9 @@ class Config:
             "MAIL_PORT": _env_int("MAIL_PORT", cls.MAIL_PORT),
             "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", cls.MAIL_USE_TLS),
             "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", cls.RATELIMIT_ENABLED),
+            "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", cls.TRUSTED_PROXIES),
+            "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", cls.SESSION_IDLE_MINUTES),
+            "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", cls.SESSION_MAX_HOURS),
         }
         for name in (
             "BANK_BIN",
@@ -224,16 +246,31 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXIES = 1
+
+    # Without these the site would run on SQLite and show the demo bank account in every QR
+    # code, sending donors' money to it.
+    REQUIRED_ENV = ("DATABASE_URL", "BANK_BIN", "BANK_ACCOUNT_NUMBER", "BANK_ACCOUNT_NAME")
 
     @classmethod
     def from_env(cls) -> dict:
-        values = super().from_env()
+        missing = [name for name in cls.REQUIRED_ENV if not os.environ.get(name, "").strip()]
         key = os.environ.get("SECRET_KEY", "")
         if len(key) < 32:
+            missing.append("SECRET_KEY (at least 32 characters)")
+        if missing:
             raise RuntimeError(
-                "SECRET_KEY must be set (at least 32 characters) in production; "
-                "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+                "Production (APP_ENV=production) refuses to start: set "
+                + ", ".join(missing)
+                + ". SECRET_KEY can be made with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
             )
+        if os.environ["BANK_ACCOUNT_NUMBER"].strip() == Config.BANK_ACCOUNT_NUMBER:
+            raise RuntimeError(
+                "Production refuses to start: BANK_ACCOUNT_NUMBER is the demo account of the "
+                "repository; set the fund's real account."
+            )
+        values = super().from_env()
         values["SECRET_KEY"] = key
         return values
 

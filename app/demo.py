@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import select
 
 from app import uow
@@ -22,7 +22,22 @@ from app.ledger import service as ledger
 from app.ledger.models import Asset
 from app.units.models import Commune, School, Unit, UnitKind
 
-demo_cli = AppGroup("demo", help="Demo data for a living site.")
+
+def _refuse_in_production() -> None:
+    """Demo data has known passwords and a demo bank account: never on the real site."""
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    if app.config.get("ENV_NAME") == "production":
+        raise click.ClickException(
+            "`flask demo` không chạy trong môi trường production (APP_ENV=production): dữ liệu "
+            "demo có mật khẩu công khai. / `flask demo` refuses to run in production."
+        )
+
+
+demo_cli = AppGroup(
+    "demo",
+    help="Demo data for a living site (never in production).",
+    callback=_refuse_in_production,
+)
 # Domain packages add their own seeders: callables taking `echo`, run in order after the core.
 SEEDERS: list[tuple[int, Callable[[Callable[[str], None]], None]]] = []
 

@@ -32,4 +32,7 @@ def form_status(form) -> int:
 def page_number() -> int:
     """The ?page= argument, at least 1, whatever was typed."""
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    # A page beyond a million is a typo or a probe (25 digits would overflow the OFFSET).
+    if not raw.isdigit() or len(raw) > 7:
+        return 1
+    return max(int(raw), 1)

@@ -78,6 +78,34 @@ def content_type(relative: str) -> str:
     return _TYPES.get(relative.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
+def send(relative: str | None, *, download_name: str | None = None):
+    """Serve a private file from a view that has checked who asks (404 when it is missing).
+
+    Images were re-encoded by Pillow on upload, so they may show inline; anything else (a PDF
+    as sent by its uploader) is an attachment, never rendered in our origin. Never cached,
+    never sniffed, and sandboxed should a browser render it anyway.
+    """
+    from flask import abort, send_file
+
+    path = existing(relative)
+    if path is None:
+        abort(404)
+    mimetype = content_type(relative or "")
+    inline = mimetype.startswith("image/")
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        max_age=0,
+        as_attachment=not inline,
+        download_name=download_name or path.name,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Private-File"] = "1"  # app.security.headers: no-store, never cached
+    return response
+
+
 def _new_name(folder: str, ext: str) -> str:
     return f"{folder}/{secrets.token_hex(16)}.{ext}"
 
@@ -116,14 +144,37 @@ def image(
 def pdf(
     data: bytes, folder: str, *, max_bytes: int = MAX_PDF_BYTES, field: str | None = None
 ) -> PendingFile:
-    """A PDF, checked by its header and size (it is stored as sent, served only privately)."""
+    """A PDF, checked by its size, its header and its structure (pypdf must read its pages);
+    stored as sent, served only privately and as an attachment (`send`)."""
     if not data.startswith(PDF_MAGIC):
         raise DomainError(_l("Tệp không phải là PDF hợp lệ."), field=field)
     if len(data) > max_bytes:
         raise DomainError(
             _l("Tệp PDF quá lớn (tối đa %(mb)s MB).", mb=max_bytes // (1024 * 1024)), field=field
         )
+    if not _readable_pdf(data):
+        raise DomainError(_l("Tệp không phải là PDF hợp lệ."), field=field)
     return PendingFile(_new_name(folder, "pdf"), data)
+
+
+def _readable_pdf(data: bytes) -> bool:
+    """True when pypdf reads a page count and the first page of the file (strict parsing)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            return False
+        pages = len(reader.pages)
+        if pages < 1 or pages > 500:
+            return False
+        reader.pages[0].mediabox  # noqa: B018 - reading it parses the page object
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return False
+    return True
 
 
 def scan(data: bytes, filename: str, folder: str, *, field: str | None = None) -> PendingFile:

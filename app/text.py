@@ -33,3 +33,21 @@ def normalize_email(raw: str) -> str | None:
     except EmailNotValidError:
         return None
     return valid.normalized.lower()
+
+
+# Characters nobody types on purpose in a name or a message, and that attackers use: NUL and
+# other control characters (tab and newline are kept where text may have lines), bidi
+# overrides and isolates (which make "gpj.exe" read as "exe.jpg"), zero-width characters.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
+    + [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
+    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def clean_text(value: str) -> str:
+    """The text without control, bidi-override and zero-width characters, in NFC form.
+
+    Vietnamese typed on a Mac arrives decomposed (NFD); NFC makes "Nguyễn" one spelling.
+    """
+    return unicodedata.normalize("NFC", value.translate(_INVISIBLE))

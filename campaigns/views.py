@@ -93,7 +93,7 @@ def index():
     status = request.args.get("status", "")
     unit_id = (
         optional_int(request.args.get("unit", ""))
-        if request.args.get("unit", "").isdigit()
+        if request.args.get("unit", "").isdigit() and len(request.args["unit"]) <= 18
         else None
     )
     stmt = select(Campaign)

@@ -36,7 +36,7 @@ def roles_required(*roles: str | Role) -> Callable:
             from app.auth.services import needs_totp_enrolment
 
             if needs_totp_enrolment(current_user):
-                return redirect(url_for("auth.enrol"))
+                return redirect(url_for("account.enrol"))
             return view(*args, **kwargs)
 
         # Read by the route-by-role test and the nav.
@@ -82,3 +82,27 @@ def unit_scope_clause(user: User, column) -> ColumnElement[bool]:
     if sees_all_units(user):
         return literal(True)
     return column.in_(unit_subtree_ids(user.unit_id))
+
+
+def hides_existence(view: Callable) -> Callable:
+    """View decorator (under @roles_required): what the user may not see is a 404, like what
+    does not exist, so ids cannot be probed for files (scans, evidence, invoices, photos).
+
+    Works whether the refusal is raised (Forbidden, a 403 abort) or already turned into a 403
+    answer by @uow.transactional below it.
+    """
+    from werkzeug.exceptions import Forbidden as HTTPForbidden
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            response = view(*args, **kwargs)
+        except (Forbidden, HTTPForbidden):
+            abort(404)
+        if getattr(response, "status_code", None) == 403 or (
+            isinstance(response, tuple) and len(response) > 1 and response[1] == 403
+        ):
+            abort(404)
+        return response
+
+    return wrapper

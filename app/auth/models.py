@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import UTCDateTime, utcnow
@@ -50,6 +50,11 @@ class User(UserMixin, Model):
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by logout, a password change, disabling the user or resetting the second factor:
+    # every session carries the version it was opened with and ends when it no longer matches.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The TOTP time step of the last code accepted: a code is refused once used.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     unit: Mapped[Unit] = relationship()
 
@@ -57,9 +62,25 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
     def has_role(self, *roles: str) -> bool:
         """True when the user holds one of the roles."""
         return self.role.value in roles
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RecoveryCode(Model):
+    """A one-time code that stands in for the authenticator app (shown once, stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.service import diff, record
@@ -109,8 +111,11 @@ def update_user(
         "active": active,
     }
     changes = diff(user, fields)
+    was_active = user.active
     for name, value in fields.items():
         setattr(user, name, value)
+    if was_active and not active:
+        end_sessions(user)  # a disabled user is signed out everywhere at once
     db.session.flush()
     record(actor, "user.update", user, _l("Sửa tài khoản %(email)s", email=user.email), changes)
     return user
@@ -119,8 +124,14 @@ def update_user(
 def set_password(actor: User | None, user: User, password: str) -> None:
     """Replace a password; audited without the password."""
     user.password_hash = hash_password(password)
+    end_sessions(user)  # every session opened with the old password ends
     db.session.flush()
     record(actor, "user.password", user, _l("Đặt lại mật khẩu cho %(email)s", email=user.email))
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when `password` is the user's current one."""
+    return check_password_hash(user.password_hash, password)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -158,30 +169,89 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
-def check_totp(secret: str | None, code: str) -> bool:
-    """True for a current code (one step of clock drift allowed)."""
+def end_sessions(user: User) -> None:
+    """Sign the user out of every session (see app.auth.sessions)."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
+def totp_step(secret: str | None, code: str, at: float | None = None) -> int | None:
+    """The time step a current code belongs to (one step of clock drift allowed), or None."""
     code = (code or "").replace(" ", "")
-    if not secret or not code.isdigit():
+    if not secret or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = time.time() if at is None else at
+    step = int(now // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def check_totp(secret: str | None, code: str) -> bool:
+    """True for a current code (one step of clock drift allowed); does not spend it."""
+    return totp_step(secret, code) is not None
+
+
+def use_totp(user: User, code: str) -> bool:
+    """True for a current code of the user's app not used before; the code is spent.
+
+    The step is claimed by one UPDATE, so of two workers given the same code one wins.
+    """
+    step = totp_step(user.totp_secret, code)
+    if step is None:
         return False
-    return bool(pyotp.TOTP(secret).verify(code, valid_window=1))
+    claimed = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed == 1:
+        user.totp_last_step = step
+        return True
+    return False
 
 
 def enable_totp(user: User, secret: str, code: str) -> None:
     """Turn on two-factor login once the user proves the app works."""
-    if not check_totp(secret, code):
+    step = totp_step(secret, code)
+    if step is None:
         raise DomainError(_l("Mã xác thực không đúng hoặc đã hết hạn."), field="code")
+    replacing = user.totp_enabled
     user.totp_secret = secret
     user.totp_enabled = True
+    user.totp_last_step = step
     db.session.flush()
-    record(
-        user, "user.totp_enable", user, _l("Bật xác thực hai lớp cho %(email)s", email=user.email)
-    )
+    if replacing:
+        record(
+            user,
+            "user.totp_change",
+            user,
+            _l("Đổi ứng dụng xác thực hai lớp của %(email)s", email=user.email),
+        )
+    else:
+        record(
+            user,
+            "user.totp_enable",
+            user,
+            _l("Bật xác thực hai lớp cho %(email)s", email=user.email),
+        )
 
 
 def reset_totp(actor: User, user: User) -> None:
     """An admin clears a lost second factor; the user enrols again at next login."""
+    from app.auth import recovery
+
     user.totp_secret = None
     user.totp_enabled = False
+    user.totp_last_step = None
+    recovery.discard(user)
+    end_sessions(user)
     db.session.flush()
     record(
         actor,
@@ -189,3 +259,20 @@ def reset_totp(actor: User, user: User) -> None:
         user,
         _l("Đặt lại xác thực hai lớp cho %(email)s", email=user.email),
     )
+
+
+def disable_totp(user: User) -> None:
+    """The user turns the second factor off (only roles that do not require it); audited.
+
+    The caller has checked a current code or a recovery code.
+    """
+    from app.auth import recovery
+
+    if user.role.value in current_app.config["TOTP_REQUIRED_ROLES"]:
+        raise DomainError(_l("Vai trò của bạn bắt buộc có xác thực hai lớp."))
+    user.totp_secret = None
+    user.totp_enabled = False
+    user.totp_last_step = None
+    recovery.discard(user)
+    db.session.flush()
+    record(user, "user.totp_disable", user, _l("Tắt xác thực hai lớp: %(email)s", email=user.email))

@@ -4,7 +4,7 @@ happens on the proposal's page (`app.approvals`), by someone else."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app import nav, private_files, uow
 from app.approvals import services as approvals
 from app.approvals.models import ProposalStatus
-from app.auth.guards import require_unit, roles_required, unit_scope_clause
+from app.auth.guards import hides_existence, require_unit, roles_required, unit_scope_clause
 from app.extensions import db
 from app.formtools import form_status, page_number
 from app.money import format_vnd
@@ -216,14 +216,12 @@ def reallocate(campaign_id: int):
 
 
 def _send(relative: str | None):
-    path = private_files.existing(relative)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype=private_files.content_type(relative), max_age=0)
+    return private_files.send(relative)  # 404 when missing; a PDF as an attachment
 
 
 @bp.get("/quan-tri/chi-tieu/<int:expense_id>/hoa-don")
 @roles_required(*approvals.READERS)
+@hides_existence
 def invoice(expense_id: int):
     """The original invoice scan: back office only, never public."""
     return _send(svc.get_expense(current_user, expense_id).invoice_path)
@@ -231,6 +229,7 @@ def invoice(expense_id: int):
 
 @bp.get("/quan-tri/chi-tieu/<int:expense_id>/ban-cong-khai")
 @roles_required(*approvals.READERS)
+@hides_existence
 def staff_copy(expense_id: int):
     """The redacted copy as the public will see it once approved (checked before approving)."""
     return _send(svc.get_expense(current_user, expense_id).public_copy_path)

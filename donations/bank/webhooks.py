@@ -208,6 +208,19 @@ def verify_casso(
     return None
 
 
+def casso_header_problem(header: str, max_age: int | None, now_ms: int | None = None):
+    """The reason a Casso signature header is refused before the body is read, or None."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    timestamp, given = parts.get("t", "").strip(), parts.get("v1", "").strip().lower()
+    if not timestamp.isdigit() or len(timestamp) > 16 or len(given) != 128:
+        return "Thiếu hoặc sai tiêu đề X-Casso-Signature (t=…,v1=…)."
+    if max_age is not None:
+        now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+        if abs(now_ms - int(timestamp)) > max_age * 1000:
+            return "Thông báo quá cũ hoặc bị gửi lại (dấu thời gian lệch quá 5 phút)."
+    return None
+
+
 def _store(items: list[Incoming]):
     """Store and settle, commit, and say whether the work is safely done."""
     try:
@@ -251,11 +264,18 @@ def casso():
     secret = current_app.config.get("CASSO_WEBHOOK_SECRET", "")
     if not secret:
         return render_error(503, "Chưa cấu hình CASSO_WEBHOOK_SECRET.", "not_configured")
+    max_age = current_app.config.get("CASSO_MAX_AGE_SECONDS", CASSO_MAX_AGE_SECONDS)
+    # What can be checked without reading the body is checked first: a request without a
+    # well-formed, fresh signature header is refused before its body is parsed. (Casso signs
+    # the JSON with sorted keys, so the HMAC itself needs the parsed body.)
+    problem = casso_header_problem(request.headers.get("X-Casso-Signature", ""), max_age)
+    if problem:
+        log.warning("casso webhook refused: %s", problem)
+        return render_error(401, problem, "bad_signature")
     try:
         body = _json_body(request.get_data())
     except BadPayload as err:
         return render_error(400, str(err), "bad_payload")
-    max_age = current_app.config.get("CASSO_MAX_AGE_SECONDS", CASSO_MAX_AGE_SECONDS)
     problem = verify_casso(
         request.headers.get("X-Casso-Signature", ""), body, secret, max_age=max_age
     )

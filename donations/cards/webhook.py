@@ -45,7 +45,8 @@ def verify_and_parse(payload: bytes, header: str | None, secret: str) -> dict:
         not isinstance(event, dict)
         or not isinstance(event.get("id"), str)
         or not isinstance(event.get("type"), str)
-        or not isinstance((event.get("data") or {}).get("object"), dict)
+        or not isinstance(event.get("data"), dict)
+        or not isinstance(event["data"].get("object"), dict)
     ):
         raise BadWebhook(_l("Sự kiện Stripe thiếu id, type hoặc data.object."))
     return event

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import uow
 from app.errors import DomainError
 from app.extensions import client_ip, csrf, db, limiter
+from app.text import clean_text
 from campaigns.models import Campaign
 from donations.pledges import services
 from donations.pledges.views import pledge_limit
@@ -45,7 +46,7 @@ def _str(body: dict, name: str, limit: int) -> str:
         raise DomainError(
             _l("«%(name)s» dài quá %(limit)s ký tự.", name=name, limit=limit), field=name
         )
-    return value
+    return clean_text(value)  # no NUL, bidi override or zero-width character is stored
 
 
 @bp.post("/pledges")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import mail
 from app.errors import DomainError
 from app.extensions import db
+from app.jobs.queue import job
 from app.text import normalize_email as text_email
 from donations.cards.models import CardGift
 from donations.models import Donation
@@ -84,12 +85,19 @@ def _has_pledges(email: str) -> bool:
     )
 
 
-def request_link(raw_email: str) -> bool:
-    """Queue the link e-mail when the address has given; True if a mail was queued.
+def request_link(raw_email: str) -> None:
+    """Queue the look-up and the link e-mail for after the answer (a job).
 
-    The caller shows the same answer either way, so nobody learns who has donated.
+    The request does the same work whether or not the address has given (validate, queue a
+    job), so neither the answer nor its time tells anybody who has donated.
     """
     email = normalize_email(raw_email)
+    send_link.enqueue(email)
+
+
+@job("receipts.send_my_gifts_link")
+def send_link(email: str) -> bool:
+    """Mail the link when the address has given; True if a mail was queued."""
     if not _has_pledges(email):
         return False
     url = site_url("receipts.my_gifts_list", token=make_token(email))

@@ -34,4 +34,21 @@
     try { document.execCommand("copy"); } catch (e) { /* the text stays visible to copy by hand */ }
     document.body.removeChild(area);
   }
+  // Sizes that templates would otherwise write into style="" attributes, which the
+  // Content-Security-Policy (style-src 'self') refuses: data-width="42" is a bar's percentage,
+  // data-depth="2" a tree item's indent. Setting them through the CSSOM is allowed.
+  function applySizes(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      var pct = parseFloat(el.getAttribute("data-width"));
+      if (!isNaN(pct)) { el.style.width = Math.max(0, Math.min(100, pct)) + "%"; }
+    });
+    root.querySelectorAll("[data-depth]").forEach(function (el) {
+      el.style.setProperty("--depth", parseInt(el.getAttribute("data-depth"), 10) || 0);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { applySizes(document); });
+  } else {
+    applySizes(document);
+  }
 })();

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app import private_files, uow
 from app.audit.service import record
-from app.auth.guards import roles_required, unit_scope_clause
+from app.auth.guards import hides_existence, roles_required, unit_scope_clause
 from app.errors import DomainError
 from app.extensions import db
 from app.formtools import form_status, page_number
@@ -83,6 +83,7 @@ def withdraw(consent_id: int):
 
 @bp.route("/dong-y/<int:consent_id>/ban-quet")
 @roles_required(*READERS)
+@hides_existence
 @uow.transactional
 def consent_scan(consent_id: int):
     """The consent scan, only through this role- and unit-checked view. Audited."""
@@ -100,7 +101,7 @@ def consent_scan(consent_id: int):
         _l("Xem bản quét đồng ý #%(id)s", id=item.id),
         target_id=item.student.public_id,
     )
-    return send_file(path, mimetype=private_files.content_type(item.scan_path), max_age=0)
+    return private_files.send(item.scan_path)  # a PDF scan as an attachment
 
 
 @bp.route("/<public_id>/tham", methods=["GET", "POST"])

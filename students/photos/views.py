@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import uow
-from app.auth.guards import roles_required
+from app.auth.guards import hides_existence, roles_required
 from app.formtools import form_status
 from students.blueprint import READERS, WRITERS, bp, public_bp
 from students.photos import services as svc
@@ -57,6 +57,7 @@ def photo_remove(public_id: str):
 
 @bp.route("/<public_id>/anh/xem")
 @roles_required(*READERS)
+@hides_existence
 @uow.transactional
 def photo(public_id: str):
     """The photo, only through this role- and unit-checked view. Every read is audited."""

@@ -23,12 +23,21 @@ from app.auth.guards import require_role, require_unit
 from app.auth.models import User
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.security import uploads
 from app.units.models import Commune, School
 from students.registry.codes import name_key
 from students.registry.models import StudentStatus
-from students.registry.services import WRITERS, StudentData, check, create_student, find_duplicate
+from students.registry.services import (
+    WRITERS,
+    StudentData,
+    check,
+    create_student,
+    duplicate_label,
+    find_duplicate,
+)
 
 MAX_ROWS = 2000
+MAX_COLUMNS = 60  # the template has about twenty; columns beyond are never read
 MAX_BYTES = 5 * 1024 * 1024
 # Previews wait under PRIVATE_FOLDER/imports/ (they name children) until confirmed or cancelled;
 # one nobody came back to is deleted when a later preview is written.
@@ -138,13 +147,15 @@ def _cells(data: bytes, filename: str) -> list[list]:
     if len(data) > MAX_BYTES:
         raise DomainError(_l("Tệp quá lớn (tối đa 5 MB)."), field="file")
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        uploads.check_xlsx(data)  # inflated size and parts, before openpyxl reads anything
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise DomainError(
                 _l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."), field="file"
             ) from None
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        sheet = wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        return uploads.limited_rows(sheet, MAX_ROWS)
     if name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -155,7 +166,9 @@ def _cells(data: bytes, filename: str) -> list[list]:
         if "\x00" in text:
             raise DomainError(_l("Tệp không phải CSV dạng văn bản."), field="file")
         dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        return uploads.limited_rows(
+            (r[:MAX_COLUMNS] for r in csv.reader(io.StringIO(text), dialect)), MAX_ROWS
+        )
     raise DomainError(_l("Chỉ nhận tệp bảng tính .xlsx hoặc .csv."), field="file")
 
 
@@ -289,7 +302,8 @@ def analyse(actor: User, data: bytes, filename: str, unit_id: int) -> list[Row]:
             key = (clean["name_key"], clean["birth_date"], clean["school_id"])
             other = find_duplicate(clean)
             if other is not None:
-                row.duplicate = other.public_id
+                label = duplicate_label(actor, other)  # no id from another unit
+                row.duplicate = label if isinstance(label, str) else stored_text.vietnamese(label)
             elif key in seen:
                 row.duplicate = stored_text.vietnamese(IN_FILE)
             seen.add(key)

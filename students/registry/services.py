@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import stored_text
 from app.audit.service import diff, record
-from app.auth.guards import require_role, require_unit, unit_scope_clause
+from app.auth.guards import can_reach_unit, require_role, require_unit, unit_scope_clause
 from app.auth.models import User
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
@@ -95,7 +95,9 @@ def check(actor: User, data: StudentData, today: date | None = None) -> dict:
         raise DomainError(_l("Khoảng cách đến trường phải từ 0 đến 200 km."), field="distance_km")
     if not 0 <= data.absences <= 200:
         raise DomainError(_l("Số ngày nghỉ phải từ 0 đến 200."), field="absences")
-    if db.session.get(School, data.school_id) is None:
+    school = db.session.get(School, data.school_id)
+    if school is None or not can_reach_unit(actor, school.unit_id):
+        # Another unit's school is, to this user, a school that does not exist.
         raise NotFound(_l("Trường không tồn tại."), field="school_id")
     if data.commune_id and db.session.get(Commune, data.commune_id) is None:
         raise NotFound(_l("Xã/phường không tồn tại."), field="commune_id")
@@ -143,7 +145,26 @@ def find_duplicate(values: dict, exclude_id: int | None = None) -> Student | Non
     return db.session.execute(stmt).scalars().first()
 
 
-def _duplicate_error(other: Student) -> Conflict:
+def duplicate_label(actor: User, other: Student):
+    """How a possible duplicate is named to this user: its id within their scope, else only
+    that one exists in another unit (no id, nothing to look up)."""
+    if can_reach_unit(actor, other.unit_id):
+        return other.public_id
+    return OTHER_UNIT
+
+
+OTHER_UNIT = _l("ở một đơn vị khác")
+
+
+def _duplicate_error(other: Student, actor: User) -> Conflict:
+    if not can_reach_unit(actor, other.unit_id):
+        return Conflict(
+            _l(
+                "Có thể học sinh này đã có ở một đơn vị khác (trùng họ tên, ngày sinh và "
+                "trường). Hãy liên hệ văn phòng Tỉnh Đoàn trước khi thêm."
+            ),
+            field="full_name",
+        )
     return Conflict(
         _l(
             "Học sinh này đã có trong danh sách (%(id)s): trùng họ tên, ngày sinh và trường.",
@@ -159,7 +180,7 @@ def create_student(actor: User, data: StudentData, *, on: date | None = None) ->
     values = check(actor, data)
     other = find_duplicate(values)
     if other is not None:
-        raise _duplicate_error(other)
+        raise _duplicate_error(other, actor)
     student = Student(public_id=new_public_id(Student, "HS"), **values)
     student.history.append(
         StatusChange(
@@ -197,7 +218,7 @@ def update_student(actor: User, student: Student, data: StudentData) -> Student:
     values = check(actor, data)
     other = find_duplicate(values, exclude_id=student.id)
     if other is not None:
-        raise _duplicate_error(other)
+        raise _duplicate_error(other, actor)
     changes = diff(student, values)
     if "status" in changes:
         student.history.append(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app import private_files, uow
 from app.audit.service import record
-from app.auth.guards import roles_required, unit_scope_clause, unit_subtree_ids
+from app.auth.guards import hides_existence, roles_required, unit_scope_clause, unit_subtree_ids
 from app.extensions import db
 from app.formtools import form_status, page_number
 from campaigns.figures import campaign_figures
@@ -267,14 +267,12 @@ def handover(public_id: str):
 
 @rounds_bp.route("/minh-chung/<int:evidence_id>")
 @roles_required(*MONEY_READERS)
+@hides_existence
 @uow.transactional
 def evidence(evidence_id: int):
     """A hand-over photo or scan, served only through this checked view."""
     item = svc.evidence_for(current_user, evidence_id)
-    path = private_files.existing(item.path)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype=item.content_type, max_age=0)
+    return private_files.send(item.path)  # 404 when missing; a PDF as an attachment
 
 
 @rounds_bp.route("/<public_id>/ky-nhan.<fmt>")

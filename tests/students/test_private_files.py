@@ -21,6 +21,7 @@ from students.care.models import Consent
 from students.registry import importer
 from students.registry.models import Student
 from tests.conftest import login
+from tests.fixtures.documents import pdf_bytes
 from tests.fixtures.students import consent_with_scan, import_row, import_xlsx
 
 NAME = "Lò Thị Xem Trước"
@@ -61,7 +62,7 @@ def _post_consent(client, public_id: str, data: bytes, name: str, **fields):
 
 @pytest.mark.parametrize(
     ("data", "name", "ctype"),
-    [(_png(), "giay.png", "image/jpeg"), (b"%PDF-1.4\n% giay dong y\n%%EOF", "giay.pdf", None)],
+    [(_png(), "giay.png", "image/jpeg"), (pdf_bytes("giay dong y"), "giay.pdf", None)],
     ids=["image", "pdf"],
 )
 def test_a_recorded_consent_writes_exactly_one_scan(

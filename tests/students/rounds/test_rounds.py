@@ -21,7 +21,7 @@ from students.rounds import handovers
 from students.rounds import services as svc
 from students.rounds.models import AllocationRound, Evidence, RoundStatus
 from tests.conftest import login
-from tests.fixtures.documents import pdf_text
+from tests.fixtures.documents import pdf_bytes, pdf_text
 
 
 def _entries() -> int:
@@ -191,7 +191,7 @@ def test_handover_posts_to_world_and_strips_exif(people, campaign, units, make_s
         method="cash",
         handed_by="Bí thư xã",
         photos=[photo],
-        signed_list=(b"%PDF-1.4 test", "ky-nhan.pdf"),
+        signed_list=(pdf_bytes("test"), "ky-nhan.pdf"),
     )
     uow.commit()  # the evidence files are written after the commit
     assert ledger.balance(a.account, "VND") == 0 and rnd.status == RoundStatus.approved
@@ -340,7 +340,7 @@ def test_a_refused_or_failed_handover_leaves_no_evidence_file(
         raise Conflict("Hỏng giữa chừng (thử).")
 
     monkeypatch.setattr(handovers, "record", refuse)
-    response = _post_handover(client, rnd, [_jpeg_with_gps()], (b"%PDF-1.4 ky", "ky.pdf"))
+    response = _post_handover(client, rnd, [_jpeg_with_gps()], (pdf_bytes("ky"), "ky.pdf"))
     assert "Hỏng giữa chừng" in response.get_data(as_text=True)
     assert _evidence_files(app) == before and _entries() == entries
     assert db.session.execute(select(func.count(Evidence.id))).scalar_one() == 0
@@ -372,7 +372,7 @@ def test_a_recorded_handover_writes_exactly_its_evidence_files(
     db.session.commit()
     login(client, people["treasurer"])
     before = _evidence_files(app)
-    pdf = b"%PDF-1.4\n% danh sach ky nhan\n%%EOF"
+    pdf = pdf_bytes("danh sach ky nhan")
     response = _post_handover(client, rnd, [_jpeg_with_gps()], (pdf, "ky.pdf"))
     assert response.status_code == 302, response.data[:500]
     db.session.expire_all()
