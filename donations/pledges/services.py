@@ -246,13 +246,20 @@ def memo_for(pledge: Pledge) -> str:
     return sanitize_memo(f"{pledge.reference} UNG HO")
 
 
+def amount_due(pledge: Pledge) -> int:
+    """What the QR asks for: the whole pledge, or what is still missing once part arrived."""
+    if pledge.status == PledgeStatus.partial and not pledge.monthly:
+        return max(pledge.amount - pledge.received, 0) or pledge.amount
+    return pledge.amount
+
+
 def qr_payload(pledge: Pledge) -> str:
-    """The VietQR payload for this pledge (VIETQR.md §1); open amount for a monthly code."""
+    """The VietQR payload for this pledge (VIETQR.md §1): the amount still due."""
     account = fund_account()
     return build_payload(
         account.bin,
         account.account_number,
-        amount=pledge.amount,
+        amount=amount_due(pledge),
         memo=memo_for(pledge),
     )
 

@@ -27,8 +27,9 @@ from app.formtools import form_status
 from app.money import format_vnd
 from campaigns.figures import campaign_figures
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.views import public_url, share_links
 from donations.cards.client import card_enabled
-from donations.pledges import services
+from donations.pledges import services, thanks
 from donations.pledges.forms import DonationForm
 from donations.pledges.models import PaymentMethod
 
@@ -123,14 +124,23 @@ def pledge(reference: str):
     pledge = _pledge_or_404(reference)
     if pledge.reference != reference:
         return redirect(url_for("pledges.pledge", reference=pledge.reference), 301)
+    status = services.effective_status(pledge)
+    campaign = pledge.campaign
+    share_url = public_url("campaigns.detail", slug=campaign.slug, ref=pledge.ref_code or None)
     return render_template(
         "donations/pledges/pledge.html",
         pledge=pledge,
-        campaign=pledge.campaign,
+        campaign=campaign,
         account=services.fund_account(),
         memo=services.memo_for(pledge),
-        status=services.effective_status(pledge).value,
-        raised=raised(pledge.campaign),
+        due=services.amount_due(pledge),
+        status=status.value,
+        facts=thanks.money_facts(pledge, status),
+        thanks_links=thanks.links(pledge) if pledge.received else [],
+        contact=thanks.fund_contact(),
+        share=share_links(share_url, campaign.title),
+        share_url=share_url,
+        raised=raised(campaign),
         card=card_enabled(),
     )
 

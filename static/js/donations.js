@@ -33,7 +33,14 @@
   var box = page.querySelector("[data-status-box]");
   var delay = 4000;
   var finished = function (status) { return status === "paid" || status === "overpaid"; };
+  var initial = page.getAttribute("data-status");
+  var initialReceived = parseInt(page.getAttribute("data-received-amount") || "0", 10);
   function apply(data) {
+    // Money arrived: the page changes (thanks, receipt, what is missing), so load it again.
+    if (data.received !== initialReceived && data.received > 0 && data.status !== "pending") {
+      window.location.reload();
+      return;
+    }
     page.setAttribute("data-status", data.status);
     if (box) { box.className = "status-box status-" + data.status; }
     var label = page.querySelector("[data-status-label]");
