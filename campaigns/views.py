@@ -50,8 +50,9 @@ def today() -> date:
 
 
 def days_left(campaign: Campaign) -> int | None:
-    """Days until the campaign ends (0 on its last day), None when open-ended or ended."""
-    if campaign.ends_on is None:
+    """Days until the campaign ends (0 on its last day), None when open-ended, ended or not
+    taking gifts (a closed campaign never counts down, a draft has not started)."""
+    if campaign.ends_on is None or campaign.status != CampaignStatus.published:
         return None
     left = (campaign.ends_on - today()).days
     return left if left >= 0 else None

@@ -75,28 +75,31 @@ def donate(slug: str):
         form.website.errors = [_("Không gửi được biểu mẫu. Vui lòng thử lại.")]
         return render_template("donations/pledges/donate.html", campaign=campaign, form=form), 400
     if campaign.accepts_gifts and form.validate_on_submit():
-        with uow.attempt(form, fields={"amount": "amount_other"}) as done:
-            pledge = services.create_pledge(
-                services.PledgeRequest(
-                    campaign=campaign,
-                    amount=form.chosen_amount(),
-                    method=form.method.data or PaymentMethod.bank,
-                    monthly=form.monthly.data,
-                    donor_name=form.donor_name.data or "",
-                    anonymous=form.anonymous.data,
-                    show_on_wall=form.show_on_wall.data,
-                    email=form.email.data or "",
-                    phone=form.phone.data or "",
-                    message=form.message.data or "",
-                    is_business=form.is_business.data,
-                    company_name=form.company_name.data or "",
-                    tax_code=form.tax_code.data or "",
-                    company_address=form.company_address.data or "",
-                    ref_code=_referral_code(),
-                )
-            )
-        if done:
-            return redirect(url_for("pledges.pledge", reference=pledge.reference), 303)
+        request_ = services.PledgeRequest(
+            campaign=campaign,
+            amount=form.chosen_amount(),
+            method=form.method.data or PaymentMethod.bank,
+            monthly=form.monthly.data,
+            donor_name=form.donor_name.data or "",
+            anonymous=form.anonymous.data,
+            show_on_wall=form.show_on_wall.data,
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+            message=form.message.data or "",
+            is_business=form.is_business.data,
+            company_name=form.company_name.data or "",
+            tax_code=form.tax_code.data or "",
+            company_address=form.company_address.data or "",
+            ref_code=_referral_code(),
+        )
+        found = services.problems(request_)
+        if found:
+            form.show_problems(found)
+        else:
+            with uow.attempt(form, fields={"amount": "amount_other"}) as done:
+                pledge = services.create_pledge(request_)
+            if done:
+                return redirect(url_for("pledges.pledge", reference=pledge.reference), 303)
     return render_template(
         "donations/pledges/donate.html",
         campaign=campaign,

@@ -62,3 +62,22 @@
   }
   if (!finished(page.getAttribute("data-status"))) { setTimeout(poll, delay); }
 })();
+
+// Donation form errors: the summary gets the focus; its links move the focus to their field.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-focus]");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("data-focus"));
+    if (!target) { return; }
+    event.preventDefault();
+    var box = target.closest("[data-business-fields]");
+    if (box) { box.hidden = false; }
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
+})();

@@ -74,3 +74,36 @@ def test_overpaid_pledge_says_so_with_the_fund_contact(
     assert "nhiều hơn số đã cam kết 200.000 ₫" in page
     assert "hoàn lại" in page and app.config["FUND_EMAIL"] in page
     assert "Quét QR" not in page
+
+
+def test_every_donate_form_error_at_once_with_a_summary(client, make_campaign):
+    make_campaign(unit="province")
+    response = client.post(
+        "/ung-ho/hoc-bong-thu",
+        data={
+            "amount_choice": "other",
+            "amount_other": "abc",
+            "donor_name": "",
+            "email": "not-an-email",
+            "phone": "12",
+            "is_business": "y",
+            "company_name": "",
+            "tax_code": "123",
+            "company_address": "",
+            "method": "bank",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    for field in ("amount_other", "email", "phone", "company_name", "tax_code", "company_address"):
+        assert f'href="#{field}"' in summary, field
+    assert 'aria-invalid="None"' not in page
+    assert 'id="amount_other" ' in page and 'aria-invalid="true"' in page
+
+
+def test_a_valid_form_has_no_summary_and_no_stray_aria(client, make_campaign):
+    make_campaign(unit="province")
+    page = client.get("/ung-ho/hoc-bong-thu").get_data(as_text=True)
+    assert "data-error-summary" not in page and "aria-invalid" not in page
+    assert '<span class="nowrap">200.000 ₫</span>' in page

@@ -1,0 +1,49 @@
+"""Donor journeys on a phone: the donate form's errors, the campaign page's sticky bar."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import has_horizontal_scroll
+
+pytestmark = pytest.mark.browser
+
+
+def test_donate_form_errors_summary_links_and_focus(phone, live_server, make_campaign):
+    make_campaign(unit="province", slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
+    phone.goto(f"{live_server}/ung-ho/hoc-bong-thu")
+    # Tiles never wrap "₫" onto a line of its own.
+    for tile in phone.locator(".amount-option span").all():
+        box = tile.bounding_box()
+        assert box and box["height"] < 30, tile.inner_text()
+    phone.get_by_text("Số khác").click()
+    phone.get_by_label("Số tiền khác (đồng)").fill("abc")
+    phone.get_by_label("E-mail nhận biên nhận").fill("khong-phai-email")
+    phone.get_by_role("button", name="Tiếp tục").click()
+
+    summary = phone.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("Có 3 chỗ cần sửa")
+    assert summary.bounding_box()["y"] < 740  # on the first screen
+    summary.get_by_role("link", name="Địa chỉ e-mail không hợp lệ.").click()
+    expect(phone.get_by_label("E-mail nhận biên nhận")).to_be_focused()
+    summary.get_by_role("link", name="tên hiển thị", exact=False).click()
+    expect(phone.get_by_label("Tên hiển thị")).to_be_focused()
+    assert phone.locator('[aria-invalid="None"]').count() == 0
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path="/tmp/i12-donate-errors.png")
+
+
+def test_sticky_give_bar_hides_while_the_main_button_shows(phone, live_server, make_campaign):
+    make_campaign(unit="province", slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
+    phone.goto(f"{live_server}/chien-dich/hoc-bong-thu")
+    bar = phone.locator("[data-sticky-give]")
+    main = phone.locator(".cp-side .cp-donate")
+    main.scroll_into_view_if_needed()
+    expect(bar).to_have_class("cp-sticky is-hidden")
+    phone.locator(".cp-share").first.scroll_into_view_if_needed()
+    expect(bar).to_have_class("cp-sticky is-hidden")
+    phone.locator("#news-h").scroll_into_view_if_needed()
+    expect(bar).not_to_have_class("cp-sticky is-hidden")
