@@ -47,3 +47,39 @@ def test_sticky_give_bar_hides_while_the_main_button_shows(phone, live_server, m
     expect(bar).to_have_class("cp-sticky is-hidden")
     phone.locator("#news-h").scroll_into_view_if_needed()
     expect(bar).not_to_have_class("cp-sticky is-hidden")
+
+
+def test_company_gives_and_is_shown_by_name(phone, live_server, app, monkeypatch, make_campaign):
+    import json
+    import re
+    import urllib.request
+
+    from tests.fixtures.donations import SEPAY_KEY, sepay_body
+
+    monkeypatch.setitem(app.config, "SEPAY_API_KEY", SEPAY_KEY)
+    make_campaign(unit="province", slug="hoc-bong-thu", title="Học bổng Thử nghiệm")
+    phone.goto(f"{live_server}/ung-ho/hoc-bong-thu")
+    phone.get_by_text("1.000.000 ₫").click()
+    phone.get_by_label("Tôi ủng hộ với tư cách doanh nghiệp").check()
+    phone.get_by_label("Tên doanh nghiệp").fill("Công ty Cổ phần Thử Sáng")
+    phone.get_by_label("Mã số thuế").fill("0312345678")
+    phone.get_by_label("Địa chỉ doanh nghiệp").fill("9 Đường Mẫu")
+    phone.get_by_label("E-mail nhận biên nhận").fill("ketoan@thusang.example.org")
+    phone.get_by_role("button", name="Tiếp tục").click()
+    reference = re.search(r"/ung-ho/p/(TS[0-9A-Z]{8})", phone.url).group(1)
+    body = json.dumps(sepay_body(f"{reference} UNG HO", 1_000_000)).encode()
+    request = urllib.request.Request(
+        f"{live_server}/webhooks/bank/sepay",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Apikey {SEPAY_KEY}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Cảm ơn Công ty Cổ phần Thử Sáng!")).to_be_visible()
+    phone.goto(f"{live_server}/chien-dich/hoc-bong-thu")
+    expect(phone.locator("#recent-h + *, .cp-honour").first).to_contain_text(
+        "Công ty Cổ phần Thử Sáng"
+    )
+    expect(phone.get_by_text("Nhà hảo tâm ẩn danh")).to_have_count(0)
