@@ -291,12 +291,15 @@ def _gift_rows(account_clause):
 
 
 def recent_gifts(account: str | None = None, limit: int = RECENT_LIMIT) -> list[Gift]:
-    """The latest gifts into one campaign, or into any campaign when account is None."""
+    """The latest gifts into one campaign, or into any campaign when account is None.
+
+    Newest first by when the money arrived (a statement imported today may hold older gifts).
+    """
     where = _C.destination.like("campaign:%") if account is None else _C.destination == account
     rows = db.session.execute(
         select(_C.label, _C.asset, _C.amount, _C.at, _C.seq)
         .where(*_gift_rows(where))
-        .order_by(_C.seq.desc())
+        .order_by(_C.at.desc(), _C.seq.desc())
         .limit(limit)
     )
     return [Gift(r.label or "", r.asset, int(r.amount), r.at, r.seq) for r in rows]

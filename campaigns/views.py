@@ -235,6 +235,16 @@ def share_card(slug: str):
     return response
 
 
+@bp.route("/anh-chia-se.png")
+def fund_share_card():
+    """The fund's 1200×630 share image (the home page's Open Graph and Twitter image)."""
+    from campaigns.fund_card import fund_card_path
+
+    totals = figures.fund_totals()
+    path = fund_card_path(totals.raised_vnd, totals.students)
+    return send_file(path, mimetype="image/png", max_age=600)
+
+
 def _poster_url(campaign: Campaign) -> str:
     ref = referrals.normalise(request.args.get("ref"))
     ref = ref if referrals.is_known(ref) else None

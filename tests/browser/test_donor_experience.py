@@ -83,3 +83,21 @@ def test_company_gives_and_is_shown_by_name(phone, live_server, app, monkeypatch
         "Công ty Cổ phần Thử Sáng"
     )
     expect(phone.get_by_text("Nhà hảo tâm ẩn danh")).to_have_count(0)
+
+
+def test_home_donate_button_in_the_first_screen(phone, page, live_server, make_campaign, give):
+    campaign = make_campaign(unit="province", title="Học bổng Nổi bật", featured=True)
+    give(campaign, 1_500_000, label="Công ty Thử Sáng")
+    give(campaign, 50_000, label="Bạn Nhỏ Thử")
+    phone.goto(live_server + "/")
+    button = phone.get_by_role("link", name="Ủng hộ ngay")
+    expect(button).to_be_visible()
+    assert button.bounding_box()["y"] + button.bounding_box()["height"] < 740
+    phone.screenshot(path="/tmp/i12-home-375.png", full_page=True)
+    page.goto(live_server + "/")
+    amounts = page.locator(".cp-gift-amount").all()
+    rights = {round(a.bounding_box()["x"] + a.bounding_box()["width"]) for a in amounts}
+    assert len(amounts) == 2 and len(rights) == 1  # aligned in a column on desktop
+    page.screenshot(path="/tmp/i12-home-1280.png", full_page=True)
+    button.click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Học bổng Nổi bật")
