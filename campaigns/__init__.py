@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 def init_app(app: Flask) -> None:
@@ -36,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(STATUS_LABELS, "campaign_status_labels")
     app.add_template_filter(render_markdown, "campaign_markdown")
 
-    nav.register_public(_l("Chiến dịch"), "campaigns.index", order=10)
+    nav.register_public(lazy_pgettext("menu", "Chiến dịch"), "campaigns.index", order=10)
     nav.register_public(_l("Bảng thi đua"), "campaigns.leaderboard", order=20)
     nav.register_public(_l("Vinh danh"), "campaigns.honour", order=30)
     nav.register(_l("Chiến dịch"), "campaigns_admin.index", (Role.admin, Role.manager), order=10)

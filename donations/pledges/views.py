@@ -106,6 +106,8 @@ def donate(slug: str):
         form=form,
         raised=raised(campaign),
         card=card_enabled(),
+        # In the visitor's number format (300.000 or 300,000), computed per request.
+        example_amount=format_vnd(300_000).replace("₫", "").strip(),
     ), form_status(form)
 
 
