@@ -94,7 +94,7 @@ class ManyForm(FlaskForm):
 
 
 def many_form(rnd: AllocationRound, offered: list[Student]) -> ManyForm:
-    form = ManyForm()
+    form = ManyForm(prefix="many")  # the single-student form on the page uses the plain names
     form.students.choices = [(s.public_id, s.public_id) for s in offered]
     return form
 

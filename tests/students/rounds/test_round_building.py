@@ -40,7 +40,11 @@ def test_filters_add_many_and_never_offer_a_student_twice(
 
     response = client.post(
         url + "/them-nhieu",
-        data={"students": [grade7.public_id, other7.public_id], "asset": "VND", "amount": "200k"},
+        data={
+            "many-students": [grade7.public_id, other7.public_id],
+            "many-asset": "VND",
+            "many-amount": "200k",
+        },
     )
     assert response.status_code == 302
     db.session.refresh(rnd)
@@ -52,7 +56,11 @@ def test_filters_add_many_and_never_offer_a_student_twice(
     # Posting one already in the round again adds nothing (all or none).
     client.post(
         url + "/them-nhieu",
-        data={"students": [grade6.public_id, grade7.public_id], "asset": "VND", "amount": "1"},
+        data={
+            "many-students": [grade6.public_id, grade7.public_id],
+            "many-asset": "VND",
+            "many-amount": "1",
+        },
     )
     db.session.refresh(rnd)
     assert len(rnd.lines) == 2
