@@ -9,7 +9,14 @@ def init_app(app: Flask) -> None:
     """Register the bank models, webhooks, back office, dashboard card, demo and `flask bank`."""
     from app.backoffice.views import add_dashboard_card
     from app.demo import add_seeder
-    from donations.bank import admin_views, cli, demo, models, webhooks  # noqa: F401 - models
+    from donations.bank import (  # noqa: F401 - models, routes
+        admin_views,
+        cli,
+        demo,
+        models,
+        suggestions_views,
+        webhooks,
+    )
 
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(admin_views.bp)
