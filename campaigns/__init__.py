@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from app.backoffice.views import add_dashboard_card
     from app.extensions import csrf
     from app.web.views import add_home_section
-    from campaigns import home, models, spending  # noqa: F401 - tables must be known to metadata and Alembic
+    from campaigns import home, impact, impact_views, models, spending  # noqa: F401 - tables must be known to metadata and Alembic  # noqa: F401 - the tiers' table and routes
     from campaigns.admin_views import bp as admin_bp
     from campaigns.api import bp as api_bp
     from campaigns.demo import seed_campaigns

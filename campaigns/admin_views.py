@@ -16,7 +16,7 @@ from app.extensions import db
 from app.formtools import form_status, page_number
 from app.money import MoneyError, parse_amount
 from app.units import services as units
-from campaigns import figures
+from campaigns import figures, impact
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import (
@@ -170,6 +170,8 @@ def manage(campaign_id: int):
         pages=page_list,
         f=figures.campaign_figures(campaign.account),
         goal_form=GoalForm(prefix="goal"),
+        tier_form=impact.TierForm(prefix="tier"),
+        tiers=impact.tiers_of(campaign),
         budget_form=BudgetLineForm(prefix="line"),
         milestone_form=MilestoneForm(prefix="ms"),
         transitions=svc.TRANSITIONS[campaign.status],

@@ -28,7 +28,7 @@ from app.errors import NotFound
 from app.extensions import db, limiter
 from app.formtools import form_status, page_number
 from app.units.models import Unit
-from campaigns import cache, figures, referrals
+from campaigns import cache, figures, impact, referrals
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import KIND_LABELS, STATUS_LABELS, PageForm, optional_int, parse_target
@@ -188,6 +188,7 @@ def _render_detail(campaign: Campaign, ref: str | None) -> str:
         statuses=STATUS_LABELS,
         milestones=sorted(campaign.milestones, key=lambda m: (m.due_on or date.max, m.id)),
         spending=public_spending(campaign, numbers),
+        tiers=impact.tiers_of(campaign),
     )
 
 

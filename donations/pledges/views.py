@@ -26,6 +26,7 @@ from app.extensions import client_ip, db, limiter
 from app.formtools import form_status
 from app.money import format_vnd
 from campaigns.figures import campaign_figures
+from campaigns.impact import money_tiers
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.views import public_url, share_links
 from donations.cards.client import card_enabled
@@ -68,6 +69,13 @@ def donate(slug: str):
     """The donation form of a campaign (and of a personal page, through ?ref=)."""
     campaign = _campaign_or_404(slug)
     form = DonationForm()
+    tiers = money_tiers(campaign)
+    if tiers:  # the campaign's own amounts, each with what it pays for
+        form.amount_choice.choices = [(str(t.amount), format_vnd(t.amount)) for t in tiers] + [
+            ("other", _("Số khác"))
+        ]
+        if request.method == "GET":
+            form.amount_choice.data = str(tiers[min(1, len(tiers) - 1)].amount)
     if not card_enabled():
         form.method.choices = [c for c in form.method.choices if c[0] != "card"]
     if request.method == "POST" and (form.website.data or "").strip():
@@ -106,6 +114,7 @@ def donate(slug: str):
         form=form,
         raised=raised(campaign),
         card=card_enabled(),
+        tier_labels={str(t.amount): t.label for t in tiers},
         # In the visitor's number format (300.000 or 300,000), computed per request.
         example_amount=format_vnd(300_000).replace("₫", "").strip(),
     ), form_status(form)
