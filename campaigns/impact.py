@@ -105,7 +105,7 @@ def remove_tier(user: User, campaign: Campaign, tier_id: int) -> None:
 class TierForm(FlaskForm):
     """A tier: how much of what, and what it pays for."""
 
-    asset = SelectField(_l("Loại"), choices=ASSET_CHOICES)
+    asset = SelectField(_l("Tính bằng"), choices=ASSET_CHOICES)
     amount = StringField(_l("Số lượng"), validators=[DataRequired(_l("Vui lòng nhập số lượng."))])
     label = StringField(
         _l("Giúp được gì"),
