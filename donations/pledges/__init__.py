@@ -7,7 +7,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the pledge models and blueprints."""
-    from donations.pledges import admin_views, api, models, views  # noqa: F401 - models
+    from donations.pledges import (  # noqa: F401 - models, routes
+        admin_views,
+        api,
+        gifts_admin,
+        models,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
