@@ -30,7 +30,12 @@ CATALOGS = {
     "students/translations": "babel-students.cfg",
     "transparency/translations": "babel-transparency.cfg",
 }
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_pgettext": ((1, "c"), 2),
+}
 
 
 @dataclass(frozen=True)
@@ -73,17 +78,18 @@ def compile_catalogs(
     return written
 
 
-def used_msgids(mapping: Path, root: Path = ROOT) -> dict[str, str]:
-    """msgid → first place it is used, for the code and templates a mapping file names."""
+def used_msgids(mapping: Path, root: Path = ROOT) -> dict[str | tuple[str, str], str]:
+    """msgid (or (msgid, context)) → first place it is used, for the code and templates a
+    mapping file names."""
     with mapping.open(encoding="utf-8") as stream:
         method_map, options_map = parse_mapping_cfg(stream, str(mapping))
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=KEYWORDS
     ):
         msgid = message if isinstance(message, str) else message[0]
         if msgid:
-            found.setdefault(msgid, f"{filename}:{lineno}")
+            found.setdefault((msgid, context) if context else msgid, f"{filename}:{lineno}")
     return found
 
 
@@ -99,8 +105,9 @@ def check(
             continue
         with po_path.open("rb") as stream:
             catalog = read_po(stream)
-        for msgid, where in used_msgids(root / mapping, root).items():
-            entry = catalog.get(msgid)
+        for key, where in used_msgids(root / mapping, root).items():
+            msgid, context = key if isinstance(key, tuple) else (key, None)
+            entry = catalog.get(msgid, context)
             if entry is None:
                 problems.append(Problem(folder, "missing", msgid, where))
             elif entry.fuzzy:

@@ -104,6 +104,11 @@ class Config:
     FUND_EMAIL = "quy@thapsanguocmo.example"
     FUND_PHONE = "0200 3 888 999"
     FUND_ADDRESS = ""
+    # The fund as its receipts name it (legal name, tax code, who signs for it).
+    FUND_LEGAL_NAME = ""  # empty: FUND_NAME
+    FUND_TAX_CODE = ""
+    FUND_SIGNATORY_NAME = ""
+    FUND_SIGNATORY_TITLE = "Đại diện Quỹ"
     SITE_URL = "http://127.0.0.1:5000"
 
     # Money.
@@ -171,6 +176,15 @@ class Config:
             "FUND_EMAIL": os.environ.get("FUND_EMAIL", cls.FUND_EMAIL),
             "FUND_PHONE": os.environ.get("FUND_PHONE", cls.FUND_PHONE),
             "FUND_ADDRESS": os.environ.get("FUND_ADDRESS", cls.FUND_ADDRESS),
+            **{
+                name: os.environ.get(name, getattr(cls, name))
+                for name in (
+                    "FUND_LEGAL_NAME",
+                    "FUND_TAX_CODE",
+                    "FUND_SIGNATORY_NAME",
+                    "FUND_SIGNATORY_TITLE",
+                )
+            },
             "MAX_AMOUNT": _env_int("MAX_AMOUNT", cls.MAX_AMOUNT),
             "MIN_DONATION": _env_int("MIN_DONATION", cls.MIN_DONATION),
             "CACHE_SECONDS": _env_int("CACHE_SECONDS", cls.CACHE_SECONDS),

@@ -22,20 +22,33 @@ def quantity(amount: int | None, asset: str = "VND") -> str:
     return format_quantity(int(amount or 0), asset)
 
 
+def _four_digit_year(fmt: str, kind: str) -> str:
+    """The locale's "short" pattern with a four-digit year (01/12/2026, not 1/12/26)."""
+    if fmt != "short":
+        return fmt
+    locale = get_locale()
+    formats = locale.date_formats if kind == "date" else locale.datetime_formats
+    if kind == "date":
+        return formats["short"].pattern.replace("yy", "y").replace("d/M/", "dd/MM/")
+    time = locale.time_formats["short"].pattern
+    day = locale.date_formats["short"].pattern.replace("yy", "y").replace("d/M/", "dd/MM/")
+    return str(formats["short"]).replace("{1}", day).replace("{0}", time)
+
+
 def local_datetime(value: datetime | None, fmt: str = "short") -> str:
-    """A UTC datetime shown in Vietnam's time zone."""
+    """A UTC datetime shown in Vietnam's time zone (four-digit years)."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(VN_TZ), fmt)
+    return format_datetime(value.astimezone(VN_TZ), _four_digit_year(fmt, "datetime"))
 
 
 def local_date(value: date | datetime | None, fmt: str = "short") -> str:
-    """A date in the visitor's language."""
+    """A date in the visitor's language, with a four-digit year."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(VN_TZ).date()
-    return format_date(value, fmt)
+    return format_date(value, _four_digit_year(fmt, "date"))
 
 
 def stored(value, message: dict | None = None) -> str:

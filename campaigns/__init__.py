@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 def init_app(app: Flask) -> None:
@@ -13,7 +14,7 @@ def init_app(app: Flask) -> None:
     from app.backoffice.views import add_dashboard_card
     from app.extensions import csrf
     from app.web.views import add_home_section
-    from campaigns import cache, home, models, spending  # noqa: F401 - tables must be known to metadata and Alembic
+    from campaigns import cache, home, impact, impact_views, models, spending  # noqa: F401 - tables and routes
     from campaigns.admin_views import bp as admin_bp
     from campaigns.api import bp as api_bp
     from campaigns.demo import seed_campaigns
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(STATUS_LABELS, "campaign_status_labels")
     app.add_template_filter(render_markdown, "campaign_markdown")
 
-    nav.register_public(_l("Chiến dịch"), "campaigns.index", order=10)
+    nav.register_public(lazy_pgettext("menu", "Chiến dịch"), "campaigns.index", order=10)
     nav.register_public(_l("Bảng thi đua"), "campaigns.leaderboard", order=20)
     nav.register_public(_l("Vinh danh"), "campaigns.honour", order=30)
     nav.register(_l("Chiến dịch"), "campaigns_admin.index", (Role.admin, Role.manager), order=10)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.formtools import form_status, page_number
 from app.money import MoneyError, parse_amount
 from app.units import services as units
-from campaigns import figures
+from campaigns import figures, impact
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import (
@@ -29,6 +29,7 @@ from campaigns.forms import (
     UpdateForm,
     parse_target,
 )
+from campaigns.images import ImageError, image_exists, store_image
 from campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -111,13 +112,27 @@ def edit(campaign_id: int | None):
     if request.method == "GET" and campaign is None:
         form.unit_id.data = current_user.unit_id
     preview = None
+    # A cover chosen before "Xem trước" is kept (stored, its key in a hidden field) for the save.
+    kept_cover = (
+        request.form.get("kept_cover", "")
+        if image_exists(request.form.get("kept_cover", ""))
+        else ""
+    )
     if form.validate_on_submit():
         data = {name: form[name].data for name in FIELDS}
         if "preview" in request.form:
+            upload = _upload(form.cover)
+            if upload:
+                try:
+                    kept_cover = store_image(upload)
+                except ImageError as err:
+                    form.cover.errors = [*form.cover.errors, str(err.message)]
             preview = {
                 "title": data["title"],
                 "summary": data["summary"],
                 "story": render_markdown(data["story_md"] or ""),
+                "cover": kept_cover or (campaign.cover_image if campaign else None),
+                "kind": KIND_LABELS.get(data["kind"], ""),
             }
         else:
             with uow.attempt(form) as done:
@@ -128,13 +143,19 @@ def edit(campaign_id: int | None):
                 cover = _upload(form.cover)
                 if cover:
                     svc.set_cover(current_user, campaign, cover)
+                elif kept_cover:
+                    svc.use_stored_cover(current_user, campaign, kept_cover)
             if done:
                 flash(_("Đã lưu chiến dịch “%(t)s”.", t=campaign.title), "success")
                 return redirect(url_for("campaigns_admin.manage", campaign_id=campaign.id))
             if campaign_id is None:
                 campaign = None  # the new campaign was rolled back
     return render_template(
-        "campaigns/admin/edit.html", form=form, campaign=campaign, preview=preview
+        "campaigns/admin/edit.html",
+        form=form,
+        campaign=campaign,
+        preview=preview,
+        kept_cover=kept_cover,
     ), form_status(form)
 
 
@@ -170,6 +191,8 @@ def manage(campaign_id: int):
         pages=page_list,
         f=figures.campaign_figures(campaign.account),
         goal_form=GoalForm(prefix="goal"),
+        tier_form=impact.TierForm(prefix="tier"),
+        tiers=impact.tiers_of(campaign),
         budget_form=BudgetLineForm(prefix="line"),
         milestone_form=MilestoneForm(prefix="ms"),
         transitions=svc.TRANSITIONS[campaign.status],

@@ -291,28 +291,64 @@ def _gift_rows(account_clause):
 
 
 def recent_gifts(account: str | None = None, limit: int = RECENT_LIMIT) -> list[Gift]:
-    """The latest gifts into one campaign, or into any campaign when account is None."""
+    """The latest gifts into one campaign, or into any campaign when account is None.
+
+    Newest first by when the money arrived (a statement imported today may hold older gifts).
+    """
     where = _C.destination.like("campaign:%") if account is None else _C.destination == account
     rows = db.session.execute(
         select(_C.label, _C.asset, _C.amount, _C.at, _C.seq)
         .where(*_gift_rows(where))
-        .order_by(_C.seq.desc())
+        .order_by(_C.at.desc(), _C.seq.desc())
         .limit(limit)
     )
     return [Gift(r.label or "", r.asset, int(r.amount), r.at, r.seq) for r in rows]
 
 
-def honour_roll(account: str | None = None, limit: int = 50) -> list[tuple[str, str, int, int]]:
-    """Donors who agreed to be shown: (label, asset, total, gifts), largest first."""
+@dataclass(frozen=True)
+class HonourRow:
+    """One donor on the honour roll: every asset they gave, in one row."""
+
+    label: str
+    totals: dict[str, int]  # asset → total, đồng first
+    gifts: int
+
+    def __iter__(self):
+        # Unpacks as (label, asset, total, gifts) of its main asset, like the rows of old.
+        asset = next(iter(self.totals))
+        return iter((self.label, asset, self.totals[asset], self.gifts))
+
+
+def honour_roll(account: str | None = None, limit: int = 50) -> list[HonourRow]:
+    """Donors who agreed to be shown, one row each with all their assets; largest đồng first.
+
+    Anonymous gifts carry no label in the ledger, so they never appear here by name.
+    """
     where = _C.destination.like("campaign:%") if account is None else _C.destination == account
     rows = db.session.execute(
         select(_C.label, _C.asset, func.sum(_C.amount).label("total"), func.count().label("n"))
         .where(*_gift_rows(where), _C.label != "")
         .group_by(_C.label, _C.asset)
-        .order_by(func.sum(_C.amount).desc(), _C.label)
-        .limit(limit)
     )
-    return [(r.label, r.asset, int(r.total), int(r.n)) for r in rows]
+    totals: dict[str, dict[str, int]] = defaultdict(dict)
+    gifts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        totals[r.label][r.asset] = int(r.total)
+        gifts[r.label] += int(r.n)
+
+    def key(label: str) -> tuple:
+        assets = totals[label]
+        return (-assets.get("VND", 0), -sum(v for a, v in assets.items() if a != "VND"), label)
+
+    ordered = sorted(totals, key=key)[:limit]
+    return [
+        HonourRow(
+            label,
+            dict(sorted(totals[label].items(), key=lambda kv: (kv[0] != "VND", kv[0]))),
+            gifts[label],
+        )
+        for label in ordered
+    ]
 
 
 def _fund_totals() -> FundTotals:

@@ -44,11 +44,22 @@ def featured_section() -> dict:
     campaigns = db.session.execute(stmt).scalars().all()
     numbers = figures.figures_for([c.account for c in campaigns])
     raised = {account: f.raised for account, f in numbers.items()}
+    first = campaigns[0] if campaigns else None
     return {
         "template": "campaigns/_home_featured.html",
         "order": 10,
         "featured": campaigns,
         "featured_raised": raised,
+        # The home page's first screen: a donate button for the leading campaign.
+        "hero_action": {
+            "url": donate_url(first) or url_for("campaigns.detail", slug=first.slug),
+            "label": _l("Ủng hộ ngay"),
+            "note": _l("cho chiến dịch “%(t)s”", t=first.title),
+        }
+        if first
+        else None,
+        "og_image": current_app.config["SITE_URL"].rstrip("/")
+        + url_for("campaigns.fund_share_card"),
     }
 
 

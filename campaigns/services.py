@@ -18,7 +18,7 @@ from app.extensions import db
 from app.ledger.models import Asset, LedgerEntry
 from app.units.models import Unit
 from campaigns import cache
-from campaigns.images import ImageError, store_image
+from campaigns.images import ImageError, image_exists, store_image
 from campaigns.models import (
     GENERAL_FUND_SLUG,
     BudgetLine,
@@ -213,6 +213,25 @@ def set_status(user: User, campaign: Campaign, status: CampaignStatus | str) -> 
         campaign,
         f"{campaign.title}: {before.value} → {target.value}",
         {"status": [before.value, target.value]},
+    )
+    cache.clear_after_commit()
+    return campaign
+
+
+def use_stored_cover(user: User, campaign: Campaign, key: str) -> Campaign:
+    """Use a cover already stored (uploaded before a preview); flushes."""
+    check_editor(user, campaign)
+    if not image_exists(key):
+        raise DomainError(_l("Ảnh bìa đã chọn không còn; hãy chọn lại tệp."), field="cover")
+    before = campaign.cover_image
+    campaign.cover_image = key
+    db.session.flush()
+    record(
+        user,
+        "campaign.cover",
+        campaign,
+        _l("Đổi ảnh bìa %(title)s", title=campaign.title),
+        {"cover_image": [before, key]},
     )
     cache.clear_after_commit()
     return campaign

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from app.fonts import BOLD, REGULAR
 from app.money import format_quantity
@@ -19,6 +19,7 @@ from campaigns.images import image_exists, variant_path
 from campaigns.models import Campaign
 
 WIDTH, HEIGHT = 1200, 630
+FIRST_GIFT = "Hãy là người đầu tiên ủng hộ"
 BRAND = (179, 38, 30)
 GREEN = (11, 107, 58)
 INK = (27, 31, 36)
@@ -69,7 +70,7 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int, lines: int) -> 
 
 
 def _digest(campaign: Campaign, asset: str, done: int, target: int, fund: str) -> str:
-    key = f"v1|{campaign.title}|{campaign.cover_image}|{asset}|{done}|{target}|{fund}"
+    key = f"v2|{campaign.title}|{campaign.cover_image}|{asset}|{done}|{target}|{fund}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -85,7 +86,28 @@ def card_texts(campaign: Campaign, raised: dict[str, int]) -> tuple[str, str]:
     goal = ""
     if target:
         goal = f"{percent(done, target)}% · mục tiêu {format_quantity(target, asset, 'vi')}"
+    if not done:
+        # "0 ₫" reads as failure; a new campaign invites the first gift instead.
+        return FIRST_GIFT, goal.split(" · ", 1)[-1] if goal else ""
     return format_quantity(done, asset, "vi"), goal
+
+
+PANEL = 560  # the cover's panel on the left
+
+
+def cover_panel(path: Path) -> Image.Image:
+    """The cover fitted whole into the panel, on a blurred, lightened copy of itself."""
+    with Image.open(path) as cover:
+        cover = cover.convert("RGB")
+    fill = max(PANEL / cover.width, HEIGHT / cover.height)
+    back = cover.resize((int(cover.width * fill) + 1, int(cover.height * fill) + 1))
+    left, top = (back.width - PANEL) // 2, (back.height - HEIGHT) // 2
+    back = back.crop((left, top, left + PANEL, top + HEIGHT)).filter(ImageFilter.GaussianBlur(24))
+    back = Image.blend(back, Image.new("RGB", back.size, "white"), 0.35)
+    fit = min(PANEL / cover.width, HEIGHT / cover.height)
+    front = cover.resize((max(1, int(cover.width * fit)), max(1, int(cover.height * fit))))
+    back.paste(front, ((PANEL - front.width) // 2, (HEIGHT - front.height) // 2))
+    return back
 
 
 def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> bytes:
@@ -95,14 +117,8 @@ def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> b
     draw = ImageDraw.Draw(image)
     text_left = 60
     if image_exists(campaign.cover_image):
-        with Image.open(variant_path(campaign.cover_image, "card", "jpg")) as cover:
-            cover = cover.convert("RGB")
-            scale = max(420 / cover.width, HEIGHT / cover.height)
-            cover = cover.resize((int(cover.width * scale) + 1, int(cover.height * scale) + 1))
-            left = (cover.width - 420) // 2
-            top = (cover.height - HEIGHT) // 2
-            image.paste(cover.crop((left, top, left + 420, top + HEIGHT)), (0, 0))
-        text_left = 470
+        image.paste(cover_panel(variant_path(campaign.cover_image, "card", "jpg")), (0, 0))
+        text_left = PANEL + 44
     draw.rectangle((0, 0, WIDTH, 14), fill=BRAND)
     width = WIDTH - text_left - 50
     draw.text((text_left, 50), fund_name, font=font(28, bold=True), fill=BRAND)
@@ -118,8 +134,14 @@ def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> b
         draw.rounded_rectangle((text_left, y, text_left + filled, y + 34), radius=17, fill=GREEN)
     y += 56
     amount, goal = card_texts(campaign, raised)
-    draw.text((text_left, y), amount, font=font(46, bold=True), fill=GREEN)
-    y += 62
+    if done:
+        draw.text((text_left, y), amount, font=font(46, bold=True), fill=GREEN)
+        y += 62
+    else:
+        for line in wrap(draw, amount, font(38, bold=True), width, 2):
+            draw.text((text_left, y), line, font=font(38, bold=True), fill=GREEN)
+            y += 50
+        y += 8
     if goal:
         draw.text((text_left, y), goal, font=font(28), fill=INK)
     out = io.BytesIO()

@@ -28,7 +28,7 @@ from app.errors import NotFound
 from app.extensions import db, limiter
 from app.formtools import form_status, page_number
 from app.units.models import Unit
-from campaigns import cache, figures, referrals
+from campaigns import cache, figures, impact, referrals
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import KIND_LABELS, STATUS_LABELS, PageForm, optional_int, parse_target
@@ -50,8 +50,9 @@ def today() -> date:
 
 
 def days_left(campaign: Campaign) -> int | None:
-    """Days until the campaign ends (0 on its last day), None when open-ended or ended."""
-    if campaign.ends_on is None:
+    """Days until the campaign ends (0 on its last day), None when open-ended, ended or not
+    taking gifts (a closed campaign never counts down, a draft has not started)."""
+    if campaign.ends_on is None or campaign.status != CampaignStatus.published:
         return None
     left = (campaign.ends_on - today()).days
     return left if left >= 0 else None
@@ -187,6 +188,7 @@ def _render_detail(campaign: Campaign, ref: str | None) -> str:
         statuses=STATUS_LABELS,
         milestones=sorted(campaign.milestones, key=lambda m: (m.due_on or date.max, m.id)),
         spending=public_spending(campaign, numbers),
+        tiers=impact.tiers_of(campaign),
     )
 
 
@@ -232,6 +234,16 @@ def share_card(slug: str):
         response.cache_control.max_age = YEAR
         response.cache_control.public = True
     return response
+
+
+@bp.route("/anh-chia-se.png")
+def fund_share_card():
+    """The fund's 1200×630 share image (the home page's Open Graph and Twitter image)."""
+    from campaigns.fund_card import fund_card_path
+
+    totals = figures.fund_totals()
+    path = fund_card_path(totals.raised_vnd, totals.students)
+    return send_file(path, mimetype="image/png", max_age=600)
 
 
 def _poster_url(campaign: Campaign) -> str:

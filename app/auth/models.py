@@ -70,6 +70,11 @@ class User(UserMixin, Model):
         """True when the user holds one of the roles."""
         return self.role.value in roles
 
+    @property
+    def role_label(self) -> str:
+        """The role in words, as the interface shows it."""
+        return str(ROLE_LABELS.get(self.role, self.role.value))
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the bank models, webhooks, back office, dashboard card, demo and `flask bank`."""
     from app.backoffice.views import add_dashboard_card
     from app.demo import add_seeder
-    from donations.bank import (  # noqa: F401 - models
+    from donations.bank import (  # noqa: F401 - models, routes
         admin_views,
         cli,
         demo,
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         month_models,
         reconciliation_demo,
         reconciliation_views,
+        suggestions_views,
         uploads,
         webhooks,
     )

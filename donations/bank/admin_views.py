@@ -24,8 +24,8 @@ from app.auth.guards import (
 )
 from app.extensions import db
 from app.formtools import form_status
-from campaigns.models import Campaign, CampaignStatus
-from donations.bank import review, uploads
+from campaigns.models import GENERAL_FUND_SLUG, Campaign, CampaignStatus
+from donations.bank import review, suggestions, uploads
 from donations.bank.forms import AssignForm, DismissForm, ResumeImportForm, StatementUploadForm
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 
@@ -107,8 +107,11 @@ def transactions():
 def _campaign_choices() -> list[tuple[int | None, str]]:
     # New money goes only where gifts are still taken: published campaigns (the general fund
     # is the default); a closed campaign's balance is settled by reallocation, not topped up.
+    # The general fund is the default choice: it is not offered a second time by its title.
     rows = db.session.execute(
-        select(Campaign).where(Campaign.status == CampaignStatus.published).order_by(Campaign.title)
+        select(Campaign)
+        .where(Campaign.status == CampaignStatus.published, Campaign.slug != GENERAL_FUND_SLUG)
+        .order_by(Campaign.title)
     ).scalars()
     return [(None, _("— Quỹ chung (mặc định) —"))] + [(c.id, c.title) for c in rows]
 
@@ -130,6 +133,13 @@ def _twins_of(tx: BankTransaction) -> dict:
         .order_by(BankTransaction.id)
     ).scalars()
     return {"maybe_twins": list(maybe_mine), "evidence": list(evidence)}
+
+
+def _accepted_choices() -> list[tuple[int | None, str]]:
+    """What a posted form may name: the choices shown, and the general fund by its id."""
+    general = review.general_fund()
+    extra = [(general.id, general.title)] if general is not None else []
+    return _campaign_choices() + extra
 
 
 def _tx_or_404(tx_id: int) -> BankTransaction:
@@ -155,6 +165,7 @@ def transaction(tx_id: int):
         assign_form=assign_form,
         dismiss_form=dismiss_form,
         **_twins_of(tx),
+        **suggestions.review_context(tx, _campaign_choices()),
     )
 
 
@@ -163,7 +174,7 @@ def transaction(tx_id: int):
 def assign(tx_id: int):
     """Count a waiting transfer as a donation to a pledge or campaign."""
     form = AssignForm(prefix="a")
-    form.campaign_id.choices = _campaign_choices()
+    form.campaign_id.choices = _accepted_choices()
     if form.validate_on_submit():
         with uow.attempt(form) as done:
             tx = review.load_for_update(tx_id)
@@ -179,6 +190,7 @@ def assign(tx_id: int):
         if done:
             flash(_("Đã ghi nhận giao dịch thành khoản ủng hộ."), "success")
             return redirect(url_for("bank_admin.transactions"))
+    form.campaign_id.choices = _campaign_choices()
     tx = _tx_or_404(tx_id)
     return render_template(
         "donations/bank/admin/transaction.html",

@@ -56,8 +56,12 @@ def assign(
     *,
     pledge_reference: str = "",
     campaign: Campaign | None = None,
+    label: str | None = None,
 ) -> BankTransaction:
-    """Count the transfer as a donation to a pledge (its campaign) or to a campaign."""
+    """Count the transfer as a donation to a pledge (its campaign) or to a campaign.
+
+    `label` is the donor's name for the honour roll when no pledge says it (None: the pledge's).
+    """
     require_role(user, REVIEWERS)
     _open(tx, TxStatus.assigned)
     if tx.direction != "in" or tx.amount <= 0:
@@ -89,6 +93,7 @@ def assign(
         idempotency_key=key,
         pledge=pledge,
         received_at=tx.occurred_at,
+        label=label,
     )
     before = {"status": tx.status.value, "pledge_id": tx.pledge_id}
     TX_TRANSITIONS.move(tx, TxStatus.assigned)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import nav
 from app.auth.guards import roles_required
 from app.extensions import db
-from donations.pledges.models import Pledge, PledgeStatus
+from donations.pledges.models import PLEDGE_TRANSITIONS, Pledge, PledgeStatus
 
 bp = Blueprint("pledges_admin", __name__, url_prefix="/quan-tri/ung-ho")
 READERS = ("admin", "treasurer", "auditor")
@@ -46,4 +46,5 @@ def pledges():
         status=status,
         q=q,
         statuses=list(PledgeStatus),
+        status_labels=PLEDGE_TRANSITIONS.labels,
     )

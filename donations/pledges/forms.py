@@ -63,6 +63,18 @@ class DonationForm(FlaskForm):
     # Honeypot: hidden from people, filled in by naive bots.
     website = StringField(_l("Để trống ô này"), render_kw={"autocomplete": "off", "tabindex": "-1"})
 
+    def show_problems(self, found: dict[str, str]) -> None:
+        """Put each of the service's problems on its field (the amount on "other amount")."""
+        for name, message in found.items():
+            field = self._fields.get("amount_other" if name == "amount" else name)
+            if field is None:
+                field = self.amount_other
+            field.errors = [*field.errors, message]
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, message) of every error, in the order of the page."""
+        return [(f.id, e) for f in self if f.id != "website" for e in f.errors]
+
     def chosen_amount(self) -> str:
         """The amount as typed or chosen (the service parses and checks it)."""
         if self.amount_choice.data == "other" or (self.amount_other.data or "").strip():

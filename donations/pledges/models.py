@@ -92,6 +92,8 @@ class Pledge(Model):
     @property
     def public_name(self) -> str:
         """The name shown in public: what the donor chose, or anonymous."""
-        if self.anonymous or not self.donor_name.strip():
+        if self.anonymous:
             return ""
-        return self.company_name if self.is_business and self.company_name else self.donor_name
+        if self.is_business and self.company_name.strip():
+            return self.company_name
+        return self.donor_name.strip()

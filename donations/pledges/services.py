@@ -146,6 +146,63 @@ def _business_details(request: PledgeRequest, email: str) -> tuple[str, str, str
     return company_name, tax_code, company_address
 
 
+def problems(request: PledgeRequest) -> dict[str, str]:
+    """Every problem of a donor's request at once, field → message (empty when it is fine).
+
+    create_pledge stops at the first; the form shows them all together.
+    """
+    found: dict[str, str] = {}
+
+    def check(fn, *args) -> None:
+        try:
+            fn(*args)
+        except DomainError as err:
+            found.setdefault(err.field or "amount", str(err.message))
+
+    def amount() -> None:
+        if isinstance(request.amount, bool) or not isinstance(request.amount, int | str):
+            raise DomainError(_("Số tiền phải là số nguyên đồng."), field="amount")
+        check_amount(request.amount)
+
+    def name() -> None:
+        if not request.anonymous and not _squash(request.donor_name) and not request.is_business:
+            raise DomainError(
+                _("Vui lòng nhập tên hiển thị, hoặc chọn ủng hộ ẩn danh."), field="donor_name"
+            )
+
+    def message() -> None:
+        if len((request.message or "").strip()) > 500:
+            raise DomainError(_("Lời nhắn tối đa 500 ký tự."), field="message")
+
+    check(amount)
+    check(name)
+    check(message)
+    check(_checked_email, request.email)
+    check(normalize_phone, request.phone)
+    if request.is_business:
+        for field in ("company_name", "tax_code", "company_address", "email"):
+            # Each business field on its own, the others filled with a valid stand-in.
+            stand_in = {
+                "company_name": "x",
+                "tax_code": "0101234567",
+                "company_address": "x",
+                "email": "a@example.org",
+            }
+            stand_in[field] = getattr(request, field)
+            if field == "email" and "email" in found:
+                continue
+            probe = PledgeRequest(campaign=None, amount=0, is_business=True, **stand_in)
+            check(_business_details, probe, _checked_email_or_blank(probe.email))
+    return found
+
+
+def _checked_email_or_blank(raw: str) -> str:
+    try:
+        return _checked_email(raw)
+    except DomainError:
+        return ""
+
+
 def create_pledge(request: PledgeRequest) -> Pledge:
     """Validate a donor's intent and store it with a fresh reference code; flushes."""
     campaign = request.campaign
@@ -246,13 +303,20 @@ def memo_for(pledge: Pledge) -> str:
     return sanitize_memo(f"{pledge.reference} UNG HO")
 
 
+def amount_due(pledge: Pledge) -> int:
+    """What the QR asks for: the whole pledge, or what is still missing once part arrived."""
+    if pledge.status == PledgeStatus.partial and not pledge.monthly:
+        return max(pledge.amount - pledge.received, 0) or pledge.amount
+    return pledge.amount
+
+
 def qr_payload(pledge: Pledge) -> str:
-    """The VietQR payload for this pledge (VIETQR.md §1); open amount for a monthly code."""
+    """The VietQR payload for this pledge (VIETQR.md §1): the amount still due."""
     account = fund_account()
     return build_payload(
         account.bin,
         account.account_number,
-        amount=pledge.amount,
+        amount=amount_due(pledge),
         memo=memo_for(pledge),
     )
 

@@ -26,9 +26,11 @@ from app.extensions import client_ip, db, limiter
 from app.formtools import form_status
 from app.money import format_vnd
 from campaigns.figures import campaign_figures
+from campaigns.impact import money_tiers
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.views import public_url, share_links
 from donations.cards.client import card_enabled
-from donations.pledges import services
+from donations.pledges import services, thanks
 from donations.pledges.forms import DonationForm
 from donations.pledges.models import PaymentMethod
 
@@ -67,6 +69,13 @@ def donate(slug: str):
     """The donation form of a campaign (and of a personal page, through ?ref=)."""
     campaign = _campaign_or_404(slug)
     form = DonationForm()
+    tiers = money_tiers(campaign)
+    if tiers:  # the campaign's own amounts, each with what it pays for
+        form.amount_choice.choices = [(str(t.amount), format_vnd(t.amount)) for t in tiers] + [
+            ("other", _("Số khác"))
+        ]
+        if request.method == "GET":
+            form.amount_choice.data = str(tiers[min(1, len(tiers) - 1)].amount)
     if not card_enabled():
         form.method.choices = [c for c in form.method.choices if c[0] != "card"]
     if request.method == "POST" and (form.website.data or "").strip():
@@ -74,34 +83,40 @@ def donate(slug: str):
         form.website.errors = [_("Không gửi được biểu mẫu. Vui lòng thử lại.")]
         return render_template("donations/pledges/donate.html", campaign=campaign, form=form), 400
     if campaign.accepts_gifts and form.validate_on_submit():
-        with uow.attempt(form, fields={"amount": "amount_other"}) as done:
-            pledge = services.create_pledge(
-                services.PledgeRequest(
-                    campaign=campaign,
-                    amount=form.chosen_amount(),
-                    method=form.method.data or PaymentMethod.bank,
-                    monthly=form.monthly.data,
-                    donor_name=form.donor_name.data or "",
-                    anonymous=form.anonymous.data,
-                    show_on_wall=form.show_on_wall.data,
-                    email=form.email.data or "",
-                    phone=form.phone.data or "",
-                    message=form.message.data or "",
-                    is_business=form.is_business.data,
-                    company_name=form.company_name.data or "",
-                    tax_code=form.tax_code.data or "",
-                    company_address=form.company_address.data or "",
-                    ref_code=_referral_code(),
-                )
-            )
-        if done:
-            return redirect(url_for("pledges.pledge", reference=pledge.reference), 303)
+        request_ = services.PledgeRequest(
+            campaign=campaign,
+            amount=form.chosen_amount(),
+            method=form.method.data or PaymentMethod.bank,
+            monthly=form.monthly.data,
+            donor_name=form.donor_name.data or "",
+            anonymous=form.anonymous.data,
+            show_on_wall=form.show_on_wall.data,
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+            message=form.message.data or "",
+            is_business=form.is_business.data,
+            company_name=form.company_name.data or "",
+            tax_code=form.tax_code.data or "",
+            company_address=form.company_address.data or "",
+            ref_code=_referral_code(),
+        )
+        found = services.problems(request_)
+        if found:
+            form.show_problems(found)
+        else:
+            with uow.attempt(form, fields={"amount": "amount_other"}) as done:
+                pledge = services.create_pledge(request_)
+            if done:
+                return redirect(url_for("pledges.pledge", reference=pledge.reference), 303)
     return render_template(
         "donations/pledges/donate.html",
         campaign=campaign,
         form=form,
         raised=raised(campaign),
         card=card_enabled(),
+        tier_labels={str(t.amount): t.label for t in tiers},
+        # In the visitor's number format (300.000 or 300,000), computed per request.
+        example_amount=format_vnd(300_000).replace("₫", "").strip(),
     ), form_status(form)
 
 
@@ -123,14 +138,23 @@ def pledge(reference: str):
     pledge = _pledge_or_404(reference)
     if pledge.reference != reference:
         return redirect(url_for("pledges.pledge", reference=pledge.reference), 301)
+    status = services.effective_status(pledge)
+    campaign = pledge.campaign
+    share_url = public_url("campaigns.detail", slug=campaign.slug, ref=pledge.ref_code or None)
     return render_template(
         "donations/pledges/pledge.html",
         pledge=pledge,
-        campaign=pledge.campaign,
+        campaign=campaign,
         account=services.fund_account(),
         memo=services.memo_for(pledge),
-        status=services.effective_status(pledge).value,
-        raised=raised(pledge.campaign),
+        due=services.amount_due(pledge),
+        status=status.value,
+        facts=thanks.money_facts(pledge, status),
+        thanks_links=thanks.links(pledge) if pledge.received else [],
+        contact=thanks.fund_contact(),
+        share=share_links(share_url, campaign.title),
+        share_url=share_url,
+        raised=raised(campaign),
         card=card_enabled(),
     )
 

@@ -29,14 +29,16 @@ def _qr_image(url: str):
 
 def receipt_rows(receipt: Receipt, method_label: str) -> list[tuple[str, str]]:
     """The label/value lines of the receipt, in order (also what tests read back)."""
-    name = receipt.donor_name or "Nhà hảo tâm"
-    rows = [("Đã nhận của", name)]
-    if receipt.is_business:
-        rows += [
-            ("Đơn vị", receipt.company_name),
+    if receipt.is_business and receipt.company_name:
+        # A company's gift is received from the company; the person is its contact.
+        rows = [
+            ("Đã nhận của", receipt.company_name),
             ("Mã số thuế", receipt.tax_code),
             ("Địa chỉ", receipt.company_address),
+            ("Người liên hệ", receipt.donor_name),
         ]
+    else:
+        rows = [("Đã nhận của", receipt.donor_name or "Nhà hảo tâm")]
     received = receipt.received_at.astimezone(VN_TZ)
     rows += [
         ("Ủng hộ chiến dịch", receipt.campaign_title),
@@ -90,13 +92,9 @@ def render_pdf(receipt: Receipt) -> bytes:
     pdf.add_page()
     width = pdf.epw
 
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(width, 7, cfg["FUND_NAME"], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 9)
-    contact = " · ".join(
-        part for part in (cfg.get("FUND_ADDRESS"), cfg["FUND_PHONE"], cfg["FUND_EMAIL"]) if part
-    )
-    pdf.multi_cell(width, 5, contact, new_x="LMARGIN", new_y="NEXT")
+    for size, line in fund_header(cfg):
+        pdf.set_font(FONT, "B" if size > 10 else "", size)
+        pdf.multi_cell(width, 7 if size > 10 else 5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
 
     pdf.set_font(FONT, "B", 18)
@@ -171,6 +169,30 @@ def render_pdf(receipt: Receipt) -> bytes:
         new_y="NEXT",
     )
     pdf.ln(6)
-    pdf.set_font(FONT, "B", 10)
-    pdf.cell(width, 6, "ĐẠI DIỆN QUỸ", align="R", new_x="LMARGIN", new_y="NEXT")
+    sign_block(pdf, cfg)
     return bytes(pdf.output())
+
+
+def fund_header(cfg) -> list[tuple[int, str]]:
+    """(font size, line) of the fund's letterhead: legal name, address, tax code, contact."""
+    lines = [(13, cfg.get("FUND_LEGAL_NAME") or cfg["FUND_NAME"])]
+    if cfg.get("FUND_ADDRESS"):
+        lines.append((9, f"Địa chỉ: {cfg['FUND_ADDRESS']}"))
+    if cfg.get("FUND_TAX_CODE"):
+        lines.append((9, f"Mã số thuế: {cfg['FUND_TAX_CODE']}"))
+    contact = " · ".join(part for part in (cfg["FUND_PHONE"], cfg["FUND_EMAIL"]) if part)
+    if contact:
+        lines.append((9, contact))
+    return lines
+
+
+def sign_block(pdf: FPDF, cfg) -> None:
+    """The signatory's title, room to sign, and name, on the right."""
+    width = pdf.epw
+    pdf.set_font(FONT, "B", 10)
+    title = (cfg.get("FUND_SIGNATORY_TITLE") or "Đại diện Quỹ").upper()
+    pdf.cell(width, 6, title, align="R", new_x="LMARGIN", new_y="NEXT")
+    name = cfg.get("FUND_SIGNATORY_NAME")
+    if name:
+        pdf.ln(18)
+        pdf.cell(width, 6, name, align="R", new_x="LMARGIN", new_y="NEXT")

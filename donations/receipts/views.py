@@ -24,6 +24,7 @@ from app.extensions import db, limiter
 from app.formtools import form_status, page_number
 from donations.cards.models import CardReversal
 from donations.pledges.views import pledge_url
+from donations.receipts import annual
 from donations.receipts import my_gifts as gifts_service
 from donations.receipts.forms import MyGiftsForm
 from donations.receipts.pdf import render_pdf
@@ -126,8 +127,28 @@ def my_gifts_list(token: str):
             total=total,
             token=token,
             pledge_url=pledge_url,
+            annual_choices=annual.annual_choices(email),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/qua-cua-toi/<token>/tong-hop-<int:year>-<tax_code>.pdf")
+def annual_receipt(token: str, year: int, tax_code: str):
+    """A business's consolidated receipt of one year, from the donor's own link."""
+    try:
+        email = gifts_service.email_from_token(token)
+    except DomainError:
+        abort(404)
+    receipts = annual.annual_receipts(email, year, tax_code)
+    if not receipts:
+        abort(404)
+    response = send_file(
+        BytesIO(annual.render_annual_pdf(receipts, year)),
+        mimetype="application/pdf",
+        download_name=f"bien-nhan-tong-hop-{year}-{tax_code}.pdf",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response

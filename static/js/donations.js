@@ -33,7 +33,14 @@
   var box = page.querySelector("[data-status-box]");
   var delay = 4000;
   var finished = function (status) { return status === "paid" || status === "overpaid"; };
+  var initial = page.getAttribute("data-status");
+  var initialReceived = parseInt(page.getAttribute("data-received-amount") || "0", 10);
   function apply(data) {
+    // Money arrived: the page changes (thanks, receipt, what is missing), so load it again.
+    if (data.received !== initialReceived && data.received > 0 && data.status !== "pending") {
+      window.location.reload();
+      return;
+    }
     page.setAttribute("data-status", data.status);
     if (box) { box.className = "status-box status-" + data.status; }
     var label = page.querySelector("[data-status-label]");
@@ -54,4 +61,23 @@
       .catch(function () { delay = Math.min(delay * 2, 60000); setTimeout(poll, delay); });
   }
   if (!finished(page.getAttribute("data-status"))) { setTimeout(poll, delay); }
+})();
+
+// Donation form errors: the summary gets the focus; its links move the focus to their field.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-focus]");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("data-focus"));
+    if (!target) { return; }
+    event.preventDefault();
+    var box = target.closest("[data-business-fields]");
+    if (box) { box.hidden = false; }
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
 })();

@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from donations.corrections.hooks import ReversalHook
     from donations.corrections.hooks import register as register_reversal_hook
     from students.blueprint import MONEY_READERS
-    from students.rounds import handovers, models, views  # noqa: F401 - tables and routes
+    from students.rounds import handovers, models, picking, views  # noqa: F401 - tables, routes
 
     # A correction may reverse an allocation or a hand-over: rounds say when, and follow it.
     register_reversal_hook(

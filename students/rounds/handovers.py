@@ -35,9 +35,10 @@ from students.rounds.models import (
     HandoverMethod,
     RoundStatus,
 )
-from students.rounds.services import APPROVERS
 
 MAX_PHOTOS = 10
+# Who records a hand-over: the approvers, and a manager for its own unit's rounds (DESIGN §7).
+HANDOVER_ROLES = ("admin", "treasurer", "manager")
 EVIDENCE_FOLDER = "handovers"
 SIGNED_LIST = "signed_list"
 
@@ -116,7 +117,8 @@ def record_handover(
     Every file is checked before anything is recorded; the files are written only after the
     commit (`private_files`), so a refused or failed hand-over leaves nothing on disk.
     """
-    require_role(actor, APPROVERS)
+    # DESIGN §7: a manager records the hand-over of its own unit's approved rounds.
+    require_role(actor, HANDOVER_ROLES)
     require_unit(actor, rnd.unit_id)
     _lock(rnd)
     wanted = list(dict.fromkeys(line_ids))

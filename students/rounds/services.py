@@ -169,11 +169,70 @@ def remove_line(actor: User, rnd: AllocationRound, line_id: int) -> None:
     )
 
 
+def committed_elsewhere(rnd: AllocationRound) -> dict[str, int]:
+    """What the campaign's other rounds waiting for approval already ask for, per asset."""
+    others = db.session.execute(
+        select(AllocationRound)
+        .where(
+            AllocationRound.campaign_id == rnd.campaign_id,
+            AllocationRound.status == RoundStatus.proposed,
+            AllocationRound.id != rnd.id,
+        )
+        .options(selectinload(AllocationRound.lines))
+    ).scalars()
+    total: dict[str, int] = defaultdict(int)
+    for other in others:
+        for asset, amount in needs(other).items():
+            total[asset] += amount
+    return dict(total)
+
+
+def available(rnd: AllocationRound) -> dict[str, int]:
+    """The campaign's balance per asset less what its other proposed rounds ask for."""
+    account = rnd.campaign.account
+    held = committed_elsewhere(rnd)
+    assets = set(needs(rnd)) | {"VND"}
+    return {a: ledger.balance(account, a) - held.get(a, 0) for a in sorted(assets)}
+
+
+def propose_shortfalls(rnd: AllocationRound) -> list:
+    """What the round lacks against what is available for it (empty when it can be paid)."""
+    free = available(rnd)
+    out = []
+    for asset, wanted in sorted(needs(rnd).items()):
+        have = max(free.get(asset, 0), 0)
+        if have < wanted:
+            out.append(
+                _l(
+                    "%(asset)s: cần %(need)s, quỹ còn %(have)s, thiếu %(missing)s",
+                    asset=ASSET_NAMES.get(asset, asset),
+                    need=stored_text.quantity(wanted, asset),
+                    have=stored_text.quantity(have, asset),
+                    missing=stored_text.quantity(wanted - have, asset),
+                )
+            )
+    return out
+
+
 def propose(actor: User, rnd: AllocationRound) -> AllocationRound:
-    """Send the round for approval; the sender is the proposer."""
+    """Send the round for approval; the sender is the proposer.
+
+    A round the campaign cannot pay (its balance, less its other rounds waiting for
+    approval) is refused now, with what is missing, rather than blocking the approver later.
+    """
     _require_editable(actor, rnd)
     if not rnd.lines:
         raise DomainError(_l("Đợt trao chưa có học sinh nào."))
+    short = propose_shortfalls(rnd)
+    if short:
+        raise DomainError(
+            _l(
+                "Chiến dịch “%(campaign)s” không đủ cho đợt trao này: %(shortfalls)s. "
+                "Bớt học sinh hoặc số lượng, rồi gửi lại.",
+                campaign=rnd.campaign.title,
+                shortfalls="; ".join(str(line) for line in short),
+            )
+        )
     ROUND_TRANSITIONS.move(rnd, RoundStatus.proposed)
     rnd.proposed_by_id = actor.id
     rnd.proposed_at = utcnow()

@@ -19,6 +19,7 @@ HEADERS = [
     "Họ và tên học sinh",
     "Trường",
     "Lớp",
+    "Người giám hộ",
     "Nội dung nhận",
     "Ký nhận (HS / người giám hộ)",
 ]
@@ -26,7 +27,7 @@ SIGNERS = ["Người lập danh sách", "Đại diện đơn vị", "Thủ quỹ
 
 
 def rows(rnd: AllocationRound) -> list[list[str]]:
-    """One row per line: number, student, school, class, what is received, signature."""
+    """One row per line: number, student, school, class, guardian, what is received, signature."""
     out = []
     for n, line in enumerate(
         sorted(rnd.lines, key=lambda ln: (ln.student.name_key, ln.id)), start=1
@@ -39,11 +40,22 @@ def rows(rnd: AllocationRound) -> list[list[str]]:
                 s.full_name,
                 s.school.name,
                 klass,
+                s.guardian_name,
                 quantity_vi(line.amount, line.asset),
                 "",
             ]
         )
     return out
+
+
+def total_row(rnd: AllocationRound) -> list[str]:
+    """The foot of the list: how many students, and the total of each asset."""
+    totals: dict[str, int] = {}
+    for line in rnd.lines:
+        totals[line.asset] = totals.get(line.asset, 0) + line.amount
+    what = "; ".join(quantity_vi(v, a) for a, v in sorted(totals.items()))
+    students = len({line.student_id for line in rnd.lines})
+    return ["", f"Tổng cộng: {students} học sinh", "", "", "", what, ""]
 
 
 def _title(rnd: AllocationRound) -> tuple[str, str]:
@@ -68,11 +80,11 @@ def pdf(rnd: AllocationRound, fund_name: str) -> bytes:
     doc.set_font("DejaVu", "", 11)
     doc.multi_cell(0, 6, sub, align="C", new_x="LMARGIN", new_y="NEXT")
     doc.ln(3)
-    widths = (12, 62, 70, 18, 52, 63)
+    widths = (10, 50, 50, 14, 42, 38, 73)  # a wide signature column
     with doc.table(
         col_widths=widths,
-        line_height=9,
-        text_align=("CENTER", "LEFT", "LEFT", "CENTER", "LEFT", "LEFT"),
+        line_height=7,
+        text_align=("CENTER", "LEFT", "LEFT", "CENTER", "LEFT", "LEFT", "LEFT"),
         first_row_as_headings=True,
     ) as table:
         header = table.row()
@@ -80,8 +92,15 @@ def pdf(rnd: AllocationRound, fund_name: str) -> bytes:
             header.cell(text)
         for values in rows(rnd):
             row = table.row()
-            for text in values:
+            for text in values[:-1]:
                 row.cell(text)
+            # Room to sign by hand: the empty cell is as tall as three lines of text.
+            row.cell("\n\n")
+        foot = table.row()
+        doc.set_font("DejaVu", "B", 10)
+        for text in total_row(rnd):
+            foot.cell(text)
+        doc.set_font("DejaVu", "", 11)
     doc.ln(6)
     doc.set_font("DejaVu", "", 10)
     doc.cell(
@@ -125,11 +144,15 @@ def xlsx(rnd: AllocationRound, fund_name: str) -> bytes:
         append(ws, [int(values[0])] + values[1:])
         for cell in ws[ws.max_row]:
             cell.border = border
-        ws.row_dimensions[ws.max_row].height = 30
+        ws.row_dimensions[ws.max_row].height = 45
+    append(ws, total_row(rnd))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.border = border
     append(ws, [])
     append(ws, SIGNERS)
     append(ws, ["(ký, ghi rõ họ tên)"] * len(SIGNERS))
-    for col, width in zip("ABCDEF", (6, 30, 34, 8, 24, 30), strict=True):
+    for col, width in zip("ABCDEFG", (6, 28, 30, 8, 24, 24, 36), strict=True):
         ws.column_dimensions[col].width = width
     ws.page_setup.orientation = "landscape"
     out = io.BytesIO()

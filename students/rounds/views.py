@@ -16,13 +16,12 @@ from app.audit.service import record
 from app.auth.guards import hides_existence, roles_required, unit_scope_clause, unit_subtree_ids
 from app.extensions import db
 from app.formtools import form_status, page_number
-from campaigns.figures import campaign_figures
 from campaigns.models import Campaign
 from students.blueprint import MONEY_READERS, rounds_bp, unit_choices
 from students.labels import METHOD, ROUND_ASSETS, ROUND_STATUS
 from students.quantity import parse_quantity
 from students.registry.models import Student
-from students.rounds import handovers, signoff
+from students.rounds import handovers, picking, signoff
 from students.rounds import services as svc
 from students.rounds.forms import DecisionForm, HandoverForm, LineForm, RoundForm
 from students.rounds.models import AllocationLine, AllocationRound, Handover, RoundStatus
@@ -74,9 +73,14 @@ def new():
 def _line_form(rnd) -> LineForm:
     form = LineForm()
     scope = unit_subtree_ids(rnd.unit_id)
+    taken = {line.student_id for line in rnd.lines}  # never offered twice
     rows = db.session.execute(
         select(Student)
-        .where(Student.unit_id.in_(scope), unit_scope_clause(current_user, Student.unit_id))
+        .where(
+            Student.unit_id.in_(scope),
+            unit_scope_clause(current_user, Student.unit_id),
+            Student.id.not_in(taken) if taken else Student.id.is_not(None),
+        )
         .order_by(Student.risk_score.desc(), Student.name_key)
         .limit(500)
     ).scalars()
@@ -142,25 +146,29 @@ def _render(rnd, form):
             selectinload(AllocationRound.handovers).selectinload(Handover.evidence),
         )
     ).scalar_one()
-    available = campaign_figures(rnd.campaign.account).balance
-    balances = {a: available.get(a, 0) for a in svc.needs(rnd)}
+    balances = svc.available(rnd)
+    held = svc.committed_elsewhere(rnd)
     role = current_user.role.value
+    editable = rnd.status in svc.EDITABLE and role in PROPOSERS
     page = render_template(
         "students/rounds/round.html",
         rnd=rnd,
         form=form,
         needs=svc.needs(rnd),
         balances=balances,
+        held=held,
         short=svc.shortfalls(rnd) if rnd.status == RoundStatus.proposed else [],
+        propose_short=svc.propose_shortfalls(rnd) if editable and rnd.lines else [],
+        **(picking.picking_context(rnd) if editable else {}),
         decision=DecisionForm(formdata=None),
         statuses=ROUND_STATUS,
         assets=ROUND_ASSETS,
         methods=METHOD,
-        editable=rnd.status in svc.EDITABLE and role in PROPOSERS,
+        editable=editable,
         can_decide=rnd.status == RoundStatus.proposed
         and role in APPROVERS
         and current_user.id not in (rnd.proposed_by_id, rnd.created_by_id),
-        can_hand_over=rnd.status == RoundStatus.approved and role in APPROVERS,
+        can_hand_over=rnd.status == RoundStatus.approved and role in handovers.HANDOVER_ROLES,
     )
     return page, form_status(form) if form else 200
 
@@ -219,7 +227,7 @@ def send_back(public_id: str):
 
 
 @rounds_bp.route("/<public_id>/trao", methods=["GET", "POST"])
-@roles_required(*APPROVERS)
+@roles_required(*handovers.HANDOVER_ROLES)
 def handover(public_id: str):
     """Record a hand-over with its evidence."""
     rnd = svc.get_round(current_user, public_id)

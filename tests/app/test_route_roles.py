@@ -35,6 +35,7 @@ def _values(rule, world) -> dict:
         "goal_id": world["campaign"].goals[0].id,
         "line_id": world["budget_line"].id if campaigns else world["line"].id,
         "update_id": world["update"].id,
+        "tier_id": world["tier"].id,
         "page_id": world["page"].id,
         "action": "doi",
         "sponsorship_id": world["sponsorship"].id,

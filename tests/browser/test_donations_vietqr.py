@@ -68,3 +68,11 @@ def test_vietqr_journey(phone, live_server, app, monkeypatch, make_campaign):
     expect(phone.get_by_text("Đã nhận — cảm ơn bạn!")).to_be_visible(timeout=20_000)
     expect(phone.locator("[data-received]")).to_have_text("500.000 ₫")
     expect(phone.locator("[data-campaign-raised]")).to_have_text("1.500.000 ₫")
+    # Paid: the QR and payment details make way for the thanks, the receipt and sharing.
+    expect(phone.get_by_role("heading", name="Cảm ơn Bạn Thử Nghiệm!")).to_be_visible()
+    expect(phone.get_by_role("img", name=re.compile("Mã VietQR"))).to_have_count(0)
+    expect(phone.get_by_role("link", name=re.compile("Tải biên nhận số"))).to_be_visible()
+    expect(phone.get_by_role("link", name="Xem tiền đi đâu")).to_be_visible()
+    expect(phone.get_by_role("link", name="Zalo")).to_be_visible()
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path="/tmp/i12-pledge-paid.png", full_page=True)

@@ -124,7 +124,20 @@ def test_honour_roll_only_named_donors(make_campaign, give):
     give(campaign, 200_000, label="Công ty Ánh Dương")
     give(campaign, 300_000, label="Công ty Ánh Dương")
     give(campaign, 900_000)
-    assert figures.honour_roll(campaign.account) == [("Công ty Ánh Dương", "VND", 500_000, 2)]
+    assert figures.honour_roll(campaign.account) == [
+        figures.HonourRow("Công ty Ánh Dương", {"VND": 500_000}, 2)
+    ]
+
+
+def test_honour_roll_one_row_per_donor_with_every_asset(make_campaign, give):
+    campaign = make_campaign()
+    give(campaign, 200_000, label="Gia đình Thử")
+    give(campaign, 15_000, asset="RICE_G", label="Gia đình Thử")
+    give(campaign, 900_000, label="Công ty Thử")
+    give(campaign, 50_000, asset="RICE_G")  # anonymous: never by name
+    rows = figures.honour_roll(campaign.account)
+    assert [r.label for r in rows] == ["Công ty Thử", "Gia đình Thử"]
+    assert rows[1].totals == {"VND": 200_000, "RICE_G": 15_000} and rows[1].gifts == 2
 
 
 def test_unknown_ref_codes_ignored_valid_remembered(app, make_campaign, units):

@@ -97,14 +97,25 @@ def test_overspending_round_is_refused_whole_with_the_shortfall(
         campaign,
         units,
         [a, b],
-        [(a, "VND", 600_000), (b, "VND", 300_000), (b, "RICE_G", 40_000)],
+        [(a, "VND", 600_000), (b, "VND", 300_000), (b, "RICE_G", 30_000)],
     )
+    # The rice runs short after the proposal (10 kg go elsewhere): the approver is refused.
+    ledger.post(
+        source=campaign.account,
+        destination="expense:bep-ban-tru",
+        asset="RICE_G",
+        amount=10_000,
+        kind="expense",
+        ref="TEST",
+        idempotency_key="test:rice-out",
+    )
+    db.session.commit()
     before = _entries()
     with pytest.raises(DomainError) as err:
         svc.approve(people["treasurer"], rnd)
     db.session.rollback()
     message = err.value.message
-    assert "cần 40 kg" in message and "còn 30 kg" in message and "thiếu 10 kg" in message
+    assert "cần 30 kg" in message and "còn 20 kg" in message and "thiếu 10 kg" in message
     assert _entries() == before
     db.session.refresh(rnd)
     assert rnd.status == RoundStatus.proposed
@@ -289,13 +300,24 @@ def test_overspend_through_the_page_shows_the_message(
     client, people, campaign, units, make_student
 ):
     a = make_student()
-    rnd = _proposed(people, campaign, units, [a], [(a, "VND", 2_000_000)])
-    login(client, people["treasurer"])
+    rnd = svc.create_round(
+        people["manager"], campaign_id=campaign.id, title="Đợt quá sức", unit_id=units["a"].id
+    )
+    svc.add_line(
+        people["manager"], rnd, student_public_id=a.public_id, asset="VND", amount=2_000_000
+    )
+    db.session.commit()
+    login(client, people["manager"])
+    page = client.get(f"/quan-tri/dot-trao/{rnd.public_id}").get_data(as_text=True)
+    assert "1.000.000" in page and "thiếu 1.000.000" in page  # the balance while building
+    # Proposing more than the campaign holds is refused at once, the shortfall named.
     response = client.post(
-        f"/quan-tri/dot-trao/{rnd.public_id}/duyet", data={"note": ""}, follow_redirects=True
+        f"/quan-tri/dot-trao/{rnd.public_id}/gui-duyet", data={}, follow_redirects=True
     )
     text = response.get_data(as_text=True)
     assert "không đủ" in text and "thiếu 1.000.000" in text
+    db.session.refresh(rnd)
+    assert rnd.status == RoundStatus.draft
     assert ledger.balance(a.account, "VND") == 0
 
 
