@@ -59,6 +59,7 @@ def _values(rule, world) -> dict:
         "token": world["import_token"],
         "seq": world["entry"].seq,
         "reference": world["pledge"].reference,
+        "pair_id": world["pair"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"

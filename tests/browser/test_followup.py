@@ -1,0 +1,53 @@
+"""Browser: a field member on a 375 px phone records a peer pair (and an entitlement)."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+from app.extensions import db
+from students.peer.models import PeerPair
+from tests.browser.conftest import has_horizontal_scroll
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _login(tab, base: str, user) -> None:
+    tab.goto(f"{base}/dang-nhap")
+    tab.fill("input[name=email]", user.email)
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("form button[type=submit]")
+    if user.totp_enabled:
+        tab.fill("input[name=code]", pyotp.TOTP(user.totp_secret).now())
+        tab.click("form button[type=submit]")
+    tab.wait_for_url(f"{base}/quan-tri/**")
+
+
+def test_field_member_records_a_pair_on_a_phone(phone, live_server, make_user, make_student):
+    student = make_student(full_name="Sùng Thị Điện Thoại")
+    _login(phone, live_server, make_user("field", "a"))
+    phone.goto(f"{live_server}/quan-tri/doi-ban/moi")
+    assert phone.viewport_size["width"] == 375
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_label("Học sinh được giúp", exact=True).select_option(student.public_id)
+    phone.get_by_label("Giúp bạn đến trường", exact=True).check()
+    phone.get_by_label("Tên bạn giúp 1", exact=True).fill("Lò Văn Tuấn")
+    phone.get_by_label("Lớp bạn giúp 1", exact=True).fill("7A")
+    phone.get_by_label("Thầy cô / đoàn viên theo dõi", exact=True).fill("Cô Lan")
+    phone.get_by_role("button", name="Lưu đôi bạn").click()
+    assert phone.locator("#helper1_name-err").is_visible()
+    phone.get_by_label("Tên bạn giúp 1", exact=True).fill("Tuấn")
+    phone.get_by_role("button", name="Lưu đôi bạn").click()
+    phone.get_by_text("Đã ghi đôi bạn.").wait_for()
+    assert phone.get_by_text("Tuấn (7A)").is_visible()
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_label("Số ngày nghỉ học trong kỳ", exact=True).fill("2")
+    phone.get_by_label("Kết quả học tập tiến bộ", exact=True).check()
+    phone.get_by_role("button", name="Lưu kết quả").click()
+    phone.get_by_text("Đã lưu kết quả học kỳ.").wait_for()
+    phone.screenshot(path="/tmp/i14_pair.png", full_page=True)
+    db.session.expire_all()
+    pair = db.session.query(PeerPair).one()
+    assert pair.helpers == [{"name": "Tuấn", "class": "7A"}]
+    assert pair.results[0].grades_improved and pair.results[0].days_absent == 2

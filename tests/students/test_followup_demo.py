@@ -1,0 +1,38 @@
+"""`flask demo seed` adds pairs (and the follow-up of issue 14) per district, idempotently."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.demo import seed_all
+from app.extensions import db
+from app.units.models import Unit, UnitKind
+from students.peer.models import PeerPair, PeerResult
+
+
+def _district_of(unit: Unit) -> str:
+    while unit.kind != UnitKind.district and unit.parent is not None:
+        unit = unit.parent
+    return unit.code
+
+
+def _counts() -> tuple:
+    return tuple(
+        db.session.execute(select(func.count()).select_from(m)).scalar_one()
+        for m in (PeerPair, PeerResult)
+    )
+
+
+def test_demo_follow_up_covers_every_district_and_is_idempotent(app):
+    seed_all(lambda _msg: None)
+    db.session.commit()
+    first = _counts()
+    pairs, results = first
+    assert pairs >= 15 and results >= 5
+    districts = {_district_of(p.unit) for p in db.session.execute(select(PeerPair)).scalars()}
+    assert {"h-ban-may", "h-suoi-hoa", "tp-son-ha"} <= districts
+    for pair in db.session.execute(select(PeerPair)).scalars():
+        assert all(len(h["name"].split()) <= 2 for h in pair.helpers)
+    seed_all(lambda _msg: None)
+    db.session.commit()
+    assert _counts() == first
