@@ -60,6 +60,8 @@ def _values(rule, world) -> dict:
         "seq": world["entry"].seq,
         "reference": world["pledge"].reference,
         "pair_id": world["pair"].id,
+        "entitlement_id": world["entitlement"].id,
+        "kind_id": world["kind"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"

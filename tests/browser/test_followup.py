@@ -51,3 +51,46 @@ def test_field_member_records_a_pair_on_a_phone(phone, live_server, make_user, m
     pair = db.session.query(PeerPair).one()
     assert pair.helpers == [{"name": "Tuấn", "class": "7A"}]
     assert pair.results[0].grades_improved and pair.results[0].days_absent == 2
+
+
+def test_field_member_records_an_entitlement_on_a_phone(
+    phone, live_server, make_user, make_student
+):
+    from students import schoolyear
+    from students.entitlements.models import Entitlement
+    from students.entitlements.services import save_kind
+
+    kind = save_kind(
+        make_user("admin"),
+        None,
+        code="mien-hp-browser",
+        name="Miễn học phí thử",
+        category="tuition_exemption",
+        legal_basis="Nghị định 81/2021/NĐ-CP",
+        situations=["poor"],
+        minority_communes=[],
+        active=True,
+    )
+    student = make_student(full_name="Mùa Thị Chế Độ", situations=["poor"])
+    db.session.commit()
+    _login(phone, live_server, make_user("field", "a"))
+    phone.goto(f"{live_server}/quan-tri/che-do/can-theo-doi")
+    assert phone.get_by_text("Mùa Thị Chế Độ").is_visible()
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_role("link", name="Ghi chế độ").last.click()
+    assert phone.get_by_label("Chế độ", exact=True).input_value() == str(kind.id)
+    phone.get_by_label("Nhà trường xác nhận em đã nhận", exact=True).check()
+    phone.get_by_role("button", name="Lưu chế độ").click()
+    assert phone.locator("#confirmed_on-err").is_visible()
+    phone.get_by_label("Ngày xác nhận", exact=True).fill(
+        schoolyear.bounds(schoolyear.current_year())[0].isoformat()
+    )
+    phone.get_by_label("Người xác nhận (nhà trường)", exact=True).fill("Kế toán trường")
+    assert not has_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Lưu chế độ").click()
+    phone.get_by_text("Đã ghi chế độ.").wait_for()
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path="/tmp/i14_entitlement.png", full_page=True)
+    db.session.expire_all()
+    item = db.session.query(Entitlement).one()
+    assert item.received and item.student_id == student.id

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.demo import seed_all
 from app.extensions import db
 from app.units.models import Unit, UnitKind
+from students.entitlements.models import Entitlement, EntitlementKind
 from students.peer.models import PeerPair, PeerResult
 
 
@@ -19,7 +20,7 @@ def _district_of(unit: Unit) -> str:
 def _counts() -> tuple:
     return tuple(
         db.session.execute(select(func.count()).select_from(m)).scalar_one()
-        for m in (PeerPair, PeerResult)
+        for m in (PeerPair, PeerResult, EntitlementKind, Entitlement)
     )
 
 
@@ -27,10 +28,16 @@ def test_demo_follow_up_covers_every_district_and_is_idempotent(app):
     seed_all(lambda _msg: None)
     db.session.commit()
     first = _counts()
-    pairs, results = first
-    assert pairs >= 15 and results >= 5
+    pairs, results, kinds, entitlements = first
+    assert pairs >= 15 and results >= 5 and kinds >= 6 and entitlements >= 15
     districts = {_district_of(p.unit) for p in db.session.execute(select(PeerPair)).scalars()}
     assert {"h-ban-may", "h-suoi-hoa", "tp-son-ha"} <= districts
+    received = db.session.execute(
+        select(Entitlement.unit_id).where(Entitlement.received.is_(True))
+    ).scalars()
+    assert {"h-ban-may", "h-suoi-hoa", "tp-son-ha"} <= {
+        _district_of(db.session.get(Unit, u)) for u in received
+    }
     for pair in db.session.execute(select(PeerPair)).scalars():
         assert all(len(h["name"].split()) <= 2 for h in pair.helpers)
     seed_all(lambda _msg: None)
