@@ -62,6 +62,7 @@ def _values(rule, world) -> dict:
         "pair_id": world["pair"].id,
         "entitlement_id": world["entitlement"].id,
         "kind_id": world["kind"].id,
+        "activity_id": world["activity"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"
