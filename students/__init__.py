@@ -20,6 +20,7 @@ SUBPACKAGES = (
     "peer",
     "entitlements",
     "activities",
+    "surveys",
 )
 
 

@@ -63,6 +63,7 @@ def _values(rule, world) -> dict:
         "entitlement_id": world["entitlement"].id,
         "kind_id": world["kind"].id,
         "activity_id": world["activity"].id,
+        "survey_id": world["survey"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"
