@@ -173,17 +173,17 @@ def _money(rows: _Rows, start: datetime, end: datetime) -> list[Table]:
 
 
 def _students(rows: _Rows, first: date, last: date) -> list[Table]:
-    supported = db.session.execute(
-        select(Student)
-        .join(AllocationLine, AllocationLine.student_id == Student.id)
+    handed = (
+        select(AllocationLine.student_id)
         .join(Handover, Handover.id == AllocationLine.handover_id)
         .where(
-            Student.unit_id.in_(rows.units),
             AllocationLine.handover_seq.is_not(None),
             Handover.handed_on >= first,
             Handover.handed_on <= last,
         )
-        .distinct()
+    )
+    supported = db.session.execute(
+        select(Student).where(Student.unit_id.in_(rows.units), Student.id.in_(handed))
     ).scalars()
     gender: dict[int, Counter] = defaultdict(Counter)
     levels: dict[int, Counter] = defaultdict(Counter)
