@@ -65,6 +65,7 @@ def _values(rule, world) -> dict:
         "activity_id": world["activity"].id,
         "survey_id": world["survey"].id,
         "report_id": world["report"].id,
+        "list_id": world["commendation"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"
