@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app.audit.service import record
 from app.auth.guards import require_role, require_unit, unit_scope_clause
@@ -233,6 +234,7 @@ def follow_up(actor: User, school_year: str) -> list[FollowUp]:
         select(Student)
         .where(unit_scope_clause(actor, Student.unit_id), Student.status.not_in(gone))
         .order_by(Student.school_id, Student.name_key)
+        .options(selectinload(Student.school))  # shown on each row
     ).scalars()
     records = {
         (r.student_id, r.kind_id): r
