@@ -94,3 +94,44 @@ def test_field_member_records_an_entitlement_on_a_phone(
     db.session.expire_all()
     item = db.session.query(Entitlement).one()
     assert item.received and item.student_id == student.id
+
+
+def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
+    phone, live_server, make_user, make_student, units
+):
+    from datetime import date
+
+    from students.registry.services import change_status
+    from students.surveys.models import Survey, SurveyStatus
+
+    admin = make_user("admin")
+    for i in range(6):
+        student = make_student(full_name=f"Lò Thị Khảo Sát {chr(65 + i)}")
+        change_status(admin, student, "dropped_out", on=date.today())
+    db.session.commit()
+    manager = make_user("manager", "a")
+    _login(phone, live_server, manager)
+    phone.goto(f"{live_server}/quan-tri/khao-sat/")
+    phone.get_by_role("button", name="Bắt đầu").click()
+    phone.get_by_text("Danh sách đã xác nhận: 6 học sinh").wait_for()
+    assert not has_horizontal_scroll(phone)
+    for name in ("total", "female", "lower", "minority"):
+        phone.locator(f"#dropped_out_{name}").fill("5")  # one fewer than the list
+    phone.get_by_role("button", name="Lưu nháp").click()
+    assert phone.locator("#reason_dropped_out-err").is_visible()
+    phone.locator("#reason_dropped_out").fill("Một em đã chuyển trường, danh sách chưa cập nhật")
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.get_by_role("button", name="Gửi lên tỉnh").click()
+    phone.get_by_text("Đã gửi phiếu khảo sát lên tỉnh.").wait_for()
+    phone.screenshot(path="/tmp/i14_survey.png", full_page=True)
+    db.session.expire_all()
+    assert db.session.query(Survey).one().status == SurveyStatus.submitted
+    phone.goto(f"{live_server}/quan-tri/bao-cao/")
+    phone.get_by_role("link", name="Tải XLSX").wait_for()
+    assert not has_horizontal_scroll(phone)
+    assert phone.get_by_text("< 5").first.is_visible()
+    phone.screenshot(path="/tmp/i14_report.png", full_page=True)
+    phone.goto(f"{live_server}/bao-cao-nam/2026-2027")
+    assert not has_horizontal_scroll(phone)
+    for i in range(6):
+        assert phone.get_by_text(f"Lò Thị Khảo Sát {chr(65 + i)}").count() == 0
