@@ -21,6 +21,7 @@ KIND_LABELS = {
     "school_supplies": _l("Dụng cụ học tập"),
     "classroom_repair": _l("Sửa chữa lớp học"),
     "general": _l("Quỹ chung"),
+    "event": _l("Sự kiện gây quỹ"),
 }
 STATUS_LABELS = {
     "draft": _l("Bản nháp"),

@@ -23,6 +23,7 @@ class CampaignKind(enum.StrEnum):
     school_supplies = "school_supplies"  # dụng cụ học tập
     classroom_repair = "classroom_repair"
     general = "general"  # quỹ chung
+    event = "event"  # sự kiện gây quỹ (chương trình nghệ thuật, chạy bộ từ thiện): no tickets
 
 
 class CampaignStatus(enum.StrEnum):

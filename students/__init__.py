@@ -11,7 +11,17 @@ from flask import Flask
 # sign-off lists), `sponsorship` (sponsors of one named student, term updates). What they share
 # stays at this level: the blueprints, labels, form fields, private files, `privacy` (what the
 # public may see), quantities. `dashboard` and `demo` span the sub-packages: none imports them.
-SUBPACKAGES = ("registry", "care", "photos", "rounds", "sponsorship")
+SUBPACKAGES = (
+    "registry",
+    "care",
+    "photos",
+    "rounds",
+    "sponsorship",
+    "peer",
+    "entitlements",
+    "activities",
+    "surveys",
+)
 
 
 def init_app(app: Flask) -> None:

@@ -62,6 +62,13 @@ def _values(rule, world) -> dict:
         "seq": world["entry"].seq,
         "reference": world["pledge"].reference,
         "month": "2026-11",
+        "pair_id": world["pair"].id,
+        "entitlement_id": world["entitlement"].id,
+        "kind_id": world["kind"].id,
+        "activity_id": world["activity"].id,
+        "survey_id": world["survey"].id,
+        "report_id": world["report"].id,
+        "list_id": world["commendation"].id,
     }
     missing = _arguments(rule) - set(known)
     assert not missing, f"give {rule.rule} a real {missing} in tests/fixtures/world.py"

@@ -1,0 +1,222 @@
+"""Start a unit's survey pre-filled, complete and submit it, consolidate the submitted ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.audit.service import record
+from app.auth.guards import require_role, require_unit, unit_scope_clause, unit_subtree_ids
+from app.auth.models import User
+from app.dbtypes import utcnow
+from app.errors import Conflict, DomainError, NotFound
+from app.extensions import db
+from app.units.models import Unit
+from students import schoolyear
+from students.care.models import Cause
+from students.registry.services import READERS, WRITERS
+from students.surveys.figures import (
+    DIMENSIONS,
+    MEASURES,
+    registry_counts,
+    supported_count,
+    visit_causes,
+)
+from students.surveys.models import Period, Survey, SurveyStatus
+
+MAX_COUNT = 100_000
+LEVELS = ("primary", "lower", "upper")
+
+
+def start_survey(actor: User, unit_id: int | None, school_year: str, period: str) -> Survey:
+    """A draft for the unit and period, pre-filled from the registry and the visits; the
+    existing one if the unit already started it."""
+    require_role(actor, WRITERS)
+    require_unit(actor, unit_id)
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise DomainError(_l("Vui lòng chọn đơn vị."), field="unit_id")
+    year = schoolyear.check_year(school_year)
+    if period not in Period.__members__:
+        raise DomainError(_l("Kỳ khảo sát không hợp lệ."), field="period")
+    existing = db.session.execute(
+        select(Survey).where(
+            Survey.unit_id == unit.id, Survey.school_year == year, Survey.period == Period(period)
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    units = unit_subtree_ids(unit.id)
+    survey = Survey(
+        unit_id=unit.id,
+        school_year=year,
+        period=Period(period),
+        counts=registry_counts(units),
+        causes=visit_causes(units),
+        supported=supported_count(units),
+        reasons={},
+    )
+    db.session.add(survey)
+    db.session.flush()
+    record(actor, "unit.survey_start", survey, _l("Bắt đầu khảo sát %(y)s", y=year))
+    return survey
+
+
+def get_survey(actor: User, survey_id: int) -> Survey:
+    """A survey of a unit in the actor's scope."""
+    require_role(actor, READERS)
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        raise NotFound(_l("Không tìm thấy phiếu khảo sát."))
+    require_unit(actor, survey.unit_id)
+    return survey
+
+
+def _whole(value, name: str) -> int:
+    if value is None or value == "":
+        return 0
+    if not str(value).strip().isdigit() or int(value) > MAX_COUNT:
+        raise DomainError(_l("Số phải là số nguyên từ 0 đến %(n)s.", n=MAX_COUNT), field=name)
+    return int(value)
+
+
+def save_survey(
+    actor: User,
+    survey: Survey,
+    *,
+    counts: dict,
+    reasons: dict,
+    causes: dict,
+    supported,
+    support_note: str,
+    submit: bool,
+) -> Survey:
+    """Save the unit's figures; submitting sends them to the province (then they are final).
+
+    A count below the registry's confirmed figure needs a reason (a child moved away, a
+    record wrong); the parts of a total must add up to it.
+    """
+    require_role(actor, WRITERS)
+    require_unit(actor, survey.unit_id)
+    if survey.status == SurveyStatus.submitted:
+        raise Conflict(_l("Phiếu đã gửi lên tỉnh, không sửa được nữa."))
+    registry = registry_counts(unit_subtree_ids(survey.unit_id))
+    kept: dict[str, dict[str, int]] = {}
+    kept_reasons: dict[str, str] = {}
+    for measure in MEASURES:
+        row = {d: _whole(counts.get(measure, {}).get(d), f"{measure}_{d}") for d in DIMENSIONS}
+        total = row["total"]
+        if row["female"] + row["male"] > total or row["minority"] > total:
+            raise DomainError(
+                _l("Số nữ, nam hoặc dân tộc thiểu số không thể lớn hơn tổng."),
+                field=f"{measure}_total",
+            )
+        if sum(row[lv] for lv in LEVELS) != total:
+            raise DomainError(
+                _l("Tổng theo cấp học (tiểu học, THCS, THPT) phải bằng tổng số."),
+                field=f"{measure}_total",
+            )
+        reason = (reasons.get(measure) or "").strip()
+        below = [d for d in DIMENSIONS if row[d] < registry[measure][d]]
+        if below and not reason:
+            raise DomainError(
+                _l(
+                    "Số liệu thấp hơn danh sách đã xác nhận (%(n)s học sinh): vui lòng ghi lý do.",
+                    n=registry[measure]["total"],
+                ),
+                field=f"reason_{measure}",
+            )
+        kept[measure] = row
+        if reason:
+            kept_reasons[measure] = reason[:300]
+    survey.counts = kept
+    survey.reasons = kept_reasons
+    survey.causes = {c.value: _whole(causes.get(c.value), f"cause_{c.value}") for c in Cause}
+    survey.supported = _whole(supported, "supported")
+    survey.support_note = (support_note or "").strip()
+    if submit:
+        survey.status = SurveyStatus.submitted
+        survey.submitted_at = utcnow()
+        survey.submitted_by_id = actor.id
+    db.session.flush()
+    record(
+        actor,
+        "unit.survey_submit" if submit else "unit.survey_save",
+        survey,
+        _l("Gửi khảo sát %(y)s", y=survey.school_year)
+        if submit
+        else _l("Lưu khảo sát %(y)s", y=survey.school_year),
+    )
+    return survey
+
+
+def surveys(actor: User, school_year: str) -> list[Survey]:
+    """Surveys of the year in scope."""
+    require_role(actor, READERS)
+    return list(
+        db.session.execute(
+            select(Survey)
+            .where(Survey.school_year == school_year, unit_scope_clause(actor, Survey.unit_id))
+            .order_by(Survey.period, Survey.unit_id)
+        ).scalars()
+    )
+
+
+@dataclass
+class Consolidation:
+    """The province's view of one period: each counted unit and the sums."""
+
+    surveys: list[Survey]
+    counts: dict = field(default_factory=dict)
+    causes: dict = field(default_factory=dict)
+    supported: int = 0
+    missing: list[Unit] = field(default_factory=list)
+
+
+def consolidate(actor: User, school_year: str, period: str) -> Consolidation:
+    """Sum the submitted surveys; a unit whose parent (or higher) also submitted is counted
+    within it, not twice. Units directly under the province that have not submitted are
+    listed as missing."""
+    require_role(actor, ("admin", "auditor", "manager"))
+    year = schoolyear.check_year(school_year)
+    if period not in Period.__members__:
+        raise DomainError(_l("Kỳ khảo sát không hợp lệ."), field="period")
+    submitted = list(
+        db.session.execute(
+            select(Survey).where(
+                Survey.school_year == year,
+                Survey.period == Period(period),
+                Survey.status == SurveyStatus.submitted,
+                unit_scope_clause(actor, Survey.unit_id),
+            )
+        ).scalars()
+    )
+    covered = {s.unit_id: unit_subtree_ids(s.unit_id) - {s.unit_id} for s in submitted}
+    inner = {u for subtree in covered.values() for u in subtree}
+    counted = [s for s in submitted if s.unit_id not in inner]
+    out = Consolidation(surveys=sorted(counted, key=lambda s: s.unit.name))
+    out.counts = {m: dict.fromkeys(DIMENSIONS, 0) for m in MEASURES}
+    out.causes = {c.value: 0 for c in Cause}
+    for s in counted:
+        for m in MEASURES:
+            for d in DIMENSIONS:
+                out.counts[m][d] += int(s.counts.get(m, {}).get(d, 0))
+        for c in out.causes:
+            out.causes[c] += int(s.causes.get(c, 0))
+        out.supported += s.supported
+    top = db.session.execute(
+        select(Unit).where(Unit.parent.has(Unit.parent_id.is_(None)), Unit.active.is_(True))
+    ).scalars()
+    done = {s.unit_id for s in submitted}
+    out.missing = [
+        u
+        for u in top
+        if u.id not in done
+        and not any(u.id in covered[s] for s in covered)
+        and db.session.execute(
+            select(Unit.id).where(unit_scope_clause(actor, Unit.id), Unit.id == u.id)
+        ).first()
+    ]
+    return out

@@ -1,0 +1,167 @@
+"""Back office of surveys: the year's surveys, start one, fill and submit it, consolidate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app import uow
+from app.auth.guards import roles_required, unit_subtree_ids
+from students import schoolyear
+from students.blueprint import READERS, WRITERS, unit_choices
+from students.labels import CAUSE
+from students.surveys.figures import DIMENSIONS, MEASURES, registry_counts
+from students.surveys.models import Period, SurveyStatus
+from students.surveys.services import (
+    consolidate,
+    get_survey,
+    save_survey,
+    start_survey,
+    surveys,
+)
+
+bp = Blueprint("unit_surveys", __name__, url_prefix="/quan-tri/khao-sat")
+
+PERIOD = {
+    Period.mid_term: _l("Giữa năm học (sơ kết)"),
+    Period.year_end: _l("Cuối năm học (tổng kết)"),
+}
+MEASURE = {
+    "out_of_class": _l("Học sinh không ra lớp"),
+    "returned": _l("Học sinh đã trở lại lớp"),
+    "dropped_out": _l("Học sinh đã bỏ học"),
+}
+DIMENSION = {
+    "total": _l("Tổng số"),
+    "female": _l("Nữ"),
+    "male": _l("Nam"),
+    "primary": _l("Tiểu học"),
+    "lower": _l("THCS"),
+    "upper": _l("THPT"),
+    "minority": _l("Dân tộc thiểu số"),
+}
+STATUS = {SurveyStatus.draft: _l("Đang điền"), SurveyStatus.submitted: _l("Đã gửi")}
+
+
+class Plain(FlaskForm):
+    """CSRF only: the survey's fields are read from the request by name."""
+
+
+def _year() -> str:
+    year = request.args.get("year", "")
+    return year if schoolyear.YEAR_RE.match(year) else schoolyear.current_year()
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    """The year's surveys in scope, and a form to start one."""
+    year = _year()
+    return render_template(
+        "students/surveys/index.html",
+        rows=surveys(current_user, year),
+        year=year,
+        years=schoolyear.year_choices(),
+        periods=PERIOD,
+        statuses=STATUS,
+        units=unit_choices(current_user),
+        form=Plain(),
+    )
+
+
+@bp.route("/bat-dau", methods=["POST"])
+@roles_required(*WRITERS)
+def start():
+    """Start (or reopen) the unit's survey of a period, pre-filled."""
+    unit = request.form.get("unit_id", "")
+    survey = None
+    form = Plain()
+    if form.validate_on_submit():
+        with uow.attempt() as done:
+            survey = start_survey(
+                current_user,
+                int(unit) if unit.isdigit() else None,
+                request.form.get("school_year", ""),
+                request.form.get("period", ""),
+            )
+        if done and survey is not None:
+            return redirect(url_for("unit_surveys.detail", survey_id=survey.id))
+    return redirect(url_for("unit_surveys.index"))
+
+
+@bp.route("/<int:survey_id>")
+@roles_required(*READERS)
+def detail(survey_id: int):
+    """The survey: the form while it is a draft, the figures once submitted."""
+    survey = get_survey(current_user, survey_id)
+    return _page(survey, Plain(), None)
+
+
+@bp.route("/<int:survey_id>", methods=["POST"])
+@roles_required(*WRITERS)
+def save(survey_id: int):
+    """Save the draft, or submit it to the province."""
+    survey = get_survey(current_user, survey_id)
+    form = Plain()
+    values = request.form
+    if not form.validate_on_submit():
+        return _page(survey, form, values), 422
+    submit = values.get("action") == "submit"
+    with uow.attempt() as done:  # a refusal is flashed, and shown beside its field below
+        save_survey(
+            current_user,
+            survey,
+            counts={m: {d: values.get(f"{m}_{d}") for d in DIMENSIONS} for m in MEASURES},
+            reasons={m: values.get(f"reason_{m}", "") for m in MEASURES},
+            causes={c.value: values.get(f"cause_{c.value}") for c in CAUSE},
+            supported=values.get("supported"),
+            support_note=values.get("support_note", ""),
+            submit=submit,
+        )
+    if done:
+        flash(_("Đã gửi phiếu khảo sát lên tỉnh.") if submit else _("Đã lưu phiếu."), "success")
+        return redirect(url_for("unit_surveys.detail", survey_id=survey_id))
+    error = done.error
+    errors = {error.field: str(error.message)} if error is not None and error.field else {}
+    return _page(get_survey(current_user, survey_id), form, values, errors), 422
+
+
+def _page(survey, form, values, errors=None):
+    registry = registry_counts(unit_subtree_ids(survey.unit_id))
+    return render_template(
+        "students/surveys/survey.html",
+        s=survey,
+        form=form,
+        values=values,
+        errors=errors or {},
+        registry=registry,
+        periods=PERIOD,
+        measures=MEASURE,
+        dimensions=DIMENSION,
+        causes=CAUSE,
+        statuses=STATUS,
+        editable=survey.status == SurveyStatus.draft and current_user.role.value in WRITERS,
+    )
+
+
+@bp.route("/tong-hop")
+@roles_required("admin", "auditor", "manager")
+def consolidated():
+    """The province adds up the submitted surveys of a period."""
+    year = _year()
+    period = request.args.get("period", "year_end")
+    period = period if period in Period.__members__ else "year_end"
+    return render_template(
+        "students/surveys/consolidated.html",
+        c=consolidate(current_user, year, period),
+        year=year,
+        period=period,
+        years=schoolyear.year_choices(),
+        periods=PERIOD,
+        measures=MEASURE,
+        dimensions=DIMENSION,
+        causes=CAUSE,
+    )

@@ -1,0 +1,357 @@
+"""The figures of a "sơ kết" (mid-term) or "tổng kết" (year-end) report for a date range and a
+unit scope: money in, goods, students supported, visits and causes, students returned and kept
+in school, peer pairs, entitlements, activities. Counts of children are suppressed (tables)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.guards import unit_subtree_ids
+from app.extensions import db
+from app.ledger.models import Asset
+from app.units.models import Unit
+from campaigns.models import Campaign
+from donations.models import Donation
+from donations.receipts.services import PROVIDER_LABELS
+from students.activities.models import Activity
+from students.care.models import Cause, Outcome, OutcomeStatus, Visit
+from students.entitlements.models import Category, Entitlement
+from students.labels import CAUSE
+from students.peer.models import PeerPair
+from students.registry.models import Gender, StatusChange, Student, StudentStatus
+from students.rounds.models import AllocationLine, AllocationRound, Handover
+from students.surveys.figures import is_minority, level
+from transparency.reports.tables import Table
+
+KIND = {"mid_term": _l("Báo cáo sơ kết"), "year_end": _l("Báo cáo tổng kết")}
+CATEGORY = {
+    Category.tuition_exemption: _l("Miễn học phí"),
+    Category.tuition_reduction: _l("Giảm học phí"),
+    Category.learning_cost: _l("Hỗ trợ chi phí học tập"),
+    Category.boarding: _l("Hỗ trợ bán trú, nội trú"),
+    Category.other: _l("Chế độ khác"),
+}
+
+
+@dataclass
+class Report:
+    """A report's heading and its tables, in order."""
+
+    kind: str
+    first: date
+    last: date
+    unit: Unit
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(KIND.get(self.kind, KIND["year_end"]))
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+class _Rows:
+    """Rows of the report: each unit directly under the scope (with everything below it), and
+    the scope unit itself for what is filed at its own level."""
+
+    def __init__(self, unit: Unit) -> None:
+        children = list(
+            db.session.execute(
+                select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.kind, Unit.name)
+            ).scalars()
+        )
+        self.labels = [c.name for c in children] + [
+            str(_l("%(unit)s (trực thuộc)", unit=unit.name))
+        ]
+        self.of: dict[int, int] = {unit.id: len(children)}
+        for i, child in enumerate(children):
+            for uid in unit_subtree_ids(child.id):
+                self.of[uid] = i
+        self.units = set(self.of)
+
+    def table(self, key, title, cols, counts: dict[int, Counter], keys, **kw) -> Table:
+        """`counts[row][key]` laid out row by row in the order of `keys`."""
+        values = [[counts.get(r, Counter())[k] for k in keys] for r in range(len(self.labels))]
+        return Table(key, title, list(self.labels), [str(c) for c in cols], values, **kw)
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(first, time.min, tzinfo=UTC) - timedelta(hours=7),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(hours=7),
+    )
+
+
+def build(kind: str, first: date, last: date, unit: Unit) -> Report:
+    """Every table of the report for `unit` and below, `first` to `last` (Vietnam days)."""
+    report = Report(kind, first, last, unit)
+    rows = _Rows(unit)
+    start, end = _day_bounds(first, last)
+    report.tables += _money(rows, start, end)
+    report.tables += _students(rows, first, last)
+    report.tables += _follow_up(rows, first, last)
+    return report
+
+
+def _money(rows: _Rows, start: datetime, end: datetime) -> list[Table]:
+    gifts = db.session.execute(
+        select(Donation, Campaign)
+        .join(Campaign, Campaign.id == Donation.campaign_id)
+        .where(
+            Campaign.unit_id.in_(rows.units),
+            Donation.ledger_seq.is_not(None),
+            Donation.reversal_seq.is_(None),
+            Donation.received_at >= start,
+            Donation.received_at < end,
+        )
+    ).all()
+    channels = sorted({str(PROVIDER_LABELS.get(d.provider, d.provider)) for d, _ in gifts})
+    campaigns = sorted({c.title for d, c in gifts if d.asset == "VND"})
+    by_campaign: dict[int, Counter] = defaultdict(Counter)
+    by_unit: dict[int, Counter] = defaultdict(Counter)
+    goods: Counter = Counter()
+    for d, c in gifts:
+        if d.asset != "VND":
+            goods[d.asset] += d.amount
+            continue
+        channel = str(PROVIDER_LABELS.get(d.provider, d.provider))
+        by_campaign[campaigns.index(c.title)][channel] += d.amount
+        by_unit[rows.of[c.unit_id]][channel] += d.amount
+    money_campaign = Table(
+        "money_campaign",
+        str(_l("Tiền ủng hộ theo chiến dịch và kênh")),
+        campaigns,
+        channels,
+        [[by_campaign[i][ch] for ch in channels] for i in range(len(campaigns))],
+        sensitive=False,
+        asset="VND",
+    )
+    money_unit = rows.table(
+        "money_unit",
+        _l("Tiền ủng hộ theo đơn vị"),
+        channels,
+        by_unit,
+        channels,
+        sensitive=False,
+        asset="VND",
+    )
+    given: Counter = Counter()
+    lines = db.session.execute(
+        select(AllocationLine.asset, AllocationLine.amount)
+        .join(Handover, Handover.id == AllocationLine.handover_id)
+        .join(AllocationRound, AllocationRound.id == AllocationLine.round_id)
+        .where(
+            AllocationLine.handover_seq.is_not(None),
+            AllocationLine.asset != "VND",
+            AllocationRound.unit_id.in_(rows.units),
+            Handover.handed_on >= (start + timedelta(hours=7)).date(),
+            Handover.handed_on < (end + timedelta(hours=7)).date(),
+        )
+    ).all()
+    for asset, amount in lines:
+        given[asset] += amount
+    assets = sorted(set(goods) | set(given))
+    names = dict(db.session.execute(select(Asset.code, Asset.name)).all())
+    in_kind = Table(
+        "in_kind",
+        str(_l("Hiện vật nhận và đã trao")),
+        [names.get(a, a) for a in assets],
+        [str(_l("Đã nhận")), str(_l("Đã trao"))],
+        [[goods[a], given[a]] for a in assets],
+        additive=False,
+        sensitive=False,
+        totals=False,
+        row_assets=assets,
+    )
+    return [money_campaign, money_unit, in_kind]
+
+
+def _students(rows: _Rows, first: date, last: date) -> list[Table]:
+    handed = (
+        select(AllocationLine.student_id)
+        .join(Handover, Handover.id == AllocationLine.handover_id)
+        .where(
+            AllocationLine.handover_seq.is_not(None),
+            Handover.handed_on >= first,
+            Handover.handed_on <= last,
+        )
+    )
+    supported = db.session.execute(
+        select(Student).where(Student.unit_id.in_(rows.units), Student.id.in_(handed))
+    ).scalars()
+    gender: dict[int, Counter] = defaultdict(Counter)
+    levels: dict[int, Counter] = defaultdict(Counter)
+    group: dict[int, Counter] = defaultdict(Counter)
+    for s in supported:
+        r = rows.of[s.unit_id]
+        gender[r][s.gender.value] += 1
+        levels[r][level(s.grade)] += 1
+        group[r]["minority" if is_minority(s.ethnicity) else "other"] += 1
+    visits = db.session.execute(
+        select(Visit, Student.unit_id)
+        .join(Student, Student.id == Visit.student_id)
+        .where(Student.unit_id.in_(rows.units), Visit.visited_on >= first, Visit.visited_on <= last)
+    ).all()
+    households: dict[int, set] = defaultdict(set)
+    causes: dict[int, Counter] = defaultdict(Counter)
+    for visit, unit_id in visits:
+        households[rows.of[unit_id]].add(visit.student_id)
+    latest = {}
+    for visit, unit_id in sorted(visits, key=lambda v: v[0].id):
+        latest[visit.student_id] = (visit, unit_id)
+    for visit, unit_id in latest.values():
+        causes[rows.of[unit_id]].update(visit.causes or [])
+    visited = {r: Counter({"n": len(ids)}) for r, ids in households.items()}
+    return [
+        rows.table(
+            "supported_gender",
+            _l("Học sinh được hỗ trợ theo giới tính"),
+            [_l("Nữ"), _l("Nam"), _l("Khác")],
+            gender,
+            [g.value for g in Gender],
+        ),
+        rows.table(
+            "supported_level",
+            _l("Học sinh được hỗ trợ theo cấp học"),
+            [_l("Tiểu học"), _l("THCS"), _l("THPT")],
+            levels,
+            ["primary", "lower", "upper"],
+        ),
+        rows.table(
+            "supported_group",
+            _l("Học sinh được hỗ trợ theo dân tộc"),
+            [_l("Dân tộc thiểu số"), _l("Kinh, chưa ghi")],
+            group,
+            ["minority", "other"],
+        ),
+        rows.table(
+            "visits",
+            _l("Hộ gia đình đã thăm"),
+            [_l("Số hộ")],
+            visited,
+            ["n"],
+            additive=False,
+        ),
+        rows.table(
+            "causes",
+            _l("Nguyên nhân ghi nhận (lần thăm gần nhất của mỗi hộ)"),
+            [CAUSE[c] for c in Cause],
+            causes,
+            [c.value for c in Cause],
+            additive=False,
+        ),
+    ]
+
+
+def _follow_up(rows: _Rows, first: date, last: date) -> list[Table]:
+    returned = db.session.execute(
+        select(StatusChange.student_id, Student.unit_id)
+        .join(Student, Student.id == StatusChange.student_id)
+        .where(
+            Student.unit_id.in_(rows.units),
+            StatusChange.status == StudentStatus.returned,
+            StatusChange.on >= first,
+            StatusChange.on <= last,
+        )
+        .distinct()
+    ).all()
+    attending = Counter(
+        db.session.execute(
+            select(Outcome.student_id).where(
+                Outcome.student_id.in_([sid for sid, _ in returned]),
+                Outcome.status == OutcomeStatus.attending,
+            )
+        ).scalars()
+    )
+    kept: dict[int, Counter] = defaultdict(Counter)
+    for sid, unit_id in returned:
+        r = rows.of[unit_id]
+        kept[r]["returned"] += 1
+        kept[r]["one"] += int(attending[sid] >= 1)
+        kept[r]["two"] += int(attending[sid] >= 2)
+    pairs: dict[int, Counter] = defaultdict(Counter)
+    for pair in db.session.execute(
+        select(PeerPair).where(
+            PeerPair.unit_id.in_(rows.units),
+            PeerPair.started_on >= first,
+            PeerPair.started_on <= last,
+        )
+    ).scalars():
+        r = rows.of[pair.unit_id]
+        if not pair.results:
+            pairs[r]["none"] += 1
+        elif pair.results[-1].succeeded:
+            pairs[r]["ok"] += 1
+        else:
+            pairs[r]["not"] += 1
+    ents: dict[int, Counter] = defaultdict(Counter)
+    for item in db.session.execute(
+        select(Entitlement).where(
+            Entitlement.unit_id.in_(rows.units),
+            Entitlement.received.is_(True),
+            Entitlement.confirmed_on >= first,
+            Entitlement.confirmed_on <= last,
+        )
+    ).scalars():
+        ents[rows.of[item.unit_id]][item.kind.category.value] += 1
+    acts: dict[int, Counter] = defaultdict(Counter)
+    for a in db.session.execute(
+        select(Activity).where(
+            Activity.unit_id.in_(rows.units), Activity.held_on >= first, Activity.held_on <= last
+        )
+    ).scalars():
+        r = rows.of[a.unit_id]
+        acts[r]["held"] += 1
+        acts[r]["people"] += a.participant_total
+        acts[r]["reached"] += a.students_reached
+    activity_table = rows.table(
+        "activities",
+        _l("Hoạt động đã tổ chức"),
+        [_l("Số hoạt động"), _l("Người tham gia"), _l("Học sinh được hỗ trợ")],
+        acts,
+        ["held", "people", "reached"],
+        additive=False,
+        sensitive=False,
+    )
+    reached = rows.table(
+        "activities_reached",
+        _l("Học sinh được hỗ trợ qua hoạt động"),
+        [_l("Học sinh được hỗ trợ")],
+        acts,
+        ["reached"],
+        additive=False,
+    )
+    # The activities table shows the counts of events and adults; its children column is the
+    # suppressed one of `reached`.
+    activity_table.hidden = {(r, 2) for r, _c in reached.hidden}
+    return [
+        rows.table(
+            "returned",
+            _l("Học sinh trở lại lớp và còn đi học sau một, hai học kỳ"),
+            [_l("Trở lại lớp"), _l("Còn đi học sau 1 học kỳ"), _l("Còn đi học sau 2 học kỳ")],
+            kept,
+            ["returned", "one", "two"],
+            additive=False,
+        ),
+        rows.table(
+            "pairs",
+            _l("Đôi bạn và kết quả"),
+            [_l("Tiến bộ, vẫn đi học"), _l("Chưa tiến bộ hoặc đã nghỉ"), _l("Chưa có kết quả")],
+            pairs,
+            ["ok", "not", "none"],
+        ),
+        rows.table(
+            "entitlements",
+            _l("Chế độ chính sách đã được nhà trường xác nhận"),
+            [CATEGORY[c] for c in Category],
+            ents,
+            [c.value for c in Category],
+        ),
+        activity_table,
+    ]
