@@ -1,7 +1,7 @@
 """statement uploads run on the job queue: status, job, stored file, progress estimate
 
 Revision ID: 0030_statement_upload_jobs
-Revises: 0012_treasury_b
+Revises: 0021_bank_months
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import app.dbtypes
 
 revision = "0030_statement_upload_jobs"
-down_revision = "0012_treasury_b"
+down_revision = "0021_bank_months"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ SQLite; a GIN index on to_tsvector('simple', name_key) on PostgreSQL. Existing e
 indexed here (the same code as `flask statement reindex`).
 
 Revision ID: 0040_statement_index
-Revises: 0012_treasury_b
+Revises: 0030_statement_upload_jobs
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 import app.dbtypes
 
 revision = "0040_statement_index"
-down_revision = "0012_treasury_b"
+down_revision = "0030_statement_upload_jobs"
 branch_labels = None
 depends_on = None
 

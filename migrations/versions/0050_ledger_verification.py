@@ -1,7 +1,7 @@
 """ledger verification: stored Merkle subtrees, the tree's size and root, signed daily heads
 
 Revision ID: 0050_ledger_verification
-Revises: 0012_treasury_b
+Revises: 0040_statement_index
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import app.dbtypes
 
 revision = "0050_ledger_verification"
-down_revision = "0012_treasury_b"
+down_revision = "0040_statement_index"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """impact tiers: what a gift buys ("1.000.000 ₫ = học bổng một tháng"), per campaign
 
 Revision ID: 0060_impact_tiers
-Revises: 0012_treasury_b
+Revises: 0050_ledger_verification
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0060_impact_tiers"
-down_revision = "0012_treasury_b"
+down_revision = "0050_ledger_verification"
 branch_labels = None
 depends_on = None
 

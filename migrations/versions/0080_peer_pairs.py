@@ -1,7 +1,7 @@
 """peer support: pairs (or small groups) of a school year and their result each term
 
 Revision ID: 0080_peer_pairs
-Revises: 0012_treasury_b
+Revises: 0070_security_sessions
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import app.dbtypes
 
 revision = "0080_peer_pairs"
-down_revision = "0012_treasury_b"
+down_revision = "0070_security_sessions"
 branch_labels = None
 depends_on = None
 
