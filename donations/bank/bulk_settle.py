@@ -25,8 +25,6 @@ from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
     NOTE_NO_CODE,
-    NOTE_OUT,
-    NOTE_ZERO,
     STATEMENT,
     Incoming,
     Matcher,
@@ -34,8 +32,6 @@ from donations.bank.matching import (
     local_day,
     note_closed,
     note_many,
-    note_other_account,
-    note_twin,
     note_unknown_code,
 )
 from donations.bank.models import BankTransaction, TxStatus
@@ -54,7 +50,8 @@ class Settled:
     note: object = ""
     pledge: Pledge | None = None
     donation_id: int | None = None
-    twin_key: str | None = None
+    twin_of_id: int | None = None
+    maybe_twin_of_id: int | None = None
 
 
 # A statement names one account (and a few days and amounts) on every row: fold each once.
@@ -125,20 +122,15 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
 
 def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code: dict) -> Settled:
     """Matcher's rules for one row, without writing anything."""
-    account = _digits(item.account_number)
-    if item.direction != "in":
-        return Settled(item, TxStatus.ignored, NOTE_OUT)
-    if account and matcher.account and account != matcher.account:
-        return Settled(item, TxStatus.ignored, note_other_account(account))
-    if item.amount <= 0:
-        return Settled(item, TxStatus.ignored, NOTE_ZERO)
-    twin = matcher._find_twin(item)
-    if twin is not None:
-        twin.twin_key = f"{item.provider}:{item.provider_id}"
-        settled = Settled(item, TxStatus.duplicate, note_twin(twin.id, twin.provider))
-        settled.twin_key = f"{twin.provider}:{twin.provider_id}"
-        settled.donation_id = twin.donation_id
-        settled.pledge = twin.pledge
+    screened = matcher.screen(item)
+    if screened is not None:
+        settled = Settled(item, screened.status, screened.note)
+        if screened.twin is not None:
+            settled.twin_of_id = screened.twin.id
+            settled.donation_id = screened.twin.donation_id
+            settled.pledge = screened.twin.pledge
+        if screened.maybe_twin is not None:
+            settled.maybe_twin_of_id = screened.maybe_twin.id
         return settled
     pledges = {p.id: p for p in (pledges_by_code.get(code) for code in codes) if p is not None}
     if not codes:
@@ -287,7 +279,8 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
                 "bank_reference": (item.bank_reference or "")[:120],
                 "occurred_at": item.occurred_at,
                 "dedupe_key": _dedupe_key(item),
-                "twin_key": s.twin_key,
+                "twin_of_id": s.twin_of_id,
+                "maybe_twin_of_id": s.maybe_twin_of_id,
                 "status": s.status.value,
                 "note": stored_text.vietnamese(s.note)[:300],
                 "note_msg": stored_text.freeze(s.note),
@@ -300,5 +293,5 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
             }
         )
     db.session.execute(insert(BankTransaction.__table__), rows)
-    db.session.flush()  # the twins' twin_key
+    db.session.flush()
     return settled

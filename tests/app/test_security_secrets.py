@@ -55,7 +55,12 @@ def _tracked_files() -> list[Path]:
 
 def find_secrets(text: str) -> list[str]:
     """What in `text` looks like a secret (pattern name or the assigned value's start)."""
-    found = [name for name, pattern in PATTERNS.items() if pattern.search(text)]
+    found = [
+        name
+        for name, pattern in PATTERNS.items()
+        for match in pattern.finditer(text)
+        if not any(word in match.group(0).lower() for word in HARMLESS)
+    ]
     for match in ASSIGNMENT.finditer(text):
         value = match.group(1)
         if any(word in value.lower() for word in HARMLESS):
@@ -72,6 +77,7 @@ def test_the_scanner_finds_what_it_should():
     assert find_secrets('SEPAY_API_KEY = "' + "Q7v9Zp2Lx8Rk4Tm6Wn1Yb3Hc5Jd0Fg" + '"')
     assert find_secrets("DATABASE_URL=postgresql://quy:" + "S3cr3t-P4ss@db.internal/quy")
     assert find_secrets('SECRET_KEY = "test-secret-key-not-for-production"') == []
+    assert find_secrets("DATABASE_URL=postgresql://quy:changeme@db.internal/quy") == []
     assert find_secrets("password = form.password.data") == []
 
 

@@ -26,7 +26,8 @@ LEGAL = {
         TX_TRANSITIONS,
         {
             T.new: {T.matched, T.review, T.ignored, T.duplicate},
-            T.review: {T.assigned, T.not_donation},
+            # A treasurer merges an uncertain twin into the transfer it repeats.
+            T.review: {T.assigned, T.not_donation, T.duplicate},
             # An approved correction sends a counted transfer back to the queue.
             T.matched: {T.review},
             T.assigned: {T.review},

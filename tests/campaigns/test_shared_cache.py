@@ -116,6 +116,11 @@ def test_pages_work_when_redis_is_down(make_app, make_campaign, give):
 def test_redis_url_chooses_redis_for_pages_limits_and_jobs(monkeypatch, make_app):
     monkeypatch.setenv("REDIS_URL", REDIS)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    # Production refuses to start without its database and bank account (issue 13).
+    monkeypatch.setenv("DATABASE_URL", "postgresql://quy@db.internal/quy")
+    monkeypatch.setenv("BANK_BIN", "970436")
+    monkeypatch.setenv("BANK_ACCOUNT_NUMBER", "0011009988776")
+    monkeypatch.setenv("BANK_ACCOUNT_NAME", "QUY THAP SANG")
     values = ProductionConfig.from_env()
     assert values["REDIS_URL"] == REDIS and values["RATELIMIT_STORAGE_URI"] == REDIS
     other = make_app(REDIS_URL=REDIS)
