@@ -67,7 +67,11 @@ url="postgresql://${PGUSER}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST}:${PGPORT}/${db}
 jobs="${TMPDIR:-/tmp}/restore-check-$$.jobs.db"
 run() {
   # Production settings, a key of its own, and neither the Redis nor the queue of the site.
+  # Production refuses to start without a bank account; the check sends no QR, so the site's
+  # own values are used when set and a placeholder otherwise.
   env -u REDIS_URL APP_ENV=production FLASK_APP=wsgi.py DATABASE_URL="$url" \
+    BANK_BIN="${BANK_BIN:-970436}" BANK_ACCOUNT_NUMBER="${BANK_ACCOUNT_NUMBER:-0000000000}" \
+    BANK_ACCOUNT_NAME="${BANK_ACCOUNT_NAME:-RESTORE CHECK}" \
     SECRET_KEY="restore-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
     JOBS_URL="sqlite:///$jobs" "$flask" "$@"
 }
