@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app import stored_text
@@ -208,13 +208,27 @@ def reconcile(month: str, record: BankMonth | None = None) -> Reconciliation:
         )
     ).one()
     payments = ledger_payments(start, end)
+    in_month = _in_month(BankTransaction.occurred_at, start, end)
+    # Only what can make a difference: a matched transfer is in the ledger already.
     rows = list(
         db.session.execute(
             select(BankTransaction)
-            .where(_in_month(BankTransaction.occurred_at, start, end))
+            .where(
+                in_month,
+                or_(
+                    BankTransaction.status.in_((TxStatus.review, TxStatus.not_donation)),
+                    BankTransaction.direction == "out",
+                ),
+            )
             .order_by(BankTransaction.occurred_at, BankTransaction.id)
         ).scalars()
     )
+    latest = db.session.execute(
+        select(BankTransaction)
+        .where(in_month, BankTransaction.account_number == account)
+        .order_by(BankTransaction.occurred_at.desc(), BankTransaction.id.desc())
+        .limit(20)
+    ).scalars()
     result = Reconciliation(
         month=month,
         opening=record.opening_balance if record is not None else None,
@@ -224,8 +238,7 @@ def reconcile(month: str, record: BankMonth | None = None) -> Reconciliation:
         credits_count=int(count),
         payments_count=len(payments),
     )
-    ours = [row for row in rows if row.account_number == account]
-    result.notified_balance = _notified_balance(ours)
+    result.notified_balance = _notified_balance(list(latest))
     unpaired = Counter(entry.amount for entry in payments)
     for row in rows:
         text = row.memo[:160]
@@ -250,7 +263,7 @@ def reconcile(month: str, record: BankMonth | None = None) -> Reconciliation:
                 continue
             kind = "fee" if _is_fee(row.memo) else "payment_unrecorded"
             result.items.append(Item(kind, -row.amount, row.occurred_at, text, tx_id=row.id))
-    if any(row.direction == "out" for row in ours):
+    if any(row.direction == "out" and row.account_number == account for row in rows):
         # Only a bank that notifies money out can show a payment missing from it.
         for entry in payments:
             if unpaired[entry.amount] > 0:
