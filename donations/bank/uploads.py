@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from huey import crontab
 from sqlalchemy import select
 
 from app import uow
@@ -27,7 +28,7 @@ from app.auth.models import User
 from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs.queue import job, progress
+from app.jobs.queue import huey, job, progress
 from donations.bank.importing import CHUNK_SIZE, ImportReport, file_sha256, import_statement
 from donations.bank.models import StatementImport
 from donations.bank.statement_limits import check_file
@@ -227,5 +228,11 @@ def purge_uploads(now=None) -> int:
 
 @job("bank.purge_uploads", retries=1, delay=60)
 def purge_uploads_job() -> None:
-    """The job form of `purge_uploads` (run daily by the worker's schedule or cron)."""
+    """The job form of `purge_uploads` (queued from the back office or a script)."""
     purge_uploads()
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"), name="bank.purge_uploads_daily")
+def purge_uploads_daily() -> None:
+    """Every night at 03:17 the worker deletes the statements past their retention period."""
+    purge_uploads_job._run((), None)
