@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -171,8 +172,9 @@ def run_import(import_id: int) -> None:
         # A file that turns out unreadable half-way: what was committed stays (it is right),
         # the rest will not get better by retrying.
         uow.rollback()
-        record = db.session.get(StatementImport, import_id)
-        _fail(record, err.message)
+        failed = db.session.get(StatementImport, import_id)
+        if failed is not None:
+            _fail(failed, err.message)
         return
     record.status, record.finished_at = DONE, utcnow()
     uow.checkpoint()  # before the job's own row is written (SQLite has one writer at a time)
@@ -218,7 +220,7 @@ def purge_uploads(now=None) -> int:
     count = 0
     for record in old:
         path = statement_dir() / record.stored_name
-        uow.after_commit(lambda path=path: path.unlink(missing_ok=True))
+        uow.after_commit(partial(path.unlink, missing_ok=True))
         record.stored_name = ""
         record.file_deleted_at = now or utcnow()
         count += 1
