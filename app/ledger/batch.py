@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from app.dbtypes import utcnow
 from app.extensions import db
@@ -30,6 +31,11 @@ from app.money import format_quantity
 # Bound parameters per look-up stay well under SQLite's limit.
 _LOOKUP_CHUNK = 500
 _INSERT_CHUNK = 2000
+
+
+def table_of(model: Any) -> Table:
+    """A model's table, for Core bulk statements."""
+    return cast(Table, model.__table__)
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ def post_many(movements: Sequence[Movement]) -> list[Posted]:
         prev = digest
 
     if inserts:
-        table = LedgerEntry.__table__
+        table = table_of(LedgerEntry)
         for start in range(0, len(inserts), _INSERT_CHUNK):
             db.session.execute(insert(table), inserts[start : start + _INSERT_CHUNK])
         for pair, row in rows.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,7 +21,7 @@ from app import stored_text
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
-from app.ledger.batch import Movement, post_many
+from app.ledger.batch import Movement, post_many, table_of
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
@@ -48,7 +49,7 @@ class Settled:
     item: Incoming
     status: TxStatus
     note: object = ""
-    pledge: Pledge | None = None
+    pledge: Any = None  # a PledgeRow when matched here, the twin's Pledge for a duplicate
     donation_id: int | None = None
     twin_of_id: int | None = None
     maybe_twin_of_id: int | None = None
@@ -82,7 +83,7 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
     found: dict[str, PledgeRow | None] = dict.fromkeys(codes)
     if not codes:
         return found
-    p = Pledge.__table__.c
+    p = table_of(Pledge).c
     rows = db.session.execute(
         select(
             p.id,
@@ -153,14 +154,16 @@ def _record(matched: list[Settled]) -> None:
     if not matched:
         return
     keys = [f"{STATEMENT}:{s.item.provider_id}"[:120] for s in matched]
-    table = Donation.__table__
+    table = table_of(Donation)
     # A row whose donation exists already (never for rows new to the bank table) keeps it.
-    existing = dict(
+    existing: dict[Any, Any] = dict(
         db.session.execute(
             select(table.c.provider_ref, table.c.id).where(
                 table.c.provider == STATEMENT, table.c.provider_ref.in_(keys)
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     fresh = [(s, key) for s, key in zip(matched, keys, strict=True) if key not in existing]
     for s, key in zip(matched, keys, strict=True):
@@ -201,12 +204,14 @@ def _record(matched: list[Settled]) -> None:
     # Plain executemany, then the ids by their unique key: RETURNING in order would make
     # SQLite insert one row per statement.
     db.session.execute(insert(table), rows)
-    ids = dict(
+    ids: dict[Any, Any] = dict(
         db.session.execute(
             select(table.c.provider_ref, table.c.id).where(
                 table.c.provider == STATEMENT, table.c.provider_ref.in_([k for _s, k in fresh])
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     for s, key in fresh:
         s.donation_id = ids[key]
@@ -226,11 +231,11 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
     for s, _key in fresh:
         added[s.pledge.id] = added.get(s.pledge.id, 0) + s.item.amount
         by_id[s.pledge.id] = s.pledge
-    table = Pledge.__table__
-    current = dict(
-        db.session.execute(
-            select(table.c.id, table.c.received).where(table.c.id.in_(list(added)))
-        ).all()
+    table = table_of(Pledge)
+    current: dict[Any, Any] = dict(
+        db.session.execute(select(table.c.id, table.c.received).where(table.c.id.in_(list(added))))
+        .tuples()
+        .all()
     )
     changes = []
     for pledge_id, amount in added.items():
@@ -292,6 +297,6 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
                 "reassigned": 0,
             }
         )
-    db.session.execute(insert(BankTransaction.__table__), rows)
+    db.session.execute(insert(table_of(BankTransaction)), rows)
     db.session.flush()
     return settled

@@ -15,10 +15,12 @@ import os
 import shutil
 import tempfile
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from huey import crontab
 from sqlalchemy import select
 
 from app import uow
@@ -27,7 +29,7 @@ from app.auth.models import User
 from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.jobs.queue import job, progress
+from app.jobs.queue import huey, job, progress
 from donations.bank.importing import CHUNK_SIZE, ImportReport, file_sha256, import_statement
 from donations.bank.models import StatementImport
 from donations.bank.statement_limits import check_file
@@ -170,8 +172,9 @@ def run_import(import_id: int) -> None:
         # A file that turns out unreadable half-way: what was committed stays (it is right),
         # the rest will not get better by retrying.
         uow.rollback()
-        record = db.session.get(StatementImport, import_id)
-        _fail(record, err.message)
+        failed = db.session.get(StatementImport, import_id)
+        if failed is not None:
+            _fail(failed, err.message)
         return
     record.status, record.finished_at = DONE, utcnow()
     uow.checkpoint()  # before the job's own row is written (SQLite has one writer at a time)
@@ -217,7 +220,7 @@ def purge_uploads(now=None) -> int:
     count = 0
     for record in old:
         path = statement_dir() / record.stored_name
-        uow.after_commit(lambda path=path: path.unlink(missing_ok=True))
+        uow.after_commit(partial(path.unlink, missing_ok=True))
         record.stored_name = ""
         record.file_deleted_at = now or utcnow()
         count += 1
@@ -227,5 +230,11 @@ def purge_uploads(now=None) -> int:
 
 @job("bank.purge_uploads", retries=1, delay=60)
 def purge_uploads_job() -> None:
-    """The job form of `purge_uploads` (run daily by the worker's schedule or cron)."""
+    """The job form of `purge_uploads` (queued from the back office or a script)."""
     purge_uploads()
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"), name="bank.purge_uploads_daily")
+def purge_uploads_daily() -> None:
+    """Every night at 03:17 the worker deletes the statements past their retention period."""
+    purge_uploads_job._run((), None)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 
 from app.extensions import db
+from app.ledger.batch import table_of
 from campaigns.models import Campaign
 from donations.pledges.models import PaymentMethod, Pledge, PledgeStatus
 from donations.pledges.refcode import new_code
@@ -62,5 +63,5 @@ def bulk_pledges(
         for code, amount in pairs
     ]
     for start in range(0, len(rows), _CHUNK):
-        db.session.execute(insert(Pledge.__table__), rows[start : start + _CHUNK])
+        db.session.execute(insert(table_of(Pledge)), rows[start : start + _CHUNK])
     return pairs

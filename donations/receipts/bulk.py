@@ -6,6 +6,7 @@ from sqlalchemy import insert, select
 
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
+from app.ledger.batch import table_of
 from campaigns.models import Campaign
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -87,7 +88,7 @@ def issue_receipts(donation_ids: list[int]) -> int:
     if not values:
         return 0
     db.session.flush()  # the counter row taken by _next_number
-    db.session.execute(insert(Receipt.__table__), values)
+    db.session.execute(insert(table_of(Receipt)), values)
     to_mail = [v["number"] for v in values if v["email"]]
     if to_mail:
         for receipt in db.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -214,3 +214,17 @@ def test_readers_see_progress_but_only_the_treasury_uploads(client, make_user, p
     client.post("/dang-xuat")
     login(client, make_user("field", "a"))
     assert client.get(f"{URL}/{record.id}/tien-do").status_code == 403
+
+
+def test_the_worker_purges_old_uploads_every_night(app, pledges):
+    old = StatementImport(filename="cu.csv", sha256="9" * 64, stored_name="dem.csv")
+    old.created_at = utcnow() - timedelta(days=app.config["BANK_UPLOAD_RETENTION_DAYS"] + 5)
+    db.session.add(old)
+    (uploads.statement_dir() / "dem.csv").write_text("x")
+    db.session.commit()
+    task = uploads.purge_uploads_daily.s()
+    assert task.validate_datetime(datetime(2026, 12, 2, 3, 17))
+    assert not task.validate_datetime(datetime(2026, 12, 2, 15, 17))
+    uploads.purge_uploads_daily.call_local()
+    db.session.expire_all()
+    assert old.stored_name == "" and not (uploads.statement_dir() / "dem.csv").exists()
