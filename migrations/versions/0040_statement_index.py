@@ -34,9 +34,6 @@ def upgrade():
         sa.Column("ref_key", sa.String(length=80), nullable=False),
         sa.Column("bank_key", sa.String(length=120), nullable=False),
         sa.Column("name_key", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["seq"], ["ledger_entries.seq"], name=op.f("fk_statement_index_seq_ledger_entries")
-        ),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_statement_index")),
     )
     with op.batch_alter_table("statement_index", schema=None) as batch_op:

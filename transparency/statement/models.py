@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import Money, UTCDateTime
@@ -38,9 +38,9 @@ class StatementRow(Model):
         Index("ix_statement_index_at", "at"),
     )
 
-    seq: Mapped[int] = mapped_column(
-        Integer, ForeignKey("ledger_entries.seq"), primary_key=True, autoincrement=False
-    )
+    # The entry's seq. No foreign key: the index is derived data (rebuilt by `flask statement
+    # reindex`), and it must not stand in the way of a check that finds an entry gone.
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(30))
     asset: Mapped[str] = mapped_column(String(20))

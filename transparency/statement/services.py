@@ -210,13 +210,20 @@ def page(filters: Filters) -> Page:
     index finds the few matching entries, which are then sorted.
     """
     seqs: list[int] = []
+    probed = False
     if filters.active and not filters.q:
         upper = filters.cursor if filters.cursor is not None else _top() + 1
         if upper > PROBE:
             window = seqs_query(filters).where(StatementRow.seq >= upper - PROBE)
             seqs = _seqs(window, filters.limit)
+            probed = True
     if len(seqs) <= filters.limit:
-        seqs = _seqs(seqs_query(filters), filters.limit)
+        stmt = seqs_query(filters)
+        if probed:
+            # Few entries match: let the filter's own index find them, then sort those. (seq + 0
+            # keeps the planner from walking the whole ledger backwards looking for them.)
+            stmt = stmt.order_by(None).order_by((StatementRow.seq + 0).desc())
+        seqs = _seqs(stmt, filters.limit)
     more = len(seqs) > filters.limit
     seqs = seqs[: filters.limit]
     return Page(_rows(seqs), seqs[-1] if more and seqs else None)
