@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict, defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.approvals.models import Proposal
@@ -56,7 +56,8 @@ def _gift_entries(reference: str) -> list[LedgerEntry]:
         db.session.execute(
             select(LedgerEntry)
             .where(
-                func.upper(LedgerEntry.ref) == reference.upper(),
+                # Pledge references are stored upper-case; a bank reference as the bank wrote it.
+                LedgerEntry.ref.in_(sorted({reference, reference.upper()})),
                 LedgerEntry.source == "world",
                 LedgerEntry.destination.like("campaign:%"),
                 LedgerEntry.kind.in_(GIFT_KINDS),
@@ -86,7 +87,7 @@ def _attribution(account: str, asset: str) -> Attribution:
             cached = None
     if cached is None:
         seq, replay = 0, Attribution(account)
-    moves = _moves(account, asset, after=seq)
+    moves = _moves(account, asset, after=seq) if seq == 0 else _moves_since(account, asset, seq)
     replay.replay(moves)
     if moves:
         seq = moves[-1][0]
@@ -120,6 +121,26 @@ def _moves(account: str, asset: str, after: int = 0) -> list[tuple]:
         .order_by(LedgerEntry.seq)
     )
     return list(rows.tuples())
+
+
+def _moves_since(account: str, asset: str, after: int) -> list[tuple]:
+    """The account's moves after `after`, read by the primary key (few rows: those since the
+    last trace), not through the account indexes (every move of the account)."""
+    rows = db.session.execute(
+        select(
+            LedgerEntry.seq,
+            LedgerEntry.source,
+            LedgerEntry.destination,
+            LedgerEntry.amount,
+            LedgerEntry.kind,
+            LedgerEntry.ref,
+            LedgerEntry.reverses_seq,
+            LedgerEntry.asset,
+        )
+        .where(LedgerEntry.seq > after)
+        .order_by(LedgerEntry.seq)
+    ).tuples()
+    return [row[:7] for row in rows if row[7] == asset and (row[1] == account or row[2] == account)]
 
 
 def trace(reference: str) -> dict:
