@@ -30,6 +30,8 @@ from students.registry.models import Student
 from students.rounds.models import AllocationLine, AllocationRound
 from transparency.trace.fifo import GIFT_KINDS, Attribution, use_kind
 
+# A trace may replay a whole campaign: one visitor gets a few a minute, not a flood.
+TRACE_LIMIT = "30 per minute"
 RECEIPT_NUMBER = re.compile(r"^\d{4}-\d{4,}$")
 USE_LABELS = {
     "allocation": _l("Trao cho học sinh"),

@@ -144,3 +144,9 @@ def test_a_trace_asked_again_sees_what_was_posted_since(client, campaign, give):
     again = client.get(f"/api/v1/trace/{gift.ref}").get_json()
     assert [(u["kind"], u["amount"]) for u in again["uses"]] == [("fee", 4_000)]
     assert again["unattributed"] == {"VND": 96_000}
+
+
+def test_traces_are_rate_limited_per_visitor(rate_limited_app):
+    client = rate_limited_app.test_client()
+    answers = [client.get("/api/v1/trace/TS0000000A").status_code for _ in range(31)]
+    assert answers[:30] == [404] * 30 and answers[30] == 429
