@@ -7,7 +7,9 @@ from datetime import date, datetime
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.errors import NotFound
+from app.extensions import client_ip, limiter
 from transparency.trace import services
+from transparency.trace.services import TRACE_LIMIT
 
 bp = Blueprint("trace", __name__)
 
@@ -22,6 +24,7 @@ def search():
 
 
 @bp.get("/truy-vet/<path:reference>")
+@limiter.limit(TRACE_LIMIT, key_func=client_ip)
 def page(reference: str):
     try:
         result = services.trace(reference)

@@ -126,3 +126,27 @@ def test_the_pledge_page_links_its_trace_once_money_arrived(
     assert f"/truy-vet/{pledge.reference}" in client.get(url).get_data(as_text=True)
     body = client.get(f"/api/v1/trace/{pledge.reference}").get_json()
     assert body["gifts"][0]["amount"] == 150_000
+
+
+def test_a_trace_asked_again_sees_what_was_posted_since(client, campaign, give):
+    gift = give(campaign, 100_000)
+    assert client.get(f"/api/v1/trace/{gift.ref}").get_json()["uses"] == []
+    ledger.post(
+        source=campaign.account,
+        destination="fees:stripe",
+        asset="VND",
+        amount=4_000,
+        kind="fee",
+        ref=gift.ref,
+        idempotency_key="t:fee:again",
+    )
+    db.session.commit()
+    again = client.get(f"/api/v1/trace/{gift.ref}").get_json()
+    assert [(u["kind"], u["amount"]) for u in again["uses"]] == [("fee", 4_000)]
+    assert again["unattributed"] == {"VND": 96_000}
+
+
+def test_traces_are_rate_limited_per_visitor(rate_limited_app):
+    client = rate_limited_app.test_client()
+    answers = [client.get("/api/v1/trace/TS0000000A").status_code for _ in range(31)]
+    assert answers[:30] == [404] * 30 and answers[30] == 429
