@@ -109,6 +109,8 @@ def visit(public_id: str):
     """Record a household visit."""
     student = get_student(current_user, public_id, audit_read=False)
     form = VisitForm()
+    if request.method == "GET" and not form.visitors.data:
+        form.visitors.data = current_user.display_name  # who records it usually went
     if form.validate_on_submit():
         with uow.attempt(form) as done:
             add_visit(
