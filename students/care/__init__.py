@@ -7,4 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Load the care models and routes (on the shared `students` blueprint)."""
-    from students.care import models, views  # noqa: F401 - tables and routes
+    from students.care import models, views, visit_photos  # noqa: F401 - tables and routes
+
+    app.add_template_global(visit_photos.photos_of_visit, "visit_photos")

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -46,6 +46,7 @@ class VisitForm(FlaskForm):
     child_wishes = TextAreaField(_l("Nguyện vọng của em"))
     actions = TextAreaField(_l("Việc đã thống nhất"))
     next_visit_on = DayField(_l("Hẹn thăm lần sau"))
+    photos = MultipleFileField(_l("Ảnh lần thăm (thông tin vị trí GPS sẽ được xoá)"))
 
 
 class OutcomeTermForm(FlaskForm):

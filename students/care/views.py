@@ -29,6 +29,7 @@ from students.care.services import (
     visits_due,
     withdraw_consent,
 )
+from students.care.visit_photos import attach_photos
 from students.fields import DateOnlyForm
 from students.labels import CAUSE, OUTCOME, STATUS
 from students.registry.models import Student
@@ -110,9 +111,16 @@ def visit(public_id: str):
     """Record a household visit."""
     student = get_student(current_user, public_id, audit_read=False)
     form = VisitForm()
+    if request.method == "GET" and not form.visitors.data:
+        form.visitors.data = current_user.display_name  # who records it usually went
     if form.validate_on_submit():
+        uploads = [
+            f.read(private_files.MAX_IMAGE_BYTES + 1)
+            for f in (form.photos.data or [])
+            if getattr(f, "filename", "")
+        ]
         with uow.attempt(form) as done:
-            add_visit(
+            new_visit = add_visit(
                 current_user,
                 student,
                 visited_on=form.visited_on.data,
@@ -125,6 +133,8 @@ def visit(public_id: str):
                 actions=form.actions.data or "",
                 next_visit_on=form.next_visit_on.data,
             )
+            if uploads:
+                attach_photos(current_user, new_visit, uploads)
         if done:
             flash(_("Đã lưu lần thăm."), "success")
             return redirect(url_for("students.detail", public_id=public_id))

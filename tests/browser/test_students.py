@@ -45,7 +45,7 @@ def test_field_member_adds_a_student_and_a_visit_on_a_phone(
     phone.get_by_label("Khối lớp (1–12)", exact=True).fill("13")
     phone.get_by_label("Hộ nghèo", exact=True).check()
     phone.get_by_role("button", name="Lưu").click()
-    assert phone.get_by_text("Khối lớp phải từ 1 đến 12.").is_visible()
+    assert phone.get_by_text("Khối lớp phải từ 1 đến 12.").first.is_visible()
     phone.get_by_label("Khối lớp (1–12)", exact=True).fill("7")
     phone.get_by_role("button", name="Lưu").click()
     phone.get_by_text("Đã thêm học sinh").wait_for()

@@ -34,6 +34,8 @@ def _url(rule, world) -> str:
             values[arg] = world["consent"].id
         elif arg == "evidence_id":
             values[arg] = world["evidence"].id
+        elif arg == "photo_id":
+            values[arg] = world["visit_photo"].id
         elif arg == "sponsorship_id":
             values[arg] = world["sponsorship"].id
         elif arg == "fmt":
