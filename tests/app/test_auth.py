@@ -173,9 +173,9 @@ def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch, a
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.config["SESSION_COOKIE_HTTPONLY"] is True
     assert prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    from app.jobs import queue
+    from tests.app.test_security_production import restore_test_app
 
-    queue.bind(app)  # the production app took the job queue (jobs not run at once): give it back
+    restore_test_app(app)  # the production app took the job queue and switched the limiter on
 
 
 def test_passwords_are_scrypt_hashes(make_user):

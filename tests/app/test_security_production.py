@@ -21,10 +21,17 @@ def production_env(monkeypatch, app):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("APP_ENV", "production")
     yield monkeypatch
-    # A production app binds the job queue to itself (jobs not run at once): give it back.
+    restore_test_app(app)
+
+
+def restore_test_app(app) -> None:
+    """A production app takes the shared job queue (jobs no longer run at once) and switches
+    the one shared limiter on: give both back to the test app."""
+    from app.extensions import limiter
     from app.jobs import queue
 
     queue.bind(app)
+    limiter.enabled = False
 
 
 def test_one_message_names_everything_missing(production_env, app_settings):

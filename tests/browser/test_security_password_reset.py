@@ -49,3 +49,27 @@ def test_forgotten_password_journey(phone, live_server, mailing, make_user):
     # The link was for one use only.
     phone.goto(live_server + path)
     assert phone.get_by_text("Đường dẫn không hợp lệ hoặc đã được dùng.").is_visible()
+
+
+def test_enrolment_shows_the_recovery_codes_once_on_a_phone(phone, live_server, make_user):
+    import pyotp
+
+    from app.extensions import db
+    from tests.conftest import PASSWORD
+
+    user = make_user("treasurer")
+    user.totp_enabled, user.totp_secret = False, None
+    db.session.commit()
+    phone.goto(live_server + "/dang-nhap")
+    phone.get_by_label("E-mail").fill(user.email)
+    phone.get_by_label("Mật khẩu").fill(PASSWORD)
+    phone.get_by_role("button", name="Đăng nhập").click()
+    phone.wait_for_url(re.compile(r"/tai-khoan/xac-thuc-hai-lop$"))
+    secret = phone.locator("code.secret").inner_text().strip()
+    phone.get_by_label("Mã 6 số từ ứng dụng xác thực").fill(pyotp.TOTP(secret).now())
+    phone.get_by_role("button", name="Bật xác thực hai lớp").click()
+    assert phone.get_by_role("heading", name="Mã khôi phục của bạn").is_visible()
+    assert phone.locator(".recovery-codes li").count() == 10
+    phone.screenshot(path="/tmp/i13-recovery-codes.png", full_page=True)
+    phone.get_by_role("link", name="Tôi đã cất các mã, tiếp tục").click()
+    phone.wait_for_url(re.compile(r"/quan-tri/$"))
