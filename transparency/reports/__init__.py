@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
     nav.register(_l("Báo cáo sơ kết, tổng kết"), "reports.index", READERS, order=70)
+    nav.register_public(_l("Báo cáo năm"), "reports_public.public_latest", order=80)

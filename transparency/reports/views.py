@@ -131,9 +131,8 @@ def pdf_file(report_id: int):
 
 @public_bp.route("/")
 def public_latest():
-    """The last school year's report (the current one is not over)."""
-    start = int(schoolyear.current_year()[:4]) - 1
-    return redirect(url_for("reports_public.public_year", school_year=f"{start}-{start + 1}"))
+    """The current school year's report (its figures so far)."""
+    return redirect(url_for("reports_public.public_year", school_year=schoolyear.current_year()))
 
 
 @public_bp.route("/<school_year>")
@@ -150,6 +149,7 @@ def public_year(school_year: str):
         report=report,
         year=school_year,
         years=schoolyear.year_choices(),
+        ongoing=report.last >= date.today(),
         note=_(
             "Số đếm học sinh dưới 5 ghi “< 5”; một số ô khác cũng được ẩn để không suy ra được."
         ),
