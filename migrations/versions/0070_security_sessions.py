@@ -5,7 +5,7 @@ bump it); `totp_last_step` refuses a code used twice; `recovery_codes` holds the
 one-time codes shown once at enrolment.
 
 Revision ID: 0070_security_sessions
-Revises: 0060_impact_tiers
+Revises: 0061_visit_photos
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import app.dbtypes
 
 revision = "0070_security_sessions"
-down_revision = "0060_impact_tiers"
+down_revision = "0061_visit_photos"
 branch_labels = None
 depends_on = None
 
