@@ -83,7 +83,7 @@ def used_msgids(mapping: Path, root: Path = ROOT) -> dict[str | tuple[str, str],
     mapping file names."""
     with mapping.open(encoding="utf-8") as stream:
         method_map, options_map = parse_mapping_cfg(stream, str(mapping))
-    found: dict[str, str] = {}
+    found: dict[str | tuple[str, str], str] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=KEYWORDS
     ):

@@ -56,7 +56,7 @@ def _qr_svg(uri: str) -> Markup:
 def enrol():
     """Turn on (or move) two-factor: show a QR of a new secret, check one code, show the
     recovery codes once. Replacing an existing factor needs the current code first."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     if user.totp_enabled:
         proved = session.get("totp_reauth")
         if not isinstance(proved, int) or time.time() - proved > REAUTH_SECONDS:
@@ -87,7 +87,7 @@ def enrol():
 @uow.transactional
 def manage_second_factor():
     """Move, renew recovery codes for, or turn off the second factor: current code first."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     if not user.totp_enabled:
         return redirect(url_for("account.enrol"))
     form = ManageSecondFactorForm()
@@ -187,7 +187,7 @@ def reset_password(token: str):
 @login_required
 def change_password():
     """Change one's own password: every other session of the user ends, this one goes on."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with uow.attempt(form) as done:

@@ -67,7 +67,7 @@ def use(user: User, text: str) -> bool:
     code = normalize(text)
     if not _SHAPE.match(code):
         return False
-    spent = db.session.execute(
+    spent = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,

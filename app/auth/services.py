@@ -202,7 +202,7 @@ def use_totp(user: User, code: str) -> bool:
     step = totp_step(user.totp_secret, code)
     if step is None:
         return False
-    claimed = db.session.execute(
+    claimed = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
         update(User)
         .where(
             User.id == user.id,

@@ -181,7 +181,7 @@ def second_factor():
 def logout():
     """End every session of the user (POST, so a link cannot log someone out)."""
     if current_user.is_authenticated:
-        services.end_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
         ]
         if bad:
             kept = [(k, v) for k, v in args.items(multi=True) if k not in bad]
-            request.args = ImmutableMultiDict(kept)  # type: ignore[misc]  # cached property
+            request.args = ImmutableMultiDict(kept)  # cached property
 
     @app.before_request
     def _json_guard():

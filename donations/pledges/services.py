@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _
@@ -182,7 +183,7 @@ def problems(request: PledgeRequest) -> dict[str, str]:
     if request.is_business:
         for field in ("company_name", "tax_code", "company_address", "email"):
             # Each business field on its own, the others filled with a valid stand-in.
-            stand_in = {
+            stand_in: dict[str, Any] = {
                 "company_name": "x",
                 "tax_code": "0101234567",
                 "company_address": "x",
