@@ -25,6 +25,7 @@ PROVIDER_LABELS = {
     "casso": _l("Chuyển khoản ngân hàng"),
     "statement": _l("Chuyển khoản ngân hàng"),
     "manual": _l("Ghi nhận thủ công"),
+    "in_kind": _l("Hiện vật"),
 }
 
 
