@@ -101,7 +101,7 @@ def _student(rng: random.Random, n: int, schools: dict, units: dict) -> Student 
                 )
             )
         ),
-        distance_km=rng.choice([1, 2, 4, 6, 8, 11, 14]),
+        distance_m=rng.choice([1, 2, 4, 6, 8, 11, 14]) * 1000 + rng.choice([0, 0, 500]),
         absences=rng.choice([0, 2, 5, 9, 14, 21]),
         repeated_grade=rng.random() < 0.2,
         status=status,

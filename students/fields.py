@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -67,31 +66,3 @@ class DateOnlyForm(FlaskForm):
     """Just a date (withdrawal, end of sponsorship)."""
 
     on = DayField(_l("Ngày"), validators=[InputRequired(REQUIRED_DATE)], default=date.today)
-
-
-class Kilometres(Field):
-    """A distance in km as people type it ("12,5" or "12.5"), kept as whole km (rounded)."""
-
-    widget = widgets.TextInput()
-
-    def __init__(self, label=None, validators=None, maximum: int = 200, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(label, validators, **kwargs)
-        self.maximum = maximum
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist) -> None:
-        text = (valuelist[0] if valuelist else "").strip().lower().removesuffix("km").strip()
-        self.data = None
-        if not text:
-            return
-        if not re.fullmatch(r"\d{1,4}([.,]\d{1,2})?", text):
-            raise ValueError(_l("Nhập số km, ví dụ 12 hoặc 12,5."))
-        value = float(text.replace(",", "."))
-        if value > self.maximum:
-            raise ValueError(_l("Từ 0 đến %(n)s km.", n=self.maximum))
-        self.data = int(value + 0.5)  # whole km, halves up

@@ -61,9 +61,9 @@ def explain(student: Student, table: dict[str, int] | None = None) -> list[Reaso
         key = situation_keys.get(Situation(value)) if value in Situation.__members__ else None
         if key:
             hits.append((key, 1))
-    if student.distance_km >= 5:
+    if student.distance_m >= 5000:
         hits.append(("distance_5km", 1))
-    if student.distance_km >= 10:
+    if student.distance_m >= 10000:
         hits.append(("distance_10km", 1))
     if student.absences >= 5:
         hits.append(("absence_5days", min(student.absences // 5, 4)))

@@ -25,7 +25,7 @@ def seed_pairs(echo: Callable[[str], None]) -> None:
     for n, student in enumerate(students):
         if n % 3:
             continue
-        model = PeerModel.to_school if student.distance_km >= 6 else PeerModel.study
+        model = PeerModel.to_school if student.distance_m >= 6000 else PeerModel.study
         exists = db.session.execute(
             select(PeerPair.id).where(
                 PeerPair.student_id == student.id,

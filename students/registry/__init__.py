@@ -12,5 +12,8 @@ def init_app(app: Flask) -> None:
     from app import nav
     from students.blueprint import READERS
     from students.registry import models, views  # noqa: F401 - tables and routes
+    from students.registry.distance import format_km
+
+    app.add_template_filter(format_km, "km")
 
     nav.register(_l("Học sinh"), "students.index", READERS, order=40)

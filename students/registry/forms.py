@@ -11,8 +11,9 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.formtools import optional_int
-from students.fields import REQUIRED_DATE, Checkboxes, DayField, Kilometres, Whole, enum_choices
+from students.fields import REQUIRED_DATE, Checkboxes, DayField, Whole, enum_choices
 from students.labels import GENDER, SITUATION, STATUS
+from students.registry.distance import Kilometres
 
 
 class StudentForm(FlaskForm):
@@ -44,7 +45,7 @@ class StudentForm(FlaskForm):
         render_kw={"type": "tel", "inputmode": "tel"},
     )
     situations = Checkboxes(_l("Hoàn cảnh gia đình"), choices=enum_choices(SITUATION))
-    distance_km = Kilometres(_l("Khoảng cách đến trường (km)"), default=0)
+    distance = Kilometres(_l("Khoảng cách đến trường (km)"), default=0)
     absences = Whole(
         _l("Số ngày nghỉ học trong kỳ"),
         default=0,

@@ -25,6 +25,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.security import uploads
 from app.units.models import Commune, School
+from students.registry import distance
 from students.registry.codes import name_key
 from students.registry.models import StudentStatus
 from students.registry.services import (
@@ -63,8 +64,8 @@ HEADERS = {
     "sdt nguoi giam ho": "guardian_phone",
     "so dien thoai": "guardian_phone",
     "hoan canh": "situations",
-    "khoang cach (km)": "distance_km",
-    "khoang cach": "distance_km",
+    "khoang cach (km)": "distance",
+    "khoang cach": "distance",
     "so ngay nghi": "absences",
     "luu ban": "repeated_grade",
     "tinh trang": "status",
@@ -256,7 +257,7 @@ def _parse_row(raw: dict, unit_id: int) -> StudentData:
         guardian_name=str(raw.get("guardian_name") or ""),
         guardian_phone=str(raw.get("guardian_phone") or ""),
         situations=situations,
-        distance_km=take(_int, raw.get("distance_km"), _l("Khoảng cách")) or 0,
+        distance_m=take(distance.parse, raw.get("distance")) or 0,
         absences=take(_int, raw.get("absences"), _l("Số ngày nghỉ")) or 0,
         repeated_grade=name_key(str(raw.get("repeated_grade") or "")) in YES,
         status=status or StudentStatus.at_risk.value,

@@ -65,7 +65,7 @@ class Student(Model):
     __tablename__ = "students"
     __table_args__ = (
         CheckConstraint("grade >= 1 AND grade <= 12", name="grade_range"),
-        CheckConstraint("distance_km >= 0", name="distance_positive"),
+        CheckConstraint("distance_m >= 0", name="distance_positive"),
         # Duplicate detection: same name (without diacritics/spacing), birth date and school.
         UniqueConstraint("name_key", "birth_date", "school_id", name="uq_students_identity"),
     )
@@ -85,7 +85,7 @@ class Student(Model):
     guardian_name: Mapped[str] = mapped_column(String(120), default="")
     guardian_phone: Mapped[str] = mapped_column(String(20), default="")
     situations: Mapped[list] = mapped_column(JSON, default=list)
-    distance_km: Mapped[int] = mapped_column(Integer, default=0)
+    distance_m: Mapped[int] = mapped_column(Integer, default=0)  # metres: 12,5 km is 12500
     absences: Mapped[int] = mapped_column(Integer, default=0)  # days absent this term
     repeated_grade: Mapped[bool] = mapped_column(default=False)
     status: Mapped[StudentStatus] = mapped_column(

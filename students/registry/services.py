@@ -19,6 +19,7 @@ from app.extensions import db
 from app.public_ids import new_public_id
 from app.units.models import Commune, School, Unit
 from students.care.risk import refresh as refresh_risk
+from students.registry import distance
 from students.registry.codes import clean_name, name_key
 from students.registry.models import Gender, Situation, StatusChange, Student, StudentStatus
 
@@ -47,7 +48,7 @@ class StudentData:
     guardian_name: str = ""
     guardian_phone: str = ""
     situations: list[str] | None = None
-    distance_km: int = 0
+    distance_m: int = 0  # metres (12,5 km is 12500)
     absences: int = 0
     repeated_grade: bool = False
     status: str = StudentStatus.at_risk.value
@@ -91,8 +92,8 @@ def check(actor: User, data: StudentData, today: date | None = None) -> dict:
     situations = sorted(set(data.situations or []))
     if any(s not in Situation.__members__ for s in situations):
         raise DomainError(_l("Hoàn cảnh gia đình không hợp lệ."), field="situations")
-    if not 0 <= data.distance_km <= 200:
-        raise DomainError(_l("Khoảng cách đến trường phải từ 0 đến 200 km."), field="distance_km")
+    if not 0 <= data.distance_m <= distance.MAX_METRES:
+        raise DomainError(distance.MESSAGE, field="distance")
     if not 0 <= data.absences <= 200:
         raise DomainError(_l("Số ngày nghỉ phải từ 0 đến 200."), field="absences")
     school = db.session.get(School, data.school_id)
@@ -124,7 +125,7 @@ def check(actor: User, data: StudentData, today: date | None = None) -> dict:
         "guardian_name": clean_name(data.guardian_name)[:120],
         "guardian_phone": phone,
         "situations": situations,
-        "distance_km": data.distance_km,
+        "distance_m": data.distance_m,
         "absences": data.absences,
         "repeated_grade": bool(data.repeated_grade),
         "status": StudentStatus(data.status),

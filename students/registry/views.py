@@ -88,7 +88,7 @@ def _data(form: StudentForm) -> StudentData:
         guardian_name=form.guardian_name.data or "",
         guardian_phone=form.guardian_phone.data or "",
         situations=form.situations.data or [],
-        distance_km=form.distance_km.data or 0,
+        distance_m=form.distance.data or 0,
         absences=form.absences.data or 0,
         repeated_grade=form.repeated_grade.data,
         status=form.status.data,
@@ -158,6 +158,7 @@ def edit(public_id: str):
     if request.method == "GET":
         form.gender.data = student.gender.value
         form.status.data = student.status.value
+        form.distance.data = student.distance_m
     if form.validate_on_submit():
         with uow.attempt(form) as done:
             update_student(current_user, student, _data(form))

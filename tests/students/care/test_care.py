@@ -82,7 +82,7 @@ def test_consent_scan_is_served_only_through_the_checked_view(client, make_stude
 
 
 def test_visit_rules_and_visits_due(make_student, make_user):
-    student = make_student(absences=0, distance_km=0, situations=[])
+    student = make_student(absences=0, distance_m=0, situations=[])
     field = make_user("field", "a")
     with pytest.raises(DomainError) as err:
         add_visit(
@@ -117,7 +117,7 @@ def test_visit_rules_and_visits_due(make_student, make_user):
 
 def test_risk_score_explains_itself_and_admin_weights_recompute(make_student, make_user, client):
     student = make_student(
-        situations=["poor", "orphan"], distance_km=12, absences=11, repeated_grade=True
+        situations=["poor", "orphan"], distance_m=12_000, absences=11, repeated_grade=True
     )
     reasons = {r.key: r.points for r in risk.explain(student)}
     assert reasons == {

@@ -23,34 +23,57 @@ def form(places, units):
         "grade": "8",
         "unit_id": units["a"].id,
         "status": "at_risk",
-        "distance_km": "12,5",
+        "distance": "12,5",
         "absences": "0",
     }
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"), [("12,5", 13), ("12.5", 13), ("12,4", 12), ("7", 7), ("3 km", 3)]
+    ("typed", "stored", "shown"),
+    [
+        ("12,5", 12_500, "12,5 km"),
+        ("12.5", 12_500, "12,5 km"),
+        ("0,75", 750, "0,75 km"),
+        ("7", 7_000, "7 km"),
+        ("3 km", 3_000, "3 km"),
+        ("200", 200_000, "200 km"),
+    ],
 )
-def test_distances_accept_decimals(client, make_user, form, typed, stored):
+def test_distances_accept_both_decimal_marks_and_are_stored_exactly(
+    client, make_user, form, typed, stored, shown
+):
     login(client, make_user("field", "a"))
-    response = client.post("/quan-tri/hoc-sinh/moi", data={**form, "distance_km": typed})
+    response = client.post("/quan-tri/hoc-sinh/moi", data={**form, "distance": typed})
     assert response.status_code == 302
-    assert db.session.execute(select(Student.distance_km)).scalar_one() == stored
+    assert db.session.execute(select(Student.distance_m)).scalar_one() == stored
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"<dd>{shown} · " in detail
+    # Editing shows what was typed, in the same notation, and saving it again changes nothing.
+    edit = client.get(response.headers["Location"] + "/sua").get_data(as_text=True)
+    value = re.search(r'<input[^>]*id="distance"[^>]*>', edit).group(0)
+    assert f'value="{shown.removesuffix(" km")}"' in value
 
 
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [("250", "Từ 0 đến 200 km."), ("abc", "Nhập số km, ví dụ 12 hoặc 12,5."), ("-3", "Nhập số km")],
-)
-def test_bad_distance_has_one_message_in_the_summary(client, make_user, form, typed, message):
+def test_distance_shows_in_english_with_a_decimal_point(client, make_user, make_student):
     login(client, make_user("field", "a"))
-    response = client.post("/quan-tri/hoc-sinh/moi", data={**form, "distance_km": typed})
+    student = make_student(distance_m=12_500)
+    page = client.get(f"/quan-tri/hoc-sinh/{student.public_id}?lang=en").get_data(as_text=True)
+    assert "12.5 km" in page and "12,5 km" not in page
+
+
+ONE_MESSAGE = "Nhập khoảng cách từ 0 đến 200 km, ví dụ 12 hoặc 12,5."
+
+
+@pytest.mark.parametrize("typed", ["250", "200,001", "abc", "-3", "12,5,1", "1e3", "12,5678"])
+def test_bad_distance_has_one_message_in_the_summary(client, make_user, form, typed):
+    login(client, make_user("field", "a"))
+    response = client.post("/quan-tri/hoc-sinh/moi", data={**form, "distance": typed})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
-    assert 'href="#distance_km"' in summary and message in summary
-    assert html.count(message) == 2  # once in the summary, once under the field
-    assert "Từ 0 đến 200 km.\n" not in html.split("data-error-summary", 1)[0]
+    assert 'href="#distance"' in summary and ONE_MESSAGE in summary
+    assert html.count(ONE_MESSAGE) == 2  # once in the summary, once under the field
+    assert db.session.execute(select(Student.id)).first() is None
 
 
 def test_visit_form_names_the_signed_in_user_and_dates_have_four_digits(

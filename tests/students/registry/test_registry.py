@@ -44,7 +44,8 @@ def test_name_key_ignores_diacritics_case_and_spacing():
         ({"grade": 0}, "grade", "1 đến 12"),
         ({"guardian_phone": "12345"}, "guardian_phone", "điện thoại"),
         ({"full_name": " "}, "full_name", "họ và tên"),
-        ({"distance_km": -1}, "distance_km", "0 đến 200"),
+        ({"distance_m": -1}, "distance", "0 đến 200 km"),
+        ({"distance_m": 200_001}, "distance", "0 đến 200 km"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_saved(places, units, make_user, overrides, field, words):
@@ -76,7 +77,7 @@ def test_field_member_cannot_file_a_student_in_another_district(places, units, m
 
 
 def test_search_filters_and_scope(make_student, places, units, make_user):
-    make_student(full_name="Giàng A Một", grade=6, absences=0, situations=[], distance_km=0)
+    make_student(full_name="Giàng A Một", grade=6, absences=0, situations=[], distance_m=0)
     make_student(full_name="Sùng Thị Hai", grade=9, status="dropped_out")
     make_student(full_name="Vàng Seo Ba", school_id=places["school_b"].id, unit_id=units["b"].id)
     admin = make_user("admin")
@@ -139,7 +140,7 @@ def test_form_add_student_and_errors(client, make_user, places, units):
         "grade": "14",
         "unit_id": units["a"].id,
         "status": "at_risk",
-        "distance_km": "3",
+        "distance": "3",
         "absences": "0",
     }
     bad = client.post("/quan-tri/hoc-sinh/moi", data=form)
