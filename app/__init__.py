@@ -99,7 +99,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import approvals, cli, demo, i18n, jobs, security, templating
+    from app import approvals, cli, demo, i18n, jobs, labels, security, templating
     from app.audit.views import bp as audit_bp
     from app.auth import loader  # noqa: F401 - registers the user loader
     from app.auth.account_views import bp as account_bp
@@ -119,6 +119,7 @@ def _register_core(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     errors.register(app)
     templating.register(app)
+    labels.register(app)
     i18n.register(app)
     cli.register(app)
     demo.register(app)

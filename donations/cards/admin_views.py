@@ -14,6 +14,7 @@ from app import nav, uow
 from app.auth.guards import roles_required
 from app.extensions import db
 from app.formtools import page_number
+from app.labels import ENTRY_KINDS
 from donations.cards import fees, reversals
 from donations.cards.models import CardCheckout, CardGift, CardReversal, CheckoutStatus
 from donations.models import Donation
@@ -29,7 +30,7 @@ VIEWS = {
     "sessions": _l("Phiên thanh toán"),
     "reversals": _l("Hoàn tiền và khiếu nại"),
 }
-REVERSAL_KINDS = {"refund": _l("Hoàn tiền"), "chargeback": _l("Khiếu nại (chargeback)")}
+REVERSAL_KINDS = {kind: ENTRY_KINDS[kind] for kind in ("refund", "chargeback")}
 REVERSAL_STATUSES = {
     "posted": _l("Đã ghi sổ"),
     "blocked": _l("Chờ số dư"),

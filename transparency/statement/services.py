@@ -24,6 +24,7 @@ from sqlalchemy import text as sql_text
 
 from app.dbtypes import VN_TZ
 from app.extensions import db
+from app.labels import ENTRY_KINDS
 from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
 from app.money import format_quantity
 from campaigns.models import Campaign
@@ -34,20 +35,7 @@ from transparency.statement.models import StatementRow
 MAX_WORDS = 8
 PROBE = 20_000  # entries a dense filter is first tried on (see page())
 
-KIND_LABELS = {
-    "donation": _l("Ủng hộ"),
-    "in_kind": _l("Ủng hộ hiện vật"),
-    "allocation": _l("Phân bổ cho học sinh"),
-    "disbursement": _l("Trao tận tay"),
-    "purchase": _l("Mua sắm"),
-    "expense": _l("Chi trả nhà cung cấp"),
-    "fee": _l("Phí thanh toán thẻ"),
-    "refund": _l("Hoàn tiền"),
-    "chargeback": _l("Khiếu nại thẻ (chargeback)"),
-    "reallocation": _l("Điều chuyển giữa chiến dịch"),
-    "reversal": _l("Bút toán đảo"),
-    "adjustment": _l("Điều chỉnh"),
-}
+KIND_LABELS = ENTRY_KINDS  # the one table (app/labels.py)
 ANONYMOUS = _l("Nhà hảo tâm ẩn danh")
 
 
