@@ -20,13 +20,14 @@ from donations.models import Donation
 from donations.receipts.services import PROVIDER_LABELS
 from students import schoolyear
 from students.activities.models import Activity
-from students.care.models import Cause, Outcome, OutcomeStatus, Visit
+from students.care.models import Cause, Visit
 from students.entitlements.models import Category, Entitlement
 from students.labels import CAUSE
 from students.peer.models import PeerPair
-from students.registry.models import Gender, StatusChange, Student, StudentStatus
+from students.registry.models import Gender, Student
 from students.rounds.models import AllocationLine, AllocationRound, Handover
 from students.surveys.figures import MEASURES, is_minority, level, submitted_lines
+from transparency.reports import retention
 from transparency.reports.tables import Table
 
 KIND = {"mid_term": _l("Báo cáo sơ kết"), "year_end": _l("Báo cáo tổng kết")}
@@ -252,31 +253,12 @@ def _students(rows: _Rows, first: date, last: date) -> list[Table]:
 
 
 def _follow_up(rows: _Rows, first: date, last: date) -> list[Table]:
-    returned = db.session.execute(
-        select(StatusChange.student_id, Student.unit_id)
-        .join(Student, Student.id == StatusChange.student_id)
-        .where(
-            Student.unit_id.in_(rows.units),
-            StatusChange.status == StudentStatus.returned,
-            StatusChange.on >= first,
-            StatusChange.on <= last,
-        )
-        .distinct()
-    ).all()
-    attending = Counter(
-        db.session.execute(
-            select(Outcome.student_id).where(
-                Outcome.student_id.in_([sid for sid, _ in returned]),
-                Outcome.status == OutcomeStatus.attending,
-            )
-        ).scalars()
-    )
     kept: dict[int, Counter] = defaultdict(Counter)
-    for sid, unit_id in returned:
-        r = rows.of[unit_id]
+    for item in retention.cohort(rows.units, first, last).values():
+        r = rows.of[item.unit_id]
         kept[r]["returned"] += 1
-        kept[r]["one"] += int(attending[sid] >= 1)
-        kept[r]["two"] += int(attending[sid] >= 2)
+        kept[r]["one"] += int(item.one)
+        kept[r]["two"] += int(item.two)
     pairs: dict[int, Counter] = defaultdict(Counter)
     for pair in db.session.execute(
         select(PeerPair).where(
