@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from app import private_files
 from app.extensions import db
 from app.units.models import Unit
 from campaigns.models import GENERAL_FUND_SLUG, Campaign
 from students.activities.models import Activity, ActivityKind
+from students.activities.photos import FOLDER, ActivityPhoto, PhotoConsent
 
 # (unit code, kind, title, day, place, participants, students reached, via the general fund)
 PLAN = [
@@ -121,3 +125,59 @@ def seed_activities(echo: Callable[[str], None]) -> None:
         made += 1
     db.session.flush()
     echo(f"  hoạt động demo: {made}")
+
+
+# (activity title, caption, public): drawn with Pillow, nobody in them.
+PHOTOS = [
+    ("Đêm nghệ thuật “Thắp sáng ước mơ”", "Sân khấu trước giờ mở màn", True),
+    ("Đêm nghệ thuật “Thắp sáng ước mơ”", "Hậu trường: đạo cụ và đèn", False),
+    ("Lớp học tình thương bản Phong Lan", "Lớp học sau buổi học", True),
+]
+
+
+def _drawing(caption: str, index: int) -> bytes:
+    """A stage, or a classroom: coloured shapes, no person (never a real photo in demo data)."""
+    img = Image.new("RGB", (960, 640), (24 + 30 * index, 32, 64))
+    draw = ImageDraw.Draw(img)
+    for i in range(8):  # lights
+        x = 60 + i * 115
+        draw.polygon([(x, 0), (x - 60, 420), (x + 60, 420)], fill=(90 + 20 * i, 80, 40 + 10 * i))
+    draw.rectangle([0, 420, 960, 640], fill=(120, 70, 40))  # the stage or the floor
+    draw.rectangle([330, 180, 630, 300], fill=(200, 40, 30))  # a banner
+    draw.text((350, 225), caption[:28], fill=(255, 255, 255))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def seed_activity_photos(echo: Callable[[str], None]) -> None:
+    """A few generated photos; the stage and the classroom are public (no child in them)."""
+    made = 0
+    for index, (title, caption, public) in enumerate(PHOTOS):
+        activity = (
+            db.session.execute(
+                select(Activity).where(Activity.title == title).order_by(Activity.id)
+            )
+            .scalars()
+            .first()
+        )
+        if activity is None:
+            continue
+        photo = db.session.execute(
+            select(ActivityPhoto).where(
+                ActivityPhoto.activity_id == activity.id, ActivityPhoto.caption == caption
+            )
+        ).scalar_one_or_none()
+        if photo is not None and private_files.existing(photo.path):
+            continue
+        pending = private_files.image(_drawing(caption, index), FOLDER)
+        private_files.write_atomically(private_files.absolute(pending.relative), pending.data)
+        if photo is None:
+            photo = ActivityPhoto(activity_id=activity.id, caption=caption)
+            db.session.add(photo)
+            made += 1
+        photo.path = pending.relative
+        photo.consent = PhotoConsent.no_children if public else PhotoConsent.none
+        photo.public = public
+    db.session.flush()
+    echo(f"  ảnh hoạt động demo: {made}")

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.formtools import optional_int
 from students.activities.models import ActivityKind
+from students.activities.photos import PhotoConsent
 from students.fields import REQUIRED_DATE, DayField, Whole, enum_choices
 
 KIND = {
@@ -55,3 +56,14 @@ class ActivityForm(FlaskForm):
     def participants(self) -> dict:
         """Count of each group (None when left empty)."""
         return {g: getattr(self, f"p_{g}").data for g in GROUPS}
+
+
+CONSENT = {
+    PhotoConsent.none: _l("Chưa xác nhận: chỉ dùng nội bộ"),
+    PhotoConsent.no_children: _l("Không có trẻ em nhận ra được trong ảnh"),
+    PhotoConsent.guardians: _l("Phụ huynh các em trong ảnh đã đồng ý bằng văn bản"),
+}
+
+
+class PhotoForm(FlaskForm):
+    """CSRF only: the photo fields are read by name (several files in one input)."""

@@ -15,8 +15,9 @@ from app.extensions import db
 from app.formtools import form_status, page_number
 from students import schoolyear
 from students.activities import calendar
-from students.activities.forms import GROUPS, KIND, ActivityForm
+from students.activities.forms import CONSENT, GROUPS, KIND, ActivityForm, PhotoForm
 from students.activities.models import Activity
+from students.activities.photos import photos_of
 from students.activities.services import (
     ActivityData,
     activities,
@@ -131,6 +132,9 @@ def detail(activity_id: int):
         kinds=KIND,
         groups=GROUPS,
         raised=raised(activity),
+        photos=photos_of(activity),
+        consents=CONSENT,
+        photo_form=PhotoForm(),
     )
 
 

@@ -9,10 +9,12 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from app.auth.guards import unit_subtree_ids
 from app.extensions import db
 from students.care.models import Cause, Visit
 from students.registry.models import Gender, Student, StudentStatus
 from students.rounds.models import AllocationLine
+from students.surveys.models import Survey, SurveyStatus
 
 MEASURES = {
     "out_of_class": StudentStatus.not_attending,
@@ -45,6 +47,45 @@ def breakdown(students) -> dict[str, int]:
             out["male"] += 1
         out[level(s.grade)] += 1
         out["minority"] += int(is_minority(s.ethnicity))
+    return out
+
+
+def ethnic_group(text: str) -> str:
+    """The registry's free-text ethnicity as a survey line's group: spaces tidied, first letter
+    capital ("thái " and "Thái" are one group); "" when it was not recorded."""
+    text = " ".join((text or "").split())
+    return text[:1].upper() + text[1:]
+
+
+Key = tuple[str, int, str, str]  # (measure, grade, gender, ethnic group)
+
+
+def registry_lines(unit_ids: set[int]) -> dict[Key, int]:
+    """{(measure, grade, gender, group): n} of the registry's students of these units: the
+    figures a survey's lines start from and may not go under without a reason."""
+    rows = db.session.execute(
+        select(Student.status, Student.grade, Student.gender, Student.ethnicity).where(
+            Student.unit_id.in_(unit_ids), Student.status.in_(list(MEASURES.values()))
+        )
+    ).all()
+    measure_of = {status: m for m, status in MEASURES.items()}
+    counter: Counter[Key] = Counter(
+        (measure_of[status], grade, gender.value, ethnic_group(ethnicity))
+        for status, grade, gender, ethnicity in rows
+    )
+    return dict(counter)
+
+
+def counts_from_lines(lines: dict[Key, int]) -> dict[str, dict[str, int]]:
+    """{measure: {dimension: n}}: the lines added up as the survey's summary row."""
+    out = {m: dict.fromkeys(DIMENSIONS, 0) for m in MEASURES}
+    for (measure, grade, gender, group), n in lines.items():
+        row = out[measure]
+        row["total"] += n
+        if gender in ("female", "male"):
+            row[gender] += n
+        row[level(grade)] += n
+        row["minority"] += n if is_minority(group) else 0
     return out
 
 
@@ -81,3 +122,30 @@ def supported_count(unit_ids: set[int]) -> int:
         .join(Student, Student.id == AllocationLine.student_id)
         .where(Student.unit_id.in_(unit_ids), AllocationLine.handover_seq.is_not(None))
     ).scalar_one()
+
+
+def outermost(surveys: list) -> list:
+    """The surveys not inside another one's unit: a school's survey is already counted in its
+    district's, so adding both would count its students twice."""
+    ids = {s.unit_id for s in surveys}
+    inner = {u for s in surveys for u in unit_subtree_ids(s.unit_id) - {s.unit_id}} & ids
+    return [s for s in surveys if s.unit_id not in inner]
+
+
+def submitted_lines(unit_ids: set[int], school_year: str, period: str) -> dict[Key, int]:
+    """The submitted surveys' lines of these units for a period, added up (each unit once)."""
+    found = list(
+        db.session.execute(
+            select(Survey).where(
+                Survey.unit_id.in_(unit_ids),
+                Survey.school_year == school_year,
+                Survey.period == period,
+                Survey.status == SurveyStatus.submitted,
+            )
+        ).scalars()
+    )
+    out: Counter[Key] = Counter()
+    for survey in outermost(found):
+        for line in survey.lines:
+            out[line.key] += line.count
+    return dict(out)

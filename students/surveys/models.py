@@ -5,13 +5,21 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.dbtypes import UTCDateTime, utcnow
 from app.extensions import Model
 from app.units.models import Unit
-from students.registry.models import enum_type
+from students.registry.models import Gender, enum_type
 
 
 class Period(enum.StrEnum):
@@ -55,3 +63,40 @@ class Survey(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship()
+    lines: Mapped[list[SurveyLine]] = relationship(
+        back_populates="survey",
+        order_by="SurveyLine.measure, SurveyLine.grade, SurveyLine.gender, SurveyLine.ethnic_group",
+        cascade="all, delete-orphan",
+    )
+
+
+class SurveyLine(Model):
+    """One cell of the survey: students of a measure (out of class, returned, dropped out) in
+    a grade, of a gender and an ethnic group. The survey's `counts` are these lines added up
+    by dimension, kept so the consolidation and older surveys (without lines) read alike."""
+
+    __tablename__ = "unit_survey_lines"
+    __table_args__ = (
+        UniqueConstraint(
+            "survey_id", "measure", "grade", "gender", "ethnic_group", name="uq_unit_survey_lines"
+        ),
+        CheckConstraint("grade >= 1 AND grade <= 12", name="grade_range"),
+        CheckConstraint("count >= 0", name="count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("unit_surveys.id", ondelete="CASCADE"), index=True
+    )
+    measure: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[int] = mapped_column(Integer)
+    gender: Mapped[Gender] = mapped_column(enum_type(Gender, 10))
+    ethnic_group: Mapped[str] = mapped_column(String(40), default="")  # "" when not recorded
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    survey: Mapped[Survey] = relationship(back_populates="lines")
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        """(measure, grade, gender, ethnic group): how lines are matched with the registry."""
+        return (self.measure, self.grade, self.gender.value, self.ethnic_group)

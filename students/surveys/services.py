@@ -16,18 +16,49 @@ from app.extensions import db
 from app.units.models import Unit
 from students import schoolyear
 from students.care.models import Cause
+from students.registry.models import Gender
 from students.registry.services import READERS, WRITERS
 from students.surveys.figures import (
     DIMENSIONS,
     MEASURES,
-    registry_counts,
+    Key,
+    counts_from_lines,
+    ethnic_group,
+    outermost,
+    registry_lines,
     supported_count,
     visit_causes,
 )
-from students.surveys.models import Period, Survey, SurveyStatus
+from students.surveys.models import Period, Survey, SurveyLine, SurveyStatus
 
 MAX_COUNT = 100_000
-LEVELS = ("primary", "lower", "upper")
+GENDER_WORDS = {"female": _l("nữ"), "male": _l("nam"), "other": _l("giới tính khác")}
+
+
+def line_label(key: Key) -> str:
+    """ "Lớp 7 · nữ · Thái": a line as the form and its messages name it."""
+    _measure, grade, gender, group = key
+    return " · ".join(
+        [str(_l("Lớp %(g)s", g=grade)), str(GENDER_WORDS[gender]), group or str(_l("chưa ghi"))]
+    )
+
+
+def fill_lines(survey: Survey, lines: dict[Key, int]) -> None:
+    """Set the survey's lines and keep its summary row in step with them. A line kept is
+    updated in place: the flush inserts before it deletes, so a line removed and added again
+    with the same key would break the unique constraint."""
+    existing = {line.key: line for line in survey.lines}
+    for key, line in existing.items():
+        if key in lines:
+            line.count = lines[key]
+        else:
+            survey.lines.remove(line)
+    for (m, g, gen, grp), n in sorted(lines.items()):
+        if (m, g, gen, grp) not in existing:
+            survey.lines.append(
+                SurveyLine(measure=m, grade=g, gender=Gender(gen), ethnic_group=grp, count=n)
+            )
+    survey.counts = counts_from_lines(lines)
 
 
 def start_survey(actor: User, unit_id: int | None, school_year: str, period: str) -> Survey:
@@ -53,11 +84,11 @@ def start_survey(actor: User, unit_id: int | None, school_year: str, period: str
         unit_id=unit.id,
         school_year=year,
         period=Period(period),
-        counts=registry_counts(units),
         causes=visit_causes(units),
         supported=supported_count(units),
         reasons={},
     )
+    fill_lines(survey, registry_lines(units))
     db.session.add(survey)
     db.session.flush()
     record(actor, "unit.survey_start", survey, _l("Bắt đầu khảo sát %(y)s", y=year))
@@ -82,56 +113,77 @@ def _whole(value, name: str) -> int:
     return int(value)
 
 
+def _line(i: int, raw: dict) -> tuple[Key, int]:
+    """One line of the form, checked: its key and its count."""
+    measure = raw.get("measure")
+    if measure not in MEASURES:
+        raise DomainError(
+            _l("Dòng %(i)s: chỉ tiêu không hợp lệ.", i=i + 1), field=f"line-{i}-count"
+        )
+    grade = str(raw.get("grade") or "").strip()
+    if not grade.isdigit() or not 1 <= int(grade) <= 12:
+        raise DomainError(_l("Lớp phải từ 1 đến 12."), field=f"line-{i}-grade")
+    gender = raw.get("gender")
+    if gender not in Gender.__members__:
+        raise DomainError(_l("Vui lòng chọn giới tính."), field=f"line-{i}-gender")
+    group = ethnic_group(raw.get("ethnic_group") or "")
+    if len(group) > 40:
+        raise DomainError(_l("Tên dân tộc tối đa 40 ký tự."), field=f"line-{i}-group")
+    return (str(measure), int(grade), str(gender), group), _whole(
+        raw.get("count"), f"line-{i}-count"
+    )
+
+
 def save_survey(
     actor: User,
     survey: Survey,
     *,
-    counts: dict,
+    lines: list[dict],
     reasons: dict,
     causes: dict,
     supported,
     support_note: str,
     submit: bool,
 ) -> Survey:
-    """Save the unit's figures; submitting sends them to the province (then they are final).
+    """Save the unit's lines (measure × grade × gender × ethnic group); submitting sends them
+    to the province (then they are final).
 
-    A count below the registry's confirmed figure needs a reason (a child moved away, a
-    record wrong); the parts of a total must add up to it.
+    A line counted below the registry's confirmed figure (a line left out counts 0) needs a
+    reason for its measure (a child moved away, a record wrong); a line may appear once.
     """
     require_role(actor, WRITERS)
     require_unit(actor, survey.unit_id)
     if survey.status == SurveyStatus.submitted:
         raise Conflict(_l("Phiếu đã gửi lên tỉnh, không sửa được nữa."))
-    registry = registry_counts(unit_subtree_ids(survey.unit_id))
-    kept: dict[str, dict[str, int]] = {}
+    registry = registry_lines(unit_subtree_ids(survey.unit_id))
+    kept: dict[Key, int] = {}
+    for i, raw in enumerate(lines):
+        key, count = _line(int(raw.get("index", i)), raw)
+        if key in kept:
+            raise DomainError(
+                _l("%(line)s đã có ở một dòng khác.", line=line_label(key)),
+                field=f"line-{raw.get('index', i)}-count",
+            )
+        kept[key] = count
     kept_reasons: dict[str, str] = {}
     for measure in MEASURES:
-        row = {d: _whole(counts.get(measure, {}).get(d), f"{measure}_{d}") for d in DIMENSIONS}
-        total = row["total"]
-        if row["female"] + row["male"] > total or row["minority"] > total:
-            raise DomainError(
-                _l("Số nữ, nam hoặc dân tộc thiểu số không thể lớn hơn tổng."),
-                field=f"{measure}_total",
-            )
-        if sum(row[lv] for lv in LEVELS) != total:
-            raise DomainError(
-                _l("Tổng theo cấp học (tiểu học, THCS, THPT) phải bằng tổng số."),
-                field=f"{measure}_total",
-            )
         reason = (reasons.get(measure) or "").strip()
-        below = [d for d in DIMENSIONS if row[d] < registry[measure][d]]
+        below = sorted(k for k, n in registry.items() if k[0] == measure and kept.get(k, 0) < n)
         if below and not reason:
+            key = below[0]
             raise DomainError(
                 _l(
-                    "Số liệu thấp hơn danh sách đã xác nhận (%(n)s học sinh): vui lòng ghi lý do.",
-                    n=registry[measure]["total"],
+                    "%(line)s: %(n)s học sinh, thấp hơn danh sách đã xác nhận (%(r)s): "
+                    "vui lòng ghi lý do.",
+                    line=line_label(key),
+                    n=kept.get(key, 0),
+                    r=registry[key],
                 ),
                 field=f"reason_{measure}",
             )
-        kept[measure] = row
         if reason:
             kept_reasons[measure] = reason[:300]
-    survey.counts = kept
+    fill_lines(survey, kept)
     survey.reasons = kept_reasons
     survey.causes = {c.value: _whole(causes.get(c.value), f"cause_{c.value}") for c in Cause}
     survey.supported = _whole(supported, "supported")
@@ -172,6 +224,7 @@ class Consolidation:
     counts: dict = field(default_factory=dict)
     causes: dict = field(default_factory=dict)
     supported: int = 0
+    lines: dict = field(default_factory=dict)  # {(measure, grade, gender, group): n}
     missing: list[Unit] = field(default_factory=list)
 
 
@@ -194,8 +247,7 @@ def consolidate(actor: User, school_year: str, period: str) -> Consolidation:
         ).scalars()
     )
     covered = {s.unit_id: unit_subtree_ids(s.unit_id) - {s.unit_id} for s in submitted}
-    inner = {u for subtree in covered.values() for u in subtree}
-    counted = [s for s in submitted if s.unit_id not in inner]
+    counted = outermost(submitted)
     out = Consolidation(surveys=sorted(counted, key=lambda s: s.unit.name))
     out.counts = {m: dict.fromkeys(DIMENSIONS, 0) for m in MEASURES}
     out.causes = {c.value: 0 for c in Cause}
@@ -206,6 +258,8 @@ def consolidate(actor: User, school_year: str, period: str) -> Consolidation:
         for c in out.causes:
             out.causes[c] += int(s.causes.get(c, 0))
         out.supported += s.supported
+        for line in s.lines:
+            out.lines[line.key] = out.lines.get(line.key, 0) + line.count
     top = db.session.execute(
         select(Unit).where(Unit.parent.has(Unit.parent_id.is_(None)), Unit.active.is_(True))
     ).scalars()

@@ -13,11 +13,13 @@ from app.auth.guards import roles_required, unit_subtree_ids
 from students import schoolyear
 from students.blueprint import READERS, WRITERS, unit_choices
 from students.labels import CAUSE
-from students.surveys.figures import DIMENSIONS, MEASURES, registry_counts
+from students.surveys.figures import MEASURES, registry_counts, registry_lines
 from students.surveys.models import Period, SurveyStatus
 from students.surveys.services import (
+    GENDER_WORDS,
     consolidate,
     get_survey,
+    line_label,
     save_survey,
     start_survey,
     surveys,
@@ -43,6 +45,9 @@ DIMENSION = {
     "upper": _l("THPT"),
     "minority": _l("Dân tộc thiểu số"),
 }
+GENDER = {"female": _l("Nữ"), "male": _l("Nam"), "other": _l("Khác")}
+NEW_LINES = 1  # a blank line per measure (saving brings another) for a cell not in the registry
+MAX_LINES = 2000
 STATUS = {SurveyStatus.draft: _l("Đang điền"), SurveyStatus.submitted: _l("Đã gửi")}
 
 
@@ -114,7 +119,7 @@ def save(survey_id: int):
         save_survey(
             current_user,
             survey,
-            counts={m: {d: values.get(f"{m}_{d}") for d in DIMENSIONS} for m in MEASURES},
+            lines=_posted_lines(values),
             reasons={m: values.get(f"reason_{m}", "") for m in MEASURES},
             causes={c.value: values.get(f"cause_{c.value}") for c in CAUSE},
             supported=values.get("supported"),
@@ -129,6 +134,47 @@ def save(survey_id: int):
     return _page(get_survey(current_user, survey_id), form, values, errors), 422
 
 
+def _posted_lines(values) -> list[dict]:
+    """The form's lines by their number; a blank added line (no count, no group) is left out."""
+    out = []
+    for i in range(MAX_LINES):
+        measure = values.get(f"line-{i}-measure")
+        if measure is None:
+            break
+        line = {
+            "index": i,
+            "measure": measure,
+            "grade": values.get(f"line-{i}-grade", ""),
+            "gender": values.get(f"line-{i}-gender", ""),
+            "ethnic_group": values.get(f"line-{i}-group", ""),
+            "count": values.get(f"line-{i}-count", ""),
+        }
+        if values.get(f"line-{i}-new") and not line["count"].strip():
+            continue
+        out.append(line)
+    return out
+
+
+def _form_lines(survey) -> list[dict]:
+    """The lines the form shows: the survey's, each measure's blank ones after them."""
+    registry = registry_lines(unit_subtree_ids(survey.unit_id))
+    out = []
+    for measure in MEASURES:
+        for line in survey.lines:
+            if line.measure == measure:
+                out.append(
+                    {
+                        "measure": measure,
+                        "key": line.key,
+                        "label": line_label(line.key),
+                        "count": line.count,
+                        "registry": registry.get(line.key, 0),
+                    }
+                )
+        out += [{"measure": measure, "new": True}] * NEW_LINES
+    return [dict(line, index=i) for i, line in enumerate(out)]
+
+
 def _page(survey, form, values, errors=None):
     registry = registry_counts(unit_subtree_ids(survey.unit_id))
     return render_template(
@@ -138,6 +184,10 @@ def _page(survey, form, values, errors=None):
         values=values,
         errors=errors or {},
         registry=registry,
+        lines=_form_lines(survey),
+        genders=GENDER,
+        gender_words=GENDER_WORDS,
+        line_label=line_label,
         periods=PERIOD,
         measures=MEASURE,
         dimensions=DIMENSION,
@@ -154,9 +204,19 @@ def consolidated():
     year = _year()
     period = request.args.get("period", "year_end")
     period = period if period in Period.__members__ else "year_end"
+    c = consolidate(current_user, year, period)
+    by_grade: dict[int, dict[str, int]] = {}
+    by_group: dict[str, dict[str, int]] = {}
+    for (measure, grade, _gender, group), n in c.lines.items():
+        row = by_grade.setdefault(grade, dict.fromkeys(MEASURES, 0))
+        row[measure] += n
+        row = by_group.setdefault(group, dict.fromkeys(MEASURES, 0))
+        row[measure] += n
     return render_template(
         "students/surveys/consolidated.html",
-        c=consolidate(current_user, year, period),
+        c=c,
+        by_grade=sorted(by_grade.items()),
+        by_group=sorted(by_group.items()),
         year=year,
         period=period,
         years=schoolyear.year_choices(),

@@ -115,8 +115,15 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     phone.get_by_role("button", name="Bắt đầu").click()
     phone.get_by_text("Danh sách đã xác nhận: 6 học sinh").wait_for()
     assert not has_horizontal_scroll(phone)
-    for name in ("total", "female", "lower", "minority"):
-        phone.locator(f"#dropped_out_{name}").fill("5")  # one fewer than the list
+    phone.get_by_label("Lớp 7 · nữ · Thái").fill("5")  # one fewer than the list
+    added = phone.locator("fieldset.st-newline").filter(
+        has=phone.locator("input[value=dropped_out]")
+    )
+    added.first.get_by_label("Lớp").select_option("3")
+    added.first.get_by_label("Giới tính").select_option("male")
+    added.first.get_by_label("Dân tộc").fill("Dao")
+    added.first.get_by_label("Số học sinh").fill("1")
+    phone.screenshot(path="/tmp/i14_survey_form.png", full_page=True)
     phone.get_by_role("button", name="Lưu nháp").click()
     assert phone.locator("#reason_dropped_out-err").is_visible()
     phone.locator("#reason_dropped_out").fill("Một em đã chuyển trường, danh sách chưa cập nhật")
@@ -125,7 +132,12 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     phone.get_by_text("Đã gửi phiếu khảo sát lên tỉnh.").wait_for()
     phone.screenshot(path="/tmp/i14_survey.png", full_page=True)
     db.session.expire_all()
-    assert db.session.query(Survey).one().status == SurveyStatus.submitted
+    survey = db.session.query(Survey).one()
+    assert survey.status == SurveyStatus.submitted
+    assert {line.key: line.count for line in survey.lines} == {
+        ("dropped_out", 7, "female", "Thái"): 5,
+        ("dropped_out", 3, "male", "Dao"): 1,
+    }
     phone.goto(f"{live_server}/quan-tri/bao-cao/")
     phone.get_by_role("link", name="Tải XLSX").wait_for()
     assert not has_horizontal_scroll(phone)

@@ -141,3 +141,25 @@ def test_statement_api_and_downloads_name_no_child(app, demo):
             for entry in body["entries"]:
                 accounts = (entry["source"], entry["destination"])
                 assert not any(a.startswith("student:") for a in accounts), (q, entry)
+
+
+def test_activity_photos_are_public_only_when_marked_and_allowed(app, demo):
+    from students.activities.models import Activity
+    from students.activities.photos import ActivityPhoto
+
+    photos = list(db.session.execute(select(ActivityPhoto)).scalars())
+    assert {p.shown_publicly for p in photos} == {True, False}  # the demo has both
+    client = app.test_client()
+    pages = {
+        a.campaign.slug: client.get(f"/chien-dich/{a.campaign.slug}").text
+        for a in db.session.execute(select(Activity)).scalars()
+        if a.campaign is not None
+    }
+    listed = " ".join(pages.values())
+    for photo in photos:
+        response = client.get(f"/hoat-dong/anh/{photo.id}")
+        if photo.shown_publicly:
+            assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+        else:
+            assert response.status_code == 404, photo.caption
+            assert f'/hoat-dong/anh/{photo.id}"' not in listed

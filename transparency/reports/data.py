@@ -18,14 +18,16 @@ from app.units.models import Unit
 from campaigns.models import Campaign
 from donations.models import Donation
 from donations.receipts.services import PROVIDER_LABELS
+from students import schoolyear
 from students.activities.models import Activity
-from students.care.models import Cause, Outcome, OutcomeStatus, Visit
+from students.care.models import Cause, Visit
 from students.entitlements.models import Category, Entitlement
 from students.labels import CAUSE
 from students.peer.models import PeerPair
-from students.registry.models import Gender, StatusChange, Student, StudentStatus
+from students.registry.models import Gender, Student
 from students.rounds.models import AllocationLine, AllocationRound, Handover
-from students.surveys.figures import is_minority, level
+from students.surveys.figures import MEASURES, is_minority, level, submitted_lines
+from transparency.reports import retention
 from transparency.reports.tables import Table
 
 KIND = {"mid_term": _l("Báo cáo sơ kết"), "year_end": _l("Báo cáo tổng kết")}
@@ -96,6 +98,7 @@ def build(kind: str, first: date, last: date, unit: Unit) -> Report:
     report.tables += _money(rows, start, end)
     report.tables += _students(rows, first, last)
     report.tables += _follow_up(rows, first, last)
+    report.tables += _surveys(rows, kind, first)
     return report
 
 
@@ -250,31 +253,12 @@ def _students(rows: _Rows, first: date, last: date) -> list[Table]:
 
 
 def _follow_up(rows: _Rows, first: date, last: date) -> list[Table]:
-    returned = db.session.execute(
-        select(StatusChange.student_id, Student.unit_id)
-        .join(Student, Student.id == StatusChange.student_id)
-        .where(
-            Student.unit_id.in_(rows.units),
-            StatusChange.status == StudentStatus.returned,
-            StatusChange.on >= first,
-            StatusChange.on <= last,
-        )
-        .distinct()
-    ).all()
-    attending = Counter(
-        db.session.execute(
-            select(Outcome.student_id).where(
-                Outcome.student_id.in_([sid for sid, _ in returned]),
-                Outcome.status == OutcomeStatus.attending,
-            )
-        ).scalars()
-    )
     kept: dict[int, Counter] = defaultdict(Counter)
-    for sid, unit_id in returned:
-        r = rows.of[unit_id]
+    for item in retention.cohort(rows.units, first, last).values():
+        r = rows.of[item.unit_id]
         kept[r]["returned"] += 1
-        kept[r]["one"] += int(attending[sid] >= 1)
-        kept[r]["two"] += int(attending[sid] >= 2)
+        kept[r]["one"] += int(item.one)
+        kept[r]["two"] += int(item.two)
     pairs: dict[int, Counter] = defaultdict(Counter)
     for pair in db.session.execute(
         select(PeerPair).where(
@@ -354,4 +338,63 @@ def _follow_up(rows: _Rows, first: date, last: date) -> list[Table]:
             [c.value for c in Category],
         ),
         activity_table,
+    ]
+
+
+SURVEY_COLS = [_l("Không ra lớp"), _l("Đã trở lại lớp"), _l("Đã bỏ học")]
+SMALL_GROUP = 5  # an ethnic group with fewer students is counted with the other groups
+
+
+def _surveys(rows: _Rows, kind: str, first: date) -> list[Table]:
+    """The submitted surveys of the report's period (mid-term for sơ kết, year-end for tổng
+    kết) of the school year it starts in: by grade, gender and ethnic group. A group with
+    fewer than 5 students in all is counted under "other groups", so that no row names a
+    group only one or two children of the scope belong to."""
+    lines = submitted_lines(rows.units, schoolyear.year_of(first), kind)
+    measures = list(MEASURES)
+    grade: dict[int, Counter] = defaultdict(Counter)
+    gender: dict[str, Counter] = defaultdict(Counter)
+    group: dict[str, Counter] = defaultdict(Counter)
+    for (measure, g, gen, grp), n in lines.items():
+        grade[g][measure] += n
+        gender[gen][measure] += n
+        group[grp][measure] += n
+    other = str(_l("Dân tộc khác"))
+    merged: dict[str, Counter] = defaultdict(Counter)
+    for grp, counts in group.items():
+        name = grp if grp and sum(counts.values()) >= SMALL_GROUP else other
+        merged[name].update(counts)
+    names = sorted(n for n in merged if n != other) + ([other] if other in merged else [])
+    period = str(_l("Khảo sát giữa năm") if kind == "mid_term" else _l("Khảo sát cuối năm"))
+    cols = [str(c) for c in SURVEY_COLS]
+
+    def table(key, title, labels, keys, source) -> Table:
+        return Table(
+            key,
+            f"{period}: {title}",
+            labels,
+            cols,
+            [[source[k][m] for m in measures] for k in keys],
+            additive=False,
+        )
+
+    grades = sorted(grade)
+    genders = [g.value for g in Gender if g.value in gender]
+    gender_names = {"female": _l("Nữ"), "male": _l("Nam"), "other": _l("Khác")}
+    return [
+        table(
+            "survey_grade",
+            _l("học sinh theo lớp"),
+            [str(_l("Lớp %(g)s", g=g)) for g in grades],
+            grades,
+            grade,
+        ),
+        table(
+            "survey_gender",
+            _l("học sinh theo giới tính"),
+            [str(gender_names[g]) for g in genders],
+            genders,
+            gender,
+        ),
+        table("survey_group", _l("học sinh theo dân tộc"), names, names, merged),
     ]

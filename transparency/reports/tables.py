@@ -56,7 +56,10 @@ class Table:
         return HIDDEN if (r, c) in self.hidden else self.raw(r, c)
 
     def shown_rows(self) -> list[tuple[str | None, list[int | str]]]:
-        """Each row's label and figures, then the totals row (label None)."""
+        """Each row's label and figures, then the totals row (label None); nothing for a
+        table without rows (every page and file says "no figures" instead)."""
+        if not self.rows:
+            return []
         labels = [*self.rows, None] if self.totals else list(self.rows)
         return [
             (label, [self.value(r, c) for c in range(self.width)]) for r, label in enumerate(labels)

@@ -23,9 +23,22 @@ def _dropped(make_student, make_user, name, **fields):
     return student
 
 
+def _lines(survey) -> list[dict]:
+    return [
+        {
+            "measure": line.measure,
+            "grade": str(line.grade),
+            "gender": line.gender.value,
+            "ethnic_group": line.ethnic_group,
+            "count": str(line.count),
+        }
+        for line in survey.lines
+    ]
+
+
 def _values(survey):
     return dict(
-        counts={m: dict(row) for m, row in survey.counts.items()},
+        lines=_lines(survey),
         reasons={},
         causes=dict(survey.causes),
         supported=survey.supported,
@@ -53,6 +66,10 @@ def test_a_survey_starts_from_the_registry_and_visits(make_student, make_user, u
         "upper": 1,
         "minority": 1,
     }
+    assert {line.key: line.count for line in survey.lines} == {
+        ("dropped_out", 7, "female", "Thái"): 1,
+        ("dropped_out", 10, "male", "Kinh"): 1,
+    }
     assert survey.causes["economic"] == 1
     again = start_survey(make_user("field", "a"), units["a"].id, YEAR, "mid_term")
     assert again is survey
@@ -65,10 +82,17 @@ def test_a_count_below_the_registry_needs_a_reason(make_student, make_user, unit
     field = make_user("field", "a")
     survey = start_survey(field, units["a"].id, YEAR, "mid_term")
     values = _values(survey)
-    values["counts"]["dropped_out"] = dict.fromkeys(values["counts"]["dropped_out"], 0)
+    values["lines"][0]["count"] = "0"
     with pytest.raises(DomainError) as err:
         save_survey(field, survey, submit=False, **values)
-    assert err.value.field == "reason_dropped_out" and "lý do" in str(err.value.message)
+    assert err.value.field == "reason_dropped_out"
+    assert str(err.value.message) == (
+        "Lớp 7 · nữ · Thái: 0 học sinh, thấp hơn danh sách đã xác nhận (1): vui lòng ghi lý do."
+    )
+    left_out = dict(values, lines=[])  # a line left out counts 0: refused just the same
+    with pytest.raises(DomainError) as err:
+        save_survey(field, survey, submit=False, **left_out)
+    assert err.value.field == "reason_dropped_out"
     values["reasons"] = {"dropped_out": "Em đã chuyển về tỉnh khác, danh sách chưa cập nhật"}
     save_survey(field, survey, submit=True, **values)
     assert survey.status == SurveyStatus.submitted and survey.reasons["dropped_out"]
@@ -77,43 +101,48 @@ def test_a_count_below_the_registry_needs_a_reason(make_student, make_user, unit
 
 
 @pytest.mark.parametrize(
-    ("row", "field"),
+    ("change", "field", "message"),
     [
-        (
-            {
-                "total": 1,
-                "female": 2,
-                "male": 0,
-                "primary": 1,
-                "lower": 0,
-                "upper": 0,
-                "minority": 0,
-            },
-            "out_of_class_total",
-        ),
-        (
-            {
-                "total": 3,
-                "female": 1,
-                "male": 1,
-                "primary": 1,
-                "lower": 0,
-                "upper": 0,
-                "minority": 0,
-            },
-            "out_of_class_total",
-        ),
-        ({"total": "-1"}, "out_of_class_total"),
-        ({"total": "abc"}, "out_of_class_total"),
+        ({"grade": "13"}, "line-0-grade", "Lớp phải từ 1 đến 12."),
+        ({"gender": "unknown"}, "line-0-gender", "Vui lòng chọn giới tính."),
+        ({"count": "-1"}, "line-0-count", "Số phải là số nguyên từ 0 đến 100000."),
+        ({"count": "abc"}, "line-0-count", "Số phải là số nguyên từ 0 đến 100000."),
+        ({"ethnic_group": "x" * 41}, "line-0-group", "Tên dân tộc tối đa 40 ký tự."),
     ],
 )
-def test_inconsistent_counts_are_refused(make_user, units, row, field):
+def test_impossible_lines_are_refused(make_user, units, change, field, message):
     survey = start_survey(make_user("field", "a"), units["a"].id, YEAR, "year_end")
     values = _values(survey)
-    values["counts"]["out_of_class"] = row
+    values["lines"] = [
+        {"measure": "out_of_class", "grade": "3", "gender": "male", "count": "2", **change}
+    ]
     with pytest.raises(DomainError) as err:
         save_survey(make_user("field", "a"), survey, submit=False, **values)
-    assert err.value.field == field
+    assert (err.value.field, str(err.value.message)) == (field, message)
+
+
+def test_a_line_twice_is_refused_and_lines_make_the_summary(make_user, units):
+    field = make_user("field", "a")
+    survey = start_survey(field, units["a"].id, YEAR, "year_end")
+    line = {"measure": "returned", "grade": "6", "gender": "female", "ethnic_group": " dao "}
+    values = dict(_values(survey), lines=[dict(line, count="2"), dict(line, ethnic_group="Dao")])
+    with pytest.raises(DomainError) as err:
+        save_survey(field, survey, submit=False, **values)
+    assert err.value.field == "line-1-count" and "Lớp 6 · nữ · Dao" in str(err.value.message)
+    values["lines"] = [
+        dict(line, count="2"),
+        {"measure": "returned", "grade": "11", "gender": "male", "count": "3"},
+    ]
+    save_survey(field, survey, submit=False, **values)
+    assert survey.counts["returned"] == {
+        "total": 5,
+        "female": 2,
+        "male": 3,
+        "primary": 0,
+        "lower": 2,
+        "upper": 3,
+        "minority": 2,
+    }
 
 
 def test_the_province_consolidates_without_counting_a_unit_twice(make_student, make_user, units):
@@ -128,6 +157,7 @@ def test_the_province_consolidates_without_counting_a_unit_twice(make_student, m
     result = consolidate(admin, YEAR, "year_end")
     assert {s.unit_id for s in result.surveys} == {units["a"].id, units["b"].id}
     assert result.counts["dropped_out"]["total"] == 2
+    assert result.lines == {("dropped_out", 7, "female", "Thái"): 2}
     assert result.missing == []
 
 
@@ -143,15 +173,30 @@ def test_pages_fill_and_submit(client, make_student, make_user, login_as, units)
     url = started.headers["Location"]
     page = client.get(url)
     assert "Danh sách đã xác nhận: 1 học sinh" in page.text
-    refused = client.post(url, data={"dropped_out_total": "0", "action": "save"})
-    assert refused.status_code == 422 and "vui lòng ghi lý do" in refused.text
-    form = {
-        "dropped_out_total": "1",
-        "dropped_out_female": "1",
-        "dropped_out_lower": "1",
-        "dropped_out_minority": "1",
-        "action": "submit",
+    assert "Lớp 7 · nữ · Thái" in page.text
+    line = {
+        "line-0-measure": "dropped_out",
+        "line-0-grade": "7",
+        "line-0-gender": "female",
+        "line-0-group": "Thái",
     }
+    refused = client.post(url, data={**line, "line-0-count": "0", "action": "save"})
+    assert refused.status_code == 422 and "vui lòng ghi lý do" in refused.text
+    added = {  # a blank added line is left out; a filled one is kept
+        "line-1-measure": "returned",
+        "line-1-new": "1",
+        "line-1-grade": "1",
+        "line-1-gender": "male",
+        "line-1-count": "",
+        "line-2-measure": "returned",
+        "line-2-new": "1",
+        "line-2-grade": "9",
+        "line-2-gender": "male",
+        "line-2-group": "Tày",
+        "line-2-count": "4",
+    }
+    form = {**line, "line-0-count": "1", **added, "action": "submit"}
     assert client.post(url, data=form).status_code == 302
-    assert "Đã gửi" in client.get(url).text
+    shown = client.get(url).text
+    assert "Đã gửi" in shown and "Tày" in shown
     assert client.get(f"/quan-tri/khao-sat/tong-hop?year={YEAR}").status_code == 403  # field

@@ -49,6 +49,9 @@ def test_reports_and_public_pages_name_no_child(app, make_user):
     login(client, make_user("admin"))
     query = f"kind=year_end&first=2026-08-15&last=2027-05-31&unit_id={top.id}"
     page = client.get(f"/quan-tri/bao-cao/?{query}")
+    mid_query = f"kind=mid_term&first=2026-08-15&last=2027-01-15&unit_id={top.id}"
+    mid = client.get(f"/quan-tri/bao-cao/?{mid_query}")
+    assert "Khảo sát giữa năm: học sinh theo dân tộc" in mid.text  # the demo's surveys
     book = load_workbook(io.BytesIO(client.get(f"/quan-tri/bao-cao/xlsx?{query}").data))
     cells = " ".join(
         str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value
@@ -62,6 +65,7 @@ def test_reports_and_public_pages_name_no_child(app, make_user):
     for where, text in (
         ("public", public.text),
         ("page", page.text),
+        ("mid-term page", mid.text),
         ("xlsx", cells),
         ("pdf", pdf),
     ):

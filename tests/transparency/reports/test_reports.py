@@ -12,6 +12,7 @@ from app.extensions import db
 from students.care.services import add_visit
 from students.peer.services import create_pair, record_result
 from students.registry.services import change_status
+from students.surveys.services import save_survey, start_survey
 from tests.fixtures.documents import pdf_text
 from transparency.reports import data
 from transparency.reports.suppression import HIDDEN
@@ -120,3 +121,59 @@ def test_the_public_yearly_report_names_no_child(client, make_student, make_user
         assert child.full_name not in page.text and child.public_id not in page.text
     assert client.get("/bao-cao-nam/2026").status_code == 404
     assert client.get("/bao-cao-nam/").status_code == 302
+
+
+def _survey(admin, unit, lines, period="year_end"):
+    survey = start_survey(admin, unit.id, YEAR, period)
+    values = [
+        {"measure": m, "grade": str(g), "gender": gen, "ethnic_group": grp, "count": str(n)}
+        for m, g, gen, grp, n in lines
+    ]
+    save_survey(
+        admin,
+        survey,
+        lines=values,
+        reasons={},
+        causes={},
+        supported=0,
+        support_note="",
+        submit=True,
+    )
+
+
+def test_surveys_feed_the_report_by_grade_gender_and_group_suppressed(make_user, units):
+    admin = make_user("admin")
+    _survey(
+        admin,
+        units["a"],
+        [
+            ("returned", 7, "female", "Thái", 6),
+            ("returned", 8, "male", "Dao", 2),
+            ("dropped_out", 7, "male", "Thái", 3),
+        ],
+    )
+    _survey(admin, units["b"], [("returned", 7, "female", "Thái", 1)])
+    _survey(admin, units["school"], [("returned", 7, "female", "Thái", 100)])  # inside huyện A
+    _survey(admin, units["b"], [("returned", 9, "male", "Kinh", 50)], period="mid_term")
+    report = data.build("year_end", FIRST, LAST, units["province"])
+    grade = report.table("survey_grade")
+    assert grade.rows == ["Lớp 7", "Lớp 8"]
+    assert grade.cols == ["Không ra lớp", "Đã trở lại lớp", "Đã bỏ học"]
+    assert grade.raw(0, 1) == 7 and grade.raw(1, 1) == 2 and grade.raw(2, 1) == 9
+    # 2 returned in grade 8 is hidden, and so is another figure of that column: 9 − 7 would
+    # give it away.
+    assert grade.value(1, 1) == HIDDEN
+    assert [grade.value(r, 1) for r in (0, 2)].count(HIDDEN) == 1
+    group = report.table("survey_group")
+    assert group.rows == ["Thái", "Dân tộc khác"]  # Dao (2 students) goes with the others
+    assert group.raw(0, 1) == 7 and group.value(1, 1) == HIDDEN
+    gender = report.table("survey_gender")
+    assert gender.rows == ["Nữ", "Nam"]
+    for table in (grade, group, gender):
+        for c in range(len(table.cols)):
+            column = [table.value(r, c) for r in range(len(table.rows) + 1)]
+            assert column.count(HIDDEN) != 1, (table.key, column)
+            assert all(v == HIDDEN or v >= 5 for v in column)
+    mid = data.build("mid_term", FIRST, date(2027, 1, 15), units["province"])
+    assert mid.table("survey_grade").rows == ["Lớp 9"]
+    assert mid.table("survey_grade").title.startswith("Khảo sát giữa năm")
