@@ -114,7 +114,7 @@ def post_many(movements: Sequence[Movement]) -> list[Posted]:
 
     # Balances as they move through the batch, starting from the locked rows.
     pairs = {(acc, m.asset) for m in movements for acc in (m.source, m.destination)}
-    rows = {pair: service._balance_row(*pair) for pair in sorted(pairs)}
+    rows = service._balance_rows(pairs)
     running = {pair: row.balance for pair, row in rows.items()}
     moved_in = dict.fromkeys(pairs, 0)
     moved_out = dict.fromkeys(pairs, 0)

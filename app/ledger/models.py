@@ -53,6 +53,19 @@ class LedgerEntry(Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+# The columns the chain hashes (chain.CHAIN_FIELDS), for readers that stream plain rows.
+CHAIN_COLUMNS = (
+    LedgerEntry.seq,
+    LedgerEntry.at,
+    LedgerEntry.kind,
+    LedgerEntry.source,
+    LedgerEntry.destination,
+    LedgerEntry.asset,
+    LedgerEntry.amount,
+    LedgerEntry.ref,
+)
+
+
 class LedgerHead(Model):
     """The single row writers lock so that the chain stays linear."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -121,6 +122,29 @@ def _balance_row(account: str, asset: str) -> AccountBalance:
         db.session.add(row)
     cache[(account, asset)] = row
     return row
+
+
+def _balance_rows(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AccountBalance]:
+    """`_balance_row` for many (account, asset) pairs: the ones not yet read in this locked
+    transaction in one query per 500 accounts (a batch of allocations names thousands)."""
+    cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
+    wanted = set(pairs)
+    missing = sorted(wanted - cache.keys())
+    accounts = sorted({account for account, _asset in missing})
+    for start in range(0, len(accounts), 500):
+        rows = db.session.execute(
+            select(AccountBalance)
+            .where(AccountBalance.account.in_(accounts[start : start + 500]))
+            .execution_options(populate_existing=True)
+        ).scalars()
+        for row in rows:
+            cache.setdefault((row.account, row.asset), row)
+    for account, asset in missing:
+        if (account, asset) not in cache:
+            row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
+            db.session.add(row)
+            cache[(account, asset)] = row
+    return {pair: cache[pair] for pair in wanted}
 
 
 def _validate(source: str, destination: str, asset: str, amount: int, kind: str) -> None:

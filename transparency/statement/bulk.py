@@ -1,14 +1,15 @@
 """`flask demo bulk --entries N`: a large, realistic synthetic ledger for benchmarks and for
 trying the statement's search.
 
-Every entry goes through the real posting path (`app.ledger.service.post`: the chain, the
-balances, the statement index): each gift has a reference code and its donation record, most
-with the bank transaction that brought them (bank reference); card gifts pay a Stripe fee;
-campaigns allocate to students (pseudonymous public ids only, never names) in rounds that are
-later handed over; some buy goods (campaign → expense → world); some gifts are rice. Work is
-committed chunk by chunk, so a run can be stopped and started again (each run adds N more).
-Pledges and receipts are not made: the statement does not read them, and they would triple
-the time a million entries take.
+Every entry goes through the ledger's batch posting path (`app.ledger.batch.post_many`: the
+same validation, chain, hashes and balance rules as `post()`), one chunk of ~5,000 entries per
+transaction: each gift has a reference code and its donation record, most with the bank
+transaction that brought them (bank reference); card gifts pay a Stripe fee; campaigns allocate
+to students (pseudonymous public ids only, never names) in rounds that are later handed over;
+some buy goods (campaign → expense → world); some gifts are rice. A run can be stopped and
+started again (each run adds N more). Pledges and receipts are not made: the statement does not
+read them. What is derived from the entries is brought up to date once, at the end
+(`finish()`): the statement's search index, the Merkle tree, the planner's statistics.
 
 Donor names are invented from common Vietnamese family, middle and given names, with
 diacritics; about one gift in eight is anonymous (no public label, not searchable by name).
@@ -21,15 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
+from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
+from app.ledger.batch import Movement, post_many, table_of
 from app.units.models import Unit
 from campaigns.models import Campaign, CampaignKind, CampaignStatus
 from donations.bank.models import BankTransaction, TxStatus
 from donations.models import Donation
 from donations.pledges.refcode import ALPHABET, PREFIX, check_char
+from transparency.statement import indexing
+from transparency.verification import tree
 
 FAMILY = [
     "Nguyễn",
@@ -158,11 +163,31 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 SPAN = timedelta(days=700)
 
 
+@dataclass(frozen=True)
+class _Campaign:
+    id: int
+    slug: str
+    account: str
+
+
+@dataclass
+class _Chunk:
+    """One transaction's worth: the movements, and the records that follow their entries."""
+
+    movements: list[Movement] = field(default_factory=list)
+    # (index of the gift's movement in `movements`, donation row, bank row or None)
+    gifts: list[tuple[int, dict, dict | None]] = field(default_factory=list)
+
+    def add(self, **kwargs) -> int:
+        self.movements.append(Movement(**kwargs))
+        return len(self.movements) - 1
+
+
 @dataclass
 class _State:
     rng: random.Random
     run: str
-    campaigns: list[Campaign]
+    campaigns: list[_Campaign]
     balances: dict[str, int]
     pending_rounds: list[tuple[str, list[tuple[str, int]], str]] = field(default_factory=list)
     made: int = 0
@@ -186,7 +211,7 @@ def gift_amount(rng: random.Random) -> int:
     return int(rng.lognormvariate(12.6, 0.9)) // 10_000 * 10_000 + 10_000
 
 
-def _campaigns() -> list[Campaign]:
+def _campaigns() -> list[_Campaign]:
     unit = db.session.execute(select(Unit).order_by(Unit.id).limit(1)).scalar_one_or_none()
     if unit is None:
         from app.demo import seed_all
@@ -207,12 +232,12 @@ def _campaigns() -> list[Campaign]:
                 starts_on=date(2025, 1, 1),
             )
             db.session.add(found)
-        out.append(found)
-    db.session.flush()
+            db.session.flush()
+        out.append(_Campaign(found.id, found.slug, found.account))
     return out
 
 
-def _gift(state: _State, at: datetime) -> int:
+def _gift(state: _State, chunk: _Chunk, at: datetime) -> int:
     rng = state.rng
     campaign = rng.choice(state.campaigns)
     name = donor_name(rng)
@@ -222,7 +247,7 @@ def _gift(state: _State, at: datetime) -> int:
     amount = rng.choice((5_000, 10_000, 20_000, 50_000)) * 1000 if rice else gift_amount(rng)
     n = state.made
     code = reference(rng)
-    posting = ledger.post(
+    index = chunk.add(
         source="world",
         destination=campaign.account,
         asset="RICE_G" if rice else "VND",
@@ -237,19 +262,18 @@ def _gift(state: _State, at: datetime) -> int:
         return 1
     state.balances[campaign.account] += amount
     provider = "stripe" if card else "sepay"
-    donation = Donation(
-        campaign_id=campaign.id,
-        asset="VND",
-        amount=amount,
-        provider=provider,
-        provider_ref=f"bulk:{state.run}:{n}",
-        ledger_seq=posting.entry.seq,
-        received_at=at,
-    )
-    db.session.add(donation)
+    donation = {
+        "pledge_id": None,
+        "campaign_id": campaign.id,
+        "asset": "VND",
+        "amount": amount,
+        "provider": provider,
+        "provider_ref": f"bulk:{state.run}:{n}",
+        "received_at": at,
+    }
     if card:
         fee = amount * 36 // 1000 + 2_000
-        ledger.post(
+        chunk.add(
             source=campaign.account,
             destination="fees:stripe",
             asset="VND",
@@ -261,25 +285,23 @@ def _gift(state: _State, at: datetime) -> int:
             at=at,
         )
         state.balances[campaign.account] -= fee
+        chunk.gifts.append((index, donation, None))
         return 2
-    db.session.flush()
-    db.session.add(
-        BankTransaction(
-            provider="sepay",
-            provider_id=f"bulk-{state.run}-{n}",
-            amount=amount,
-            memo=f"{code} ung ho",
-            bank_reference=f"FT{at:%y%j}{rng.randrange(10**7):07d}{n % 100:02d}",
-            occurred_at=at,
-            dedupe_key=f"bulk|{at:%Y-%m-%d}|{amount}",
-            status=TxStatus.matched,
-            donation_id=donation.id,
-        )
-    )
+    bank = {
+        "provider": "sepay",
+        "provider_id": f"bulk-{state.run}-{n}",
+        "amount": amount,
+        "memo": f"{code} ung ho",
+        "bank_reference": f"FT{at:%y%j}{rng.randrange(10**7):07d}{n % 100:02d}",
+        "occurred_at": at,
+        "dedupe_key": f"bulk|{at:%Y-%m-%d}|{amount}",
+        "status": TxStatus.matched,
+    }
+    chunk.gifts.append((index, donation, bank))
     return 1
 
 
-def _round(state: _State, at: datetime) -> int:
+def _round(state: _State, chunk: _Chunk, at: datetime) -> int:
     """Allocate to a few students from a campaign that has the money (a round)."""
     rng = state.rng
     campaign = rng.choice(state.campaigns)
@@ -291,7 +313,7 @@ def _round(state: _State, at: datetime) -> int:
     lines = []
     for k in range(students):
         student = f"HS-{rng.randrange(36**5):05X}"
-        ledger.post(
+        chunk.add(
             source=campaign.account,
             destination=f"student:{student}",
             asset="VND",
@@ -308,10 +330,10 @@ def _round(state: _State, at: datetime) -> int:
     return students
 
 
-def _hand_over(state: _State, at: datetime) -> int:
+def _hand_over(state: _State, chunk: _Chunk, at: datetime) -> int:
     public_id, lines, _account = state.pending_rounds.pop(0)
     for k, (student, each) in enumerate(lines):
-        ledger.post(
+        chunk.add(
             source=f"student:{student}",
             destination="world",
             asset="VND",
@@ -325,7 +347,7 @@ def _hand_over(state: _State, at: datetime) -> int:
     return len(lines)
 
 
-def _purchase(state: _State, at: datetime) -> int:
+def _purchase(state: _State, chunk: _Chunk, at: datetime) -> int:
     rng = state.rng
     campaign = rng.choice(state.campaigns)
     amount = rng.choice((3_000_000, 8_500_000, 12_000_000, 25_000_000))
@@ -334,11 +356,12 @@ def _purchase(state: _State, at: datetime) -> int:
     public_id = f"DX-{state.run[-4:]}{state.made:07d}"
     what = rng.choice(("Mua 50 bộ sách giáo khoa", "Mua 20 xe đạp", "Sửa mái lớp học", "Mua gạo"))
     account = f"expense:{campaign.slug}"
+    label = f"{what} · HĐ {rng.randrange(10**7):07d}"
     for kind, source, destination in (
         ("purchase", campaign.account, account),
         ("expense", account, "world"),
     ):
-        ledger.post(
+        chunk.add(
             source=source,
             destination=destination,
             asset="VND",
@@ -346,50 +369,116 @@ def _purchase(state: _State, at: datetime) -> int:
             kind=kind,
             ref=public_id,
             idempotency_key=f"bulk:{state.run}:{public_id}:{kind}",
-            label=f"{what} · HĐ {rng.randrange(10**7):07d}",
+            label=label,
             at=at,
         )
     state.balances[campaign.account] -= amount
     return 2
 
 
+def _write(chunk: _Chunk) -> None:
+    """Post the chunk's movements in one batch, then its donations and bank rows in bulk."""
+    posted = post_many(chunk.movements)
+    if not chunk.gifts:
+        return
+    now = utcnow()
+    donations = table_of(Donation)
+    rows = [
+        {**donation, "ledger_seq": posted[index].seq, "created_at": now}
+        for index, donation, _bank in chunk.gifts
+    ]
+    db.session.execute(insert(donations), rows)
+    # The new ids by their unique key (RETURNING in order would make SQLite insert row by row).
+    keys = [row["provider_ref"] for row in rows]
+    ids = dict(
+        db.session.execute(
+            select(donations.c.provider_ref, donations.c.id).where(
+                donations.c.provider_ref.in_(keys)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    banks = [
+        {**bank, "donation_id": ids[donation["provider_ref"]], "received_at": now, "raw": {}}
+        for _index, donation, bank in chunk.gifts
+        if bank is not None
+    ]
+    if banks:
+        db.session.execute(insert(table_of(BankTransaction)), banks)
+
+
 def build(
     entries: int,
     *,
     seed: int = 2026,
-    chunk: int = 2000,
+    chunk: int = 5000,
     checkpoint: Callable[[], None] = lambda: None,
     echo: Callable[[str], None] = lambda _m: None,
 ) -> int:
-    """Post about `entries` entries (never fewer); returns how many were posted."""
+    """Post about `entries` entries (never fewer), a chunk per `checkpoint()`; returns how many.
+
+    Only the ledger, donations and bank rows are written here: call `finish()` afterwards.
+    """
     run = f"{seed}-{ledger.head()[0]}"
     rng = random.Random(run)  # each run (a larger ledger) draws new references
     campaigns = _campaigns()
     balances = {c.account: ledger.balance(c.account) for c in campaigns}
     state = _State(rng, run, campaigns, balances)
-    slugs = [c.slug for c in campaigns]
-    since_commit = 0
     while state.made < entries:
-        at = START + SPAN * state.made // max(entries, 1)
-        at = at + timedelta(seconds=rng.randint(0, 3600))
-        roll = rng.random()
-        if state.pending_rounds and roll < 0.05:
-            made = _hand_over(state, at)
-        elif roll < 0.12:
-            made = _round(state, at)
-        elif roll < 0.125:
-            made = _purchase(state, at)
-        else:
-            made = _gift(state, at)
-        state.made += made
-        since_commit += made
-        if since_commit >= chunk:
-            checkpoint()
-            db.session.expunge_all()
-            state.campaigns = list(
-                db.session.execute(select(Campaign).where(Campaign.slug.in_(slugs))).scalars()
-            )
-            echo(f"  {state.made}/{entries}")
-            since_commit = 0
-    checkpoint()
+        batch = _Chunk()
+        while state.made < entries and len(batch.movements) < chunk:
+            at = START + SPAN * state.made // max(entries, 1)
+            at = at + timedelta(seconds=rng.randint(0, 3600))
+            roll = rng.random()
+            if state.pending_rounds and roll < 0.05:
+                made = _hand_over(state, batch, at)
+            elif roll < 0.12:
+                made = _round(state, batch, at)
+            elif roll < 0.125:
+                made = _purchase(state, batch, at)
+            else:
+                made = _gift(state, batch, at)
+            state.made += made
+        _write(batch)
+        checkpoint()
+        db.session.expunge_all()  # the balance rows post_many read: nothing is kept across chunks
+        echo(f"  {state.made}/{entries}")
     return state.made
+
+
+def finish(
+    checkpoint: Callable[[], None] = lambda: None,
+    echo: Callable[[str], None] = lambda _m: None,
+    chunk: int = 50_000,
+) -> None:
+    """Bring what derives from the entries up to the chain, once, after a bulk load: the
+    statement's index and the Merkle tree (each committed every `chunk` entries, so a stopped
+    run resumes), then fresh planner statistics for the grown tables."""
+    connection = db.session.connection()
+    done, upto = indexing.indexed_upto(connection), indexing.ledger_upto(connection)
+    while done < upto:
+        last = min(done + chunk, upto)
+        indexing.index_range(db.session.connection(), done, last)
+        checkpoint()
+        done = last
+        echo(f"  index {done}/{upto}")
+    while True:
+        before = tree.tree_size()
+        size = tree.sync(limit=chunk)
+        checkpoint()
+        if size == before:
+            break
+        echo(f"  merkle {size}/{upto}")
+    analyze()
+    checkpoint()
+
+
+def analyze() -> None:
+    """Planner statistics after a bulk load (on PostgreSQL autovacuum would get there later)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        db.session.execute(text("ANALYZE"))
+    elif dialect == "postgresql":
+        for table in ("ledger_entries", "statement_index", "merkle_nodes", "donations"):
+            db.session.execute(text(f"ANALYZE {table}"))  # noqa: S608 - fixed names

@@ -13,7 +13,7 @@ from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.ledger.chain import format_at
-from app.ledger.models import LedgerEntry
+from app.ledger.models import CHAIN_COLUMNS, LedgerEntry
 from transparency.verification import signing, tree
 from transparency.verification.models import SignedHead
 
@@ -33,18 +33,7 @@ def export_record(entry: LedgerEntry) -> dict:
     }
 
 
-EXPORT_COLUMNS = (
-    LedgerEntry.seq,
-    LedgerEntry.at,
-    LedgerEntry.kind,
-    LedgerEntry.source,
-    LedgerEntry.destination,
-    LedgerEntry.asset,
-    LedgerEntry.amount,
-    LedgerEntry.ref,
-    LedgerEntry.prev_hash,
-    LedgerEntry.hash,
-)
+EXPORT_COLUMNS = (*CHAIN_COLUMNS, LedgerEntry.prev_hash, LedgerEntry.hash)
 
 
 def export_stream(conn: Connection, batch: int = 5000) -> Iterator[dict]:

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 
 from app.extensions import db
 from app.ledger.chain import canonical
-from app.ledger.models import LedgerEntry, LedgerHead
+from app.ledger.models import CHAIN_COLUMNS, LedgerEntry, LedgerHead
 from app.locking import lock_rows
 from transparency.verification import merkle
 from transparency.verification.models import MerkleNode, MerkleState
@@ -102,18 +102,8 @@ def sync(limit: int | None = None, progress: Callable[[int], None] | None = None
     known = fetch({(lv, (size >> lv) - 1) for lv in levels})
     frontier = {lv: known[(lv, (size >> lv) - 1)] for lv in levels}
     rows: list[dict] = []
-    cols = (
-        LedgerEntry.seq,
-        LedgerEntry.at,
-        LedgerEntry.kind,
-        LedgerEntry.source,
-        LedgerEntry.destination,
-        LedgerEntry.asset,
-        LedgerEntry.amount,
-        LedgerEntry.ref,
-    )
     stmt = (
-        select(*cols)
+        select(*CHAIN_COLUMNS)
         .where(LedgerEntry.seq > size, LedgerEntry.seq <= target)
         .order_by(LedgerEntry.seq)
         .execution_options(yield_per=BATCH)
@@ -172,16 +162,7 @@ def recompute_root(size: int) -> str:
     nodes), streamed with O(log n) memory: what `flask ledger verify-tree` compares."""
     frontier: list[tuple[int, bytes]] = []
     stmt = (
-        select(
-            LedgerEntry.seq,
-            LedgerEntry.at,
-            LedgerEntry.kind,
-            LedgerEntry.source,
-            LedgerEntry.destination,
-            LedgerEntry.asset,
-            LedgerEntry.amount,
-            LedgerEntry.ref,
-        )
+        select(*CHAIN_COLUMNS)
         .where(LedgerEntry.seq <= size)
         .order_by(LedgerEntry.seq)
         .execution_options(yield_per=BATCH)
