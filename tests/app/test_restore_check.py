@@ -83,12 +83,13 @@ def _dump(source, path: Path) -> Path:
     return path
 
 
-def _check(source, *args: Path) -> subprocess.CompletedProcess:
+def _check(source, *args: Path, restore_db: str = "") -> subprocess.CompletedProcess:
     _, env = source
+    extra = {"RESTORE_DB": restore_db} if restore_db else {}
     return subprocess.run(
         [str(SCRIPT), *map(str, args)],
         cwd=ROOT,
-        env={**env, "FLASK": str(Path(sys.executable).with_name("flask"))},
+        env={**env, **extra, "FLASK": str(Path(sys.executable).with_name("flask"))},
         capture_output=True,
         text=True,
         timeout=300,
@@ -107,16 +108,18 @@ def _databases(env: dict) -> set[str]:
 
 
 def test_a_backup_restores_into_a_fresh_database_and_its_ledger_verifies(source, tmp_path):
-    before = _databases(source[1])
+    # A name of this test's own: other test runs on the machine make and drop theirs meanwhile.
+    own = f"thapsang_restore_test_{uuid.uuid4().hex[:8]}"
     uploads = tmp_path / "uploads.tar.gz"
     (tmp_path / "uploads").mkdir()
     (tmp_path / "uploads" / "anh.webp").write_bytes(b"RIFF....WEBP")
     subprocess.run(["tar", "-czf", str(uploads), "-C", str(tmp_path), "uploads"], check=True)
-    result = _check(source, _dump(source, tmp_path / "good.dump"), uploads)
+    result = _check(source, _dump(source, tmp_path / "good.dump"), uploads, restore_db=own)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK 3 entries" in result.stdout and "restore-check: OK" in result.stdout
     assert "schema at" not in result.stderr  # stamped at the code's migration head
-    assert _databases(source[1]) == before  # the throw-away database is gone
+    assert own in result.stdout + result.stderr  # the check ran in the database it was given
+    assert own not in _databases(source[1])  # the throw-away database is gone
 
 
 def test_a_tampered_ledger_in_the_backup_fails_the_check(source, tmp_path):
