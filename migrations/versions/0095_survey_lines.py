@@ -1,14 +1,14 @@
 """survey lines: a survey's counts by measure, grade, gender and ethnic group
 
 Revision ID: 0095_survey_lines
-Revises: 0085_commendation
+Revises: 0090_distance_metres
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0095_survey_lines"
-down_revision = "0085_commendation"
+down_revision = "0090_distance_metres"
 branch_labels = None
 depends_on = None
 
