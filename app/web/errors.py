@@ -82,6 +82,16 @@ def title_code(status: int) -> str:
 def register(app: Flask) -> None:
     """Install the handlers."""
 
+    @app.before_request
+    def refuse_nul():
+        # No address or query of ours holds a NUL, and PostgreSQL text cannot store one: such a
+        # request is answered as not found/bad before it reaches a query (else a 500).
+        if "\x00" in request.path:
+            return render_error(404)
+        if any("\x00" in value for value in request.args.values()):
+            return render_error(400)
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError):
         return render_error(

@@ -235,3 +235,11 @@ def test_casso_refuses_an_unsigned_request_before_reading_its_body(hooks_app):
         headers={"X-Casso-Signature": stale},
     )
     assert response.status_code == 401
+
+
+def test_a_nul_in_an_address_or_query_is_refused_not_a_server_error(client):
+    # PostgreSQL text cannot hold NUL: found by test_fuzz_public_reads on PostgreSQL.
+    assert client.get("/api/v1/campaigns/%00").status_code == 404
+    assert client.get("/chien-dich/a%00b").status_code == 404
+    assert client.get("/api/v1/campaigns", query_string={"status": "\x00"}).status_code == 400
+    assert client.get("/sao-ke", query_string={"q": "a\x00"}).status_code == 400
