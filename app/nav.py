@@ -1,4 +1,5 @@
-"""Menus: the public header links and the back-office menu, filled by each domain package."""
+"""Menus: the public header links, the footer's extra links and the back-office menu, filled by
+each domain package."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class NavItem:
 
 _BACKOFFICE: list[NavItem] = []
 _PUBLIC: list[NavItem] = []
+_FOOTER: list[NavItem] = []
 
 
 def _add(items: list[NavItem], item: NavItem) -> None:
@@ -36,6 +38,11 @@ def register(label, endpoint: str, roles, order: int = 50) -> None:
 def register_public(label, endpoint: str, order: int = 50) -> None:
     """Add a link to the public header."""
     _add(_PUBLIC, NavItem(label, endpoint, frozenset(), order))
+
+
+def register_footer(label, endpoint: str, order: int = 50) -> None:
+    """Add a public link to the footer only (pages a visitor looks for less often)."""
+    _add(_FOOTER, NavItem(label, endpoint, frozenset(), order))
 
 
 def _prefix(endpoint: str) -> str:
@@ -59,10 +66,12 @@ def backoffice_items(user) -> list[dict]:
     ]
 
 
-def public_items() -> list[dict]:
-    """The public header links."""
+def public_items(footer: bool = False) -> list[dict]:
+    """The public header links; with `footer=True`, followed by the footer's own links (the
+    footer lists them all: it is the menu of a phone without JavaScript)."""
     current = request.endpoint or ""
+    items = [*_PUBLIC, *_FOOTER] if footer else _PUBLIC
     return [
         {"label": item.label, "url": url_for(item.endpoint), "active": current == item.endpoint}
-        for item in _PUBLIC
+        for item in items
     ]

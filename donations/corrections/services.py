@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import stored_text
 from app.approvals import services as approvals
 from app.approvals.models import Proposal, ProposalStatus
 from app.audit import service as audit
@@ -20,6 +21,7 @@ from app.auth.models import User
 from app.dbtypes import utcnow
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
+from app.labels import ENTRY_KINDS
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
 from app.money import format_quantity
@@ -157,7 +159,8 @@ def propose_reversal(actor: User, seq: int, reason: str) -> Correction:
     if tx is not None:
         title = f"Đảo ghi nhận giao dịch ngân hàng #{tx.id} ({amount}, bút toán #{seq})"
     else:
-        title = f"Đảo bút toán #{seq} ({entry.kind}, {amount})"
+        kind = stored_text.vietnamese(ENTRY_KINDS.get(entry.kind, entry.kind))  # stored in vi
+        title = f"Đảo bút toán #{seq} ({kind.lower()}, {amount})"
     source = _campaign(entry.destination)
     proposal = approvals.propose(
         actor,

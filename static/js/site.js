@@ -46,9 +46,40 @@
       el.style.setProperty("--depth", parseInt(el.getAttribute("data-depth"), 10) || 0);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { applySizes(document); });
-  } else {
+  // The phone's "Menu": the link to the footer's list (<a data-menu-toggle="main-nav">) becomes
+  // a disclosure button for the header's links; Escape closes it and gives focus back.
+  function setUpMenu() {
+    var link = document.querySelector("[data-menu-toggle]");
+    var nav = link && document.getElementById(link.getAttribute("data-menu-toggle"));
+    if (!nav) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-controls", nav.id);
+    link.replaceWith(button);
+    var setOpen = function (open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    };
+    setOpen(false);
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+  function start() {
     applySizes(document);
+    setUpMenu();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

@@ -63,7 +63,7 @@ def test_home_to_campaign_then_shared_ref_link_is_remembered(page, live_server, 
     # A friend opens the unit's shared link, then wanders off and comes back.
     page.goto(live_server + f"/c/{campaign.slug}?ref=HUYEN-A")
     page.wait_for_url(re.compile(r"ref=huyen-a"))
-    page.get_by_role("link", name="Trang chủ").click()
+    page.locator("header").get_by_role("link", name="Trang chủ").click()
     page.get_by_role("link", name=re.compile("Hũ gạo tiếp sức đến trường")).first.click()
     page.wait_for_url(re.compile(rf"/chien-dich/{campaign.slug}$"))
     assert page.get_by_text("liên kết giới thiệu “huyen-a”").is_visible()

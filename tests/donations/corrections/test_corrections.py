@@ -208,6 +208,7 @@ def test_a_mistaken_entry_is_reversed_by_its_number(ctx, people, make_campaign, 
         people["treasurer"], mistaken.seq, "Nhập trùng hoá đơn số 12"
     ).proposal
     assert proposal.kind == services.REVERSE_ENTRY and proposal.source == "expense:sua-mai"
+    assert f"Đảo bút toán #{mistaken.seq} (mua sắm, " in proposal.title  # the kind in words
     approvals.approve(people["admin"], proposal.public_id)
     db.session.commit()
     assert ledger.balance(campaign.account) == 1_000_000
