@@ -26,6 +26,13 @@ WRITERS = ("admin", "manager")
 # Points of each figure in the ranking (money per million đồng).
 WEIGHTS = {"returned": 10, "pairs_ok": 5, "activities": 3, "visits": 1, "money_m": 1}
 FIGURES = ("money", "returned", "visits", "pairs_ok", "activities")
+FIGURE = {
+    "money": _l("Tiền vận động qua đường dẫn"),
+    "returned": _l("Học sinh trở lại lớp"),
+    "visits": _l("Lần thăm hộ gia đình"),
+    "pairs_ok": _l("Đôi bạn tiến bộ"),
+    "activities": _l("Hoạt động đã tổ chức"),
+}
 TOP = 10
 
 
@@ -200,6 +207,13 @@ def lists(actor: User) -> list[CommendationList]:
             .order_by(CommendationList.id.desc())
         ).scalars()
     )
+
+
+def printed(item: CommendationList) -> tuple[list, list]:
+    """What is read at the meeting: the included units, then people, each in the order the
+    secretariat set."""
+    chosen = sorted((e for e in item.entries if e.included), key=lambda e: (e.position, e.id))
+    return [e for e in chosen if e.kind == "unit"], [e for e in chosen if e.kind == "person"]
 
 
 def edit_entries(actor: User, item: CommendationList, changes: dict[int, dict]) -> int:
