@@ -6,11 +6,12 @@ import io
 from collections.abc import Callable
 from datetime import date
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from app import private_files
 from app.extensions import db
+from app.fonts import BOLD
 from app.units.models import Unit
 from campaigns.models import GENERAL_FUND_SLUG, Campaign
 from students.activities.event_demo import event_campaign
@@ -149,8 +150,9 @@ def _drawing(caption: str, index: int) -> bytes:
         x = 60 + i * 115
         draw.polygon([(x, 0), (x - 60, 420), (x + 60, 420)], fill=(90 + 20 * i, 80, 40 + 10 * i))
     draw.rectangle([0, 420, 960, 640], fill=(120, 70, 40))  # the stage or the floor
-    draw.rectangle([330, 180, 630, 300], fill=(200, 40, 30))  # a banner
-    draw.text((350, 225), caption[:28], fill=(255, 255, 255))
+    draw.rectangle([180, 180, 780, 300], fill=(200, 40, 30))  # a banner
+    font = ImageFont.truetype(str(BOLD), 34)  # DejaVu: every Vietnamese letter
+    draw.text((480, 240), caption[:30], fill=(255, 255, 255), font=font, anchor="mm")
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80)
     return out.getvalue()
