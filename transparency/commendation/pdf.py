@@ -51,6 +51,7 @@ def _section(doc: FPDF, title: str, rows: list[CommendationEntry]) -> None:
         col_widths=(12, 58, 110),
         line_height=5.5,
         first_row_as_headings=True,
+        headings_style=pdfdoc.HEADINGS,
         text_align=("CENTER", "LEFT", "LEFT"),
     ) as grid:
         head = grid.row()

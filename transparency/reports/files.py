@@ -67,6 +67,7 @@ def _chart(doc: FPDF, table: Table) -> None:
         doc.rect(doc.l_margin + label_w, y + 1, max(1.0, bar_w * value / biggest), 4, style="F")
         doc.set_x(doc.l_margin + label_w + bar_w + 2)
         doc.cell(38, 6, format_vnd(value, "vi"), new_x="LMARGIN", new_y="NEXT")
+    doc.set_fill_color(255, 255, 255)  # the bars' red must not fill the tables that follow
 
 
 def _table(doc: FPDF, table: Table) -> None:
@@ -86,6 +87,7 @@ def _table(doc: FPDF, table: Table) -> None:
         col_widths=widths,
         line_height=5,
         first_row_as_headings=True,
+        headings_style=pdfdoc.HEADINGS,
         text_align=("LEFT",) + ("RIGHT",) * len(cols),
     ) as grid:
         head = grid.row()

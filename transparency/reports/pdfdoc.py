@@ -4,10 +4,14 @@ lists): an A4 page with the DejaVu fonts (every Vietnamese letter), and the head
 from __future__ import annotations
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from app.fonts import BOLD, REGULAR
 
 FONT = "DejaVu"
+# Table headings: bold on light grey, set explicitly: a table takes the document's current
+# fill colour otherwise (a bar chart's red filled every cell of the report).
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
 
 
 def document(orientation: str = "P") -> FPDF:
