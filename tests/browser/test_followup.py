@@ -124,6 +124,10 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     added.first.get_by_label("Dân tộc").fill("Dao")
     added.first.get_by_label("Số học sinh").fill("1")
     phone.screenshot(path="/tmp/i14_survey_form.png", full_page=True)
+    from tests.browser.test_accessibility import AXE
+
+    found = [f"survey form: {v['id']} {v['help']}" for v in AXE.run(phone).response["violations"]]
+    assert not found, "\n".join(found)
     phone.get_by_role("button", name="Lưu nháp").click()
     assert phone.locator("#reason_dropped_out-err").is_visible()
     phone.locator("#reason_dropped_out").fill("Một em đã chuyển trường, danh sách chưa cập nhật")
@@ -131,6 +135,8 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     phone.get_by_role("button", name="Gửi lên tỉnh").click()
     phone.get_by_text("Đã gửi phiếu khảo sát lên tỉnh.").wait_for()
     phone.screenshot(path="/tmp/i14_survey.png", full_page=True)
+    found = [f"survey sent: {v['id']} {v['help']}" for v in AXE.run(phone).response["violations"]]
+    assert not found, "\n".join(found)
     db.session.expire_all()
     survey = db.session.query(Survey).one()
     assert survey.status == SurveyStatus.submitted

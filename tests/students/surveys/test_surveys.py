@@ -200,3 +200,21 @@ def test_pages_fill_and_submit(client, make_student, make_user, login_as, units)
     shown = client.get(url).text
     assert "Đã gửi" in shown and "Tày" in shown
     assert client.get(f"/quan-tri/khao-sat/tong-hop?year={YEAR}").status_code == 403  # field
+
+
+def test_the_consolidated_page_shows_grades_and_ethnic_groups(
+    client, make_student, make_user, login_as, units
+):
+    _dropped(make_student, make_user, "Lò Thị Một")
+    _dropped(make_student, make_user, "Vàng Thị Bê", in_b=True, grade=3, ethnicity="")
+    admin = make_user("admin")
+    for unit in (units["a"], units["b"]):
+        survey = start_survey(admin, unit.id, YEAR, "year_end")
+        save_survey(admin, survey, submit=True, **_values(survey))
+    db.session.commit()
+    login_as("admin")
+    page = client.get(f"/quan-tri/khao-sat/tong-hop?year={YEAR}&period=year_end").text
+    grades = page.split("Theo lớp")[1].split("Theo dân tộc")[0]
+    assert ">3</th>" in grades and ">7</th>" in grades
+    groups = page.split("Theo dân tộc")[1]
+    assert ">Thái</th>" in groups and ">chưa ghi</th>" in groups
