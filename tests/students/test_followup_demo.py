@@ -13,6 +13,7 @@ from students.activities.models import Activity, ActivityKind
 from students.entitlements.models import Entitlement, EntitlementKind
 from students.peer.models import PeerPair, PeerResult
 from students.surveys.models import Survey, SurveyStatus
+from transparency.commendation.models import CommendationList
 
 
 def _district_of(unit: Unit) -> str:
@@ -54,6 +55,16 @@ def test_demo_follow_up_covers_every_district_and_is_idempotent(app):
     seed_all(lambda _msg: None)
     db.session.commit()
     assert _counts() == first
+
+
+def test_demo_has_a_commendation_list_ready_to_print(app):
+    seed_all(lambda _msg: None)
+    seed_all(lambda _msg: None)
+    db.session.commit()
+    (item,) = db.session.execute(select(CommendationList)).scalars().all()
+    units = [e for e in item.entries if e.kind == "unit"]
+    assert len(units) >= 2 and units[0].citation and units[0].figures
+    assert any(e.kind == "person" for e in item.entries)
 
 
 def test_demo_art_programme_raises_funds_as_its_own_campaign(app):
