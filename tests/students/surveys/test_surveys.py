@@ -220,3 +220,15 @@ def test_the_consolidated_page_shows_grades_and_ethnic_groups(
     assert ">3</th>" in grades and ">7</th>" in grades
     groups = page.split("Theo dân tộc")[1]
     assert ">Thái</th>" in groups and ">chưa ghi</th>" in groups
+
+
+def test_a_child_recorded_after_the_start_shows_on_the_form(
+    client, make_student, make_user, login_as, units
+):
+    field = make_user("field", "a")
+    survey = start_survey(field, units["a"].id, YEAR, "mid_term")
+    _dropped(make_student, make_user, "Lò Văn Mới", gender="male", grade=4, ethnicity="Dao")
+    db.session.commit()
+    login_as("field", "a")
+    page = client.get(f"/quan-tri/khao-sat/{survey.id}").text
+    assert "Lớp 4 · nam · Dao" in page and "(danh sách: 1)" in page
