@@ -6,17 +6,20 @@ import io
 from collections.abc import Callable
 from datetime import date
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from app import private_files
 from app.extensions import db
+from app.fonts import BOLD
 from app.units.models import Unit
 from campaigns.models import GENERAL_FUND_SLUG, Campaign
+from students.activities.event_demo import event_campaign
 from students.activities.models import Activity, ActivityKind
 from students.activities.photos import FOLDER, ActivityPhoto, PhotoConsent
 
-# (unit code, kind, title, day, place, participants, students reached, via the general fund)
+# (unit code, kind, title, day, place, participants, students reached, campaign: "fund" for
+# the general fund, "event" for the art programme's own campaign, None)
 PLAN = [
     (
         "h-ban-may",
@@ -26,7 +29,7 @@ PLAN = [
         "Xã Tà Lùng",
         {"members": 24, "teachers": 8},
         37,
-        False,
+        None,
     ),
     (
         "h-ban-may",
@@ -36,7 +39,7 @@ PLAN = [
         "Nhà văn hoá huyện Bản Mây",
         {"members": 40, "volunteers": 15, "parents": 60},
         12,
-        True,
+        "event",
     ),
     (
         "h-ban-may",
@@ -46,7 +49,7 @@ PLAN = [
         "Trường PTDTBT THCS Tà Lùng",
         {"members": 18, "teachers": 6},
         45,
-        False,
+        None,
     ),
     (
         "h-suoi-hoa",
@@ -56,7 +59,7 @@ PLAN = [
         "Bản Phong Lan",
         {"members": 6, "volunteers": 4},
         14,
-        False,
+        None,
     ),
     (
         "h-suoi-hoa",
@@ -66,7 +69,7 @@ PLAN = [
         "Trường THCS Phong Lan",
         {"teachers": 9, "parents": 22, "students": 30},
         18,
-        False,
+        None,
     ),
     (
         "tp-son-ha",
@@ -76,7 +79,7 @@ PLAN = [
         "Phường Đồi Thông",
         {"members": 10, "teachers": 3},
         26,
-        False,
+        None,
     ),
     (
         "tp-son-ha",
@@ -86,7 +89,7 @@ PLAN = [
         "Quảng trường Sơn Hà",
         {"members": 80, "volunteers": 120},
         9,
-        True,
+        "fund",
     ),
 ]
 
@@ -97,17 +100,21 @@ def seed_activities(echo: Callable[[str], None]) -> None:
     fund = db.session.execute(
         select(Campaign).where(Campaign.slug == GENERAL_FUND_SLUG)
     ).scalar_one_or_none()
+    event = event_campaign()
+    campaigns = {"fund": fund, "event": event, None: None}
     made = 0
-    for code, kind, title, day, place, people, reached, via_fund in PLAN:
+    for code, kind, title, day, place, people, reached, via in PLAN:
         unit = units.get(code)
         if unit is None:
             continue
+        campaign = campaigns[via]
         exists = db.session.execute(
-            select(Activity.id).where(
+            select(Activity).where(
                 Activity.unit_id == unit.id, Activity.title == title, Activity.held_on == day
             )
-        ).first()
-        if exists:
+        ).scalar_one_or_none()
+        if exists is not None:  # an older demo linked the art programme to the general fund
+            exists.campaign_id = campaign.id if campaign else None
             continue
         db.session.add(
             Activity(
@@ -119,7 +126,7 @@ def seed_activities(echo: Callable[[str], None]) -> None:
                 organisers=unit.name,
                 participants=people,
                 students_reached=reached,
-                campaign_id=fund.id if via_fund and fund else None,
+                campaign_id=campaign.id if campaign else None,
             )
         )
         made += 1
@@ -143,8 +150,9 @@ def _drawing(caption: str, index: int) -> bytes:
         x = 60 + i * 115
         draw.polygon([(x, 0), (x - 60, 420), (x + 60, 420)], fill=(90 + 20 * i, 80, 40 + 10 * i))
     draw.rectangle([0, 420, 960, 640], fill=(120, 70, 40))  # the stage or the floor
-    draw.rectangle([330, 180, 630, 300], fill=(200, 40, 30))  # a banner
-    draw.text((350, 225), caption[:28], fill=(255, 255, 255))
+    draw.rectangle([180, 180, 780, 300], fill=(200, 40, 30))  # a banner
+    font = ImageFont.truetype(str(BOLD), 34)  # DejaVu: every Vietnamese letter
+    draw.text((480, 240), caption[:30], fill=(255, 255, 255), font=font, anchor="mm")
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80)
     return out.getvalue()

@@ -78,6 +78,10 @@ def start_survey(actor: User, unit_id: int | None, school_year: str, period: str
         )
     ).scalar_one_or_none()
     if existing is not None:
+        if existing.status == SurveyStatus.draft and not existing.lines:
+            # A draft started before surveys had lines (migration 0095): pre-fill them now.
+            fill_lines(existing, registry_lines(unit_subtree_ids(unit.id)))
+            db.session.flush()
         return existing
     units = unit_subtree_ids(unit.id)
     survey = Survey(

@@ -135,7 +135,7 @@ def save(survey_id: int):
 
 
 def _posted_lines(values) -> list[dict]:
-    """The form's lines by their number; a blank added line (no count, no group) is left out."""
+    """The form's lines by their number; an added line left without a count is left out."""
     out = []
     for i in range(MAX_LINES):
         measure = values.get(f"line-{i}-measure")
@@ -156,21 +156,26 @@ def _posted_lines(values) -> list[dict]:
 
 
 def _form_lines(survey) -> list[dict]:
-    """The lines the form shows: the survey's, each measure's blank ones after them."""
+    """The lines the form shows: the survey's, then the registry's cells it lacks (a child
+    recorded since the survey started, pre-filled with the registry's figure), then each
+    measure's blank ones."""
     registry = registry_lines(unit_subtree_ids(survey.unit_id))
+    counts = {line.key: line.count for line in survey.lines}
+    for key, n in sorted(registry.items()):
+        counts.setdefault(key, n)
     out = []
     for measure in MEASURES:
-        for line in survey.lines:
-            if line.measure == measure:
-                out.append(
-                    {
-                        "measure": measure,
-                        "key": line.key,
-                        "label": line_label(line.key),
-                        "count": line.count,
-                        "registry": registry.get(line.key, 0),
-                    }
-                )
+        out += [
+            {
+                "measure": measure,
+                "key": key,
+                "label": line_label(key),
+                "count": n,
+                "registry": registry.get(key, 0),
+            }
+            for key, n in counts.items()
+            if key[0] == measure
+        ]
         out += [{"measure": measure, "new": True}] * NEW_LINES
     return [dict(line, index=i) for i, line in enumerate(out)]
 

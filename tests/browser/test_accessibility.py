@@ -88,6 +88,7 @@ BACKOFFICE = [
     "/quan-tri/chien-dich/",
     "/quan-tri/don-vi/",
     "/quan-tri/nguoi-dung/",
+    "/quan-tri/khao-sat/tong-hop",
 ]
 
 

@@ -124,6 +124,10 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     added.first.get_by_label("Dân tộc").fill("Dao")
     added.first.get_by_label("Số học sinh").fill("1")
     phone.screenshot(path="/tmp/i14_survey_form.png", full_page=True)
+    from tests.browser.test_accessibility import AXE
+
+    found = [f"survey form: {v['id']} {v['help']}" for v in AXE.run(phone).response["violations"]]
+    assert not found, "\n".join(found)
     phone.get_by_role("button", name="Lưu nháp").click()
     assert phone.locator("#reason_dropped_out-err").is_visible()
     phone.locator("#reason_dropped_out").fill("Một em đã chuyển trường, danh sách chưa cập nhật")
@@ -131,6 +135,8 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     phone.get_by_role("button", name="Gửi lên tỉnh").click()
     phone.get_by_text("Đã gửi phiếu khảo sát lên tỉnh.").wait_for()
     phone.screenshot(path="/tmp/i14_survey.png", full_page=True)
+    found = [f"survey sent: {v['id']} {v['help']}" for v in AXE.run(phone).response["violations"]]
+    assert not found, "\n".join(found)
     db.session.expire_all()
     survey = db.session.query(Survey).one()
     assert survey.status == SurveyStatus.submitted
@@ -147,3 +153,52 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
     assert not has_horizontal_scroll(phone)
     for i in range(6):
         assert phone.get_by_text(f"Lò Thị Khảo Sát {chr(65 + i)}").count() == 0
+
+
+def test_activity_photos_uploaded_on_a_phone_show_on_the_event_page(
+    phone, page, live_server, make_user, make_campaign, units, tmp_path
+):
+    from datetime import date
+
+    from students.activities.services import ActivityData, save_activity
+    from tests.browser.test_accessibility import violations
+    from tests.fixtures.campaigns import jpeg_bytes
+
+    event = make_campaign("dem-nhac-thu", unit="a", kind="event", title="Đêm nhạc thử")
+    activity = save_activity(
+        make_user("admin"),
+        None,
+        ActivityData(
+            unit_id=units["a"].id,
+            kind="art_programme",
+            title="Đêm nhạc gây quỹ thử",
+            held_on=date(2026, 11, 20),
+            place="Nhà văn hoá huyện",
+            campaign_id=event.id,
+        ),
+    )
+    db.session.commit()
+    photo = tmp_path / "san-khau.jpg"
+    photo.write_bytes(jpeg_bytes())
+    _login(phone, live_server, make_user("field", "a"))
+    phone.goto(f"{live_server}/quan-tri/hoat-dong/{activity.id}")
+    phone.get_by_label("Thêm ảnh (tối đa 6 ảnh một lần)").set_input_files(str(photo))
+    phone.locator("#caption").fill("Sân khấu trước giờ mở màn")
+    phone.get_by_role("button", name="Tải ảnh lên").click()
+    phone.get_by_text("Đã thêm ảnh.").wait_for()
+    assert phone.get_by_text("Nội bộ", exact=True).is_visible()  # private by default
+    phone.get_by_label("Người trong ảnh").first.select_option("no_children")
+    phone.get_by_label("Công khai trên trang chiến dịch").first.check()
+    phone.get_by_role("button", name="Lưu ảnh").click()
+    phone.get_by_text("Đã lưu ảnh.").wait_for()
+    assert not has_horizontal_scroll(phone)
+    phone.screenshot(path="/tmp/i14_activity_phone.png", full_page=True)
+    found = violations(phone, f"{live_server}/quan-tri/hoat-dong/{activity.id}")
+    for tab, name in ((phone, "phone"), (page, "desktop")):
+        tab.goto(f"{live_server}/chien-dich/dem-nhac-thu")
+        tab.get_by_role("heading", name="Hoạt động gây quỹ").wait_for()
+        assert tab.locator("img[src^='/hoat-dong/anh/']").count() == 1
+        assert not has_horizontal_scroll(tab)
+        tab.screenshot(path=f"/tmp/i14_event_{name}.png", full_page=True)
+    found += violations(page, f"{live_server}/chien-dich/dem-nhac-thu")
+    assert not found, "\n".join(found)

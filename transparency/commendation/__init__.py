@@ -11,9 +11,12 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app import nav
+    from app.demo import add_seeder
     from transparency.commendation import models, views  # noqa: F401 - tables and routes
+    from transparency.commendation.demo import seed_commendation
     from transparency.commendation.services import READERS
 
     if views.bp.name not in app.blueprints:
         app.register_blueprint(views.bp)
     nav.register(_l("Tuyên dương"), "commendation.index", READERS, order=71)
+    add_seeder(40, seed_commendation)  # after every seeder whose data it ranks

@@ -26,6 +26,13 @@ WRITERS = ("admin", "manager")
 # Points of each figure in the ranking (money per million đồng).
 WEIGHTS = {"returned": 10, "pairs_ok": 5, "activities": 3, "visits": 1, "money_m": 1}
 FIGURES = ("money", "returned", "visits", "pairs_ok", "activities")
+FIGURE = {
+    "money": _l("Tiền vận động qua đường dẫn"),
+    "returned": _l("Học sinh trở lại lớp"),
+    "visits": _l("Lần thăm hộ gia đình"),
+    "pairs_ok": _l("Đôi bạn tiến bộ"),
+    "activities": _l("Hoạt động đã tổ chức"),
+}
 TOP = 10
 
 
@@ -122,6 +129,44 @@ def people_figures(units: set[int], first: date, last: date) -> dict[tuple[str, 
     return out
 
 
+def ranked_entries(unit: Unit, first: date, last: date) -> list[CommendationEntry]:
+    """The top ten units and the top ten people of the unit's subtree for the period, ranked
+    by their score, each with the figures behind it."""
+    units = unit_subtree_ids(unit.id)
+    names = {u.id: u.name for u in db.session.execute(select(Unit)).scalars()}
+    by_unit = unit_figures(units, first, last)
+    ranked = sorted(
+        ((uid, dict(f)) for uid, f in by_unit.items() if _score(f) > 0),
+        key=lambda x: (-_score(x[1]), names.get(x[0], "")),
+    )[:TOP]
+    entries = [
+        CommendationEntry(
+            kind="unit",
+            name=names.get(uid, ""),
+            figures=figures,
+            score=_score(figures),
+            position=i,
+        )
+        for i, (uid, figures) in enumerate(ranked, start=1)
+    ]
+    people = sorted(
+        ((key, dict(f)) for key, f in people_figures(units, first, last).items() if _score(f) > 0),
+        key=lambda x: (-_score(x[1]), x[0]),
+    )[:TOP]
+    entries += [
+        CommendationEntry(
+            kind="person",
+            name=name,
+            unit_name=unit_name,
+            figures=figures,
+            score=_score(figures),
+            position=i,
+        )
+        for i, ((name, unit_name), figures) in enumerate(people, start=1)
+    ]
+    return entries
+
+
 def create_list(
     actor: User, *, title: str, first: date | None, last: date | None, unit_id: int | None
 ) -> CommendationList:
@@ -137,41 +182,10 @@ def create_list(
     if unit is None:
         raise DomainError(_l("Vui lòng chọn đơn vị."), field="unit_id")
     require_unit(actor, unit.id)
-    units = unit_subtree_ids(unit.id)
     item = CommendationList(
         title=title.strip()[:200], first=first, last=last, unit_id=unit.id, created_by_id=actor.id
     )
-    names = {u.id: u.name for u in db.session.execute(select(Unit)).scalars()}
-    by_unit = unit_figures(units, first, last)
-    ranked = sorted(
-        ((uid, dict(f)) for uid, f in by_unit.items() if _score(f) > 0),
-        key=lambda x: (-_score(x[1]), names.get(x[0], "")),
-    )[:TOP]
-    for i, (uid, figures) in enumerate(ranked, start=1):
-        item.entries.append(
-            CommendationEntry(
-                kind="unit",
-                name=names.get(uid, ""),
-                figures=figures,
-                score=_score(figures),
-                position=i,
-            )
-        )
-    people = sorted(
-        ((key, dict(f)) for key, f in people_figures(units, first, last).items() if _score(f) > 0),
-        key=lambda x: (-_score(x[1]), x[0]),
-    )[:TOP]
-    for i, ((name, unit_name), figures) in enumerate(people, start=1):
-        item.entries.append(
-            CommendationEntry(
-                kind="person",
-                name=name,
-                unit_name=unit_name,
-                figures=figures,
-                score=_score(figures),
-                position=i,
-            )
-        )
+    item.entries = ranked_entries(unit, first, last)
     db.session.add(item)
     db.session.flush()
     record(
@@ -200,6 +214,13 @@ def lists(actor: User) -> list[CommendationList]:
             .order_by(CommendationList.id.desc())
         ).scalars()
     )
+
+
+def printed(item: CommendationList) -> tuple[list, list]:
+    """What is read at the meeting: the included units, then people, each in the order the
+    secretariat set."""
+    chosen = sorted((e for e in item.entries if e.included), key=lambda e: (e.position, e.id))
+    return [e for e in chosen if e.kind == "unit"], [e for e in chosen if e.kind == "person"]
 
 
 def edit_entries(actor: User, item: CommendationList, changes: dict[int, dict]) -> int:

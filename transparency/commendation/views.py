@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -14,7 +13,9 @@ from app import uow
 from app.auth.guards import roles_required
 from students import schoolyear
 from students.blueprint import unit_choices
+from transparency.commendation import pdf as list_pdf
 from transparency.commendation.services import (
+    FIGURE,
     FIGURES,
     READERS,
     WRITERS,
@@ -22,16 +23,10 @@ from transparency.commendation.services import (
     edit_entries,
     get_list,
     lists,
+    printed,
 )
 
 bp = Blueprint("commendation", __name__, url_prefix="/quan-tri/tuyen-duong")
-FIGURE = {
-    "money": _l("Tiền vận động qua đường dẫn"),
-    "returned": _l("Học sinh trở lại lớp"),
-    "visits": _l("Lần thăm hộ gia đình"),
-    "pairs_ok": _l("Đôi bạn tiến bộ"),
-    "activities": _l("Hoạt động đã tổ chức"),
-}
 
 
 class Plain(FlaskForm):
@@ -125,12 +120,25 @@ def save(list_id: int):
 def printable(list_id: int):
     """The list as it is read at the meeting: included entries, in order, with figures."""
     item = get_list(current_user, list_id)
-    chosen = [e for e in item.entries if e.included]
+    units, people = printed(item)
     return render_template(
         "transparency/commendation/print.html",
         item=item,
-        units=sorted((e for e in chosen if e.kind == "unit"), key=lambda e: e.position),
-        people=sorted((e for e in chosen if e.kind == "person"), key=lambda e: e.position),
+        units=units,
+        people=people,
         figures=FIGURE,
         order=FIGURES,
+    )
+
+
+@bp.route("/<int:list_id>/pdf")
+@roles_required(*READERS)
+def pdf(list_id: int):
+    """The list as a PDF for the meeting (small: written at once)."""
+    item = get_list(current_user, list_id)
+    body = list_pdf.render(item, current_app.config["FUND_NAME"])
+    return current_app.response_class(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="tuyen-duong-{item.id}.pdf"'},
     )

@@ -9,9 +9,9 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.fonts import BOLD, REGULAR
 from app.money import format_vnd
 from app.spreadsheets import append
+from transparency.reports import pdfdoc
 from transparency.reports.data import Report
 from transparency.reports.tables import Table
 
@@ -31,18 +31,8 @@ def _cols(table: Table) -> list[str]:
 
 def pdf(report: Report, fund_name: str) -> bytes:
     """A4 landscape: heading, the chart of money by campaign, then each table."""
-    doc = FPDF(orientation="L", unit="mm", format="A4")
-    doc.add_font("DejaVu", "", str(REGULAR))
-    doc.add_font("DejaVu", "B", str(BOLD))
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
-    doc.set_font("DejaVu", "", 10)
-    doc.cell(0, 6, fund_name, new_x="LMARGIN", new_y="NEXT")
-    heading, sub = _heading(report)
-    doc.set_font("DejaVu", "B", 15)
-    doc.multi_cell(0, 9, heading, align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("DejaVu", "", 11)
-    doc.cell(0, 7, sub, align="C", new_x="LMARGIN", new_y="NEXT")
+    doc = pdfdoc.document("L")
+    pdfdoc.heading(doc, fund_name, *_heading(report))
     doc.set_font("DejaVu", "", 8)
     doc.cell(
         0,
@@ -77,6 +67,7 @@ def _chart(doc: FPDF, table: Table) -> None:
         doc.rect(doc.l_margin + label_w, y + 1, max(1.0, bar_w * value / biggest), 4, style="F")
         doc.set_x(doc.l_margin + label_w + bar_w + 2)
         doc.cell(38, 6, format_vnd(value, "vi"), new_x="LMARGIN", new_y="NEXT")
+    doc.set_fill_color(255, 255, 255)  # the bars' red must not fill the tables that follow
 
 
 def _table(doc: FPDF, table: Table) -> None:
@@ -96,6 +87,7 @@ def _table(doc: FPDF, table: Table) -> None:
         col_widths=widths,
         line_height=5,
         first_row_as_headings=True,
+        headings_style=pdfdoc.HEADINGS,
         text_align=("LEFT",) + ("RIGHT",) * len(cols),
     ) as grid:
         head = grid.row()

@@ -71,8 +71,10 @@ def test_a_survey_starts_from_the_registry_and_visits(make_student, make_user, u
         ("dropped_out", 10, "male", "Kinh"): 1,
     }
     assert survey.causes["economic"] == 1
+    survey.lines.clear()  # a draft started before surveys had lines
+    db.session.flush()
     again = start_survey(make_user("field", "a"), units["a"].id, YEAR, "mid_term")
-    assert again is survey
+    assert again is survey and len(again.lines) == 2
     with pytest.raises(Forbidden):
         start_survey(make_user("field", "b"), units["a"].id, YEAR, "mid_term")
 
@@ -200,3 +202,33 @@ def test_pages_fill_and_submit(client, make_student, make_user, login_as, units)
     shown = client.get(url).text
     assert "Đã gửi" in shown and "Tày" in shown
     assert client.get(f"/quan-tri/khao-sat/tong-hop?year={YEAR}").status_code == 403  # field
+
+
+def test_the_consolidated_page_shows_grades_and_ethnic_groups(
+    client, make_student, make_user, login_as, units
+):
+    _dropped(make_student, make_user, "Lò Thị Một")
+    _dropped(make_student, make_user, "Vàng Thị Bê", in_b=True, grade=3, ethnicity="")
+    admin = make_user("admin")
+    for unit in (units["a"], units["b"]):
+        survey = start_survey(admin, unit.id, YEAR, "year_end")
+        save_survey(admin, survey, submit=True, **_values(survey))
+    db.session.commit()
+    login_as("admin")
+    page = client.get(f"/quan-tri/khao-sat/tong-hop?year={YEAR}&period=year_end").text
+    grades = page.split("Theo lớp")[1].split("Theo dân tộc")[0]
+    assert ">3</th>" in grades and ">7</th>" in grades
+    groups = page.split("Theo dân tộc")[1]
+    assert ">Thái</th>" in groups and ">chưa ghi</th>" in groups
+
+
+def test_a_child_recorded_after_the_start_shows_on_the_form(
+    client, make_student, make_user, login_as, units
+):
+    field = make_user("field", "a")
+    survey = start_survey(field, units["a"].id, YEAR, "mid_term")
+    _dropped(make_student, make_user, "Lò Văn Mới", gender="male", grade=4, ethnicity="Dao")
+    db.session.commit()
+    login_as("field", "a")
+    page = client.get(f"/quan-tri/khao-sat/{survey.id}").text
+    assert "Lớp 4 · nam · Dao" in page and "(danh sách: 1)" in page

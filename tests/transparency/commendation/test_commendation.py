@@ -13,6 +13,7 @@ from students.activities.services import ActivityData, save_activity
 from students.care.services import add_visit
 from students.peer.services import create_pair, record_result
 from students.registry.services import change_status
+from tests.fixtures.documents import pdf_text
 from transparency.commendation.models import CommendationList
 from transparency.commendation.services import create_list, edit_entries
 
@@ -117,3 +118,42 @@ def test_the_list_is_edited_and_prints(client, make_student, make_user, login_as
     units_part = printed.text.split("Cá nhân")[0]
     assert units["a"].name not in units_part  # left out before printing
     assert "data-print" in printed.text and "<script>" not in printed.text
+
+
+def test_the_list_prints_as_a_pdf_in_the_edited_order_with_its_figures(
+    client, make_student, make_user, login_as, units
+):
+    field = _work(make_student, make_user, units)
+    item = create_list(
+        make_user("admin"),
+        title="Tuyên dương năm học",
+        first=FIRST,
+        last=LAST,
+        unit_id=units["province"].id,
+    )
+    a, b = [e for e in item.entries if e.kind == "unit"]
+    people = {e.name: e for e in item.entries if e.kind == "person"}
+    changes = {e.id: {"included": True, "position": e.position} for e in item.entries}
+    changes[a.id]["position"], changes[b.id]["position"] = 2, 1  # B read first
+    changes[b.id]["citation"] = "Đơn vị tích cực vận động học sinh"
+    changes[people["Cô Lan"].id]["included"] = False
+    edit_entries(make_user("admin"), item, changes)
+    db.session.commit()
+    login_as("auditor")
+    response = client.get(f"/quan-tri/tuyen-duong/{item.id}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    with open("/tmp/i14_commendation.pdf", "wb") as fh:  # to look at it rendered
+        fh.write(response.data)
+    assert "Tuyên dương năm học" in text
+    units_part, people_part = text.split("Cá nhân")
+    assert units_part.index(units["b"].name) < units_part.index(units["a"].name)
+    assert "Đơn vị tích cực vận động học sinh" in units_part
+    assert "Học sinh trở lại lớp: 3" in units_part and "Lần thăm hộ gia đình: 3" in units_part
+    assert "Đôi bạn tiến bộ: 1" in units_part and "Hoạt động đã tổ chức: 1" in units_part
+    assert field.display_name in people_part and "Lần thăm hộ gia đình: 3" in people_part
+    assert "Cô Lan" not in people_part  # left out before printing
+    assert "Lò Thị Tuyên" not in text
+    client.post("/dang-xuat")
+    login_as("field", "a")
+    assert client.get(f"/quan-tri/tuyen-duong/{item.id}/pdf").status_code == 403

@@ -1,5 +1,5 @@
 """DESIGN.md §6 with the full demo data: the yearly report page, the back-office report, its
-XLSX and its PDF name no child, and the follow-up (pairs, entitlements, activities, surveys)
+XLSX and its PDF, and the commendation list's PDF name no child, and the follow-up (pairs, entitlements, activities, surveys)
 puts no child's data on a public page."""
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def test_reports_and_public_pages_name_no_child(app, make_user):
     db.session.commit()
     students = list(db.session.execute(select(Student)).scalars())
     secrets = _secrets(students)
-    top = db.session.execute(select(Unit).where(Unit.parent_id.is_(None))).scalars().first()
+    top = db.session.execute(
+        select(Unit).where(Unit.code == "tinh-doan")
+    ).scalar_one()  # the demo's
     client = app.test_client()
     public = client.get("/bao-cao-nam/2026-2027")
     assert public.status_code == 200 and HIDDEN.replace("<", "&lt;") in public.text
@@ -61,6 +63,17 @@ def test_reports_and_public_pages_name_no_child(app, make_user):
         data={"kind": "year_end", "first": "2026-08-15", "last": "2027-05-31", "unit_id": top.id},
     )
     pdf = pdf_text(client.get(queued.headers["Location"]).data)
+    made = client.post(
+        "/quan-tri/tuyen-duong/moi",
+        data={
+            "title": "Tuyên dương",
+            "first": "2026-08-15",
+            "last": "2027-05-31",
+            "unit_id": top.id,
+        },
+    )
+    commendation = pdf_text(client.get(made.headers["Location"] + "/pdf").data)
+    assert "Tập thể" in commendation and "Huyện Đoàn Bản Mây" in commendation
     assert "Đôi bạn và kết quả" in pdf and "Tiền ủng hộ theo chiến dịch" in pdf
     for where, text in (
         ("public", public.text),
@@ -68,6 +81,7 @@ def test_reports_and_public_pages_name_no_child(app, make_user):
         ("mid-term page", mid.text),
         ("xlsx", cells),
         ("pdf", pdf),
+        ("commendation pdf", commendation),
     ):
         for secret in secrets:
             assert secret not in text, f"{secret!r} in the {where} report"
