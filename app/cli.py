@@ -79,7 +79,9 @@ def list_users() -> None:
 @ledger_cli.command("verify")
 def verify() -> None:
     """Recompute the hash chain; exit 1 at the first broken entry."""
-    result = verify_database()
+    result = verify_database(
+        workers=2
+    )  # two processes for a large ledger (app/ledger/verify_parallel.py)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)

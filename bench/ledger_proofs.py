@@ -129,13 +129,39 @@ def summary(name: str, values: list[float]) -> str:
     )
 
 
+def _gift_refs(top: int, rnd: random.Random, count: int = 40) -> list[str]:
+    """References of random gifts of an existing ledger (the trace's input)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.ledger.models import LedgerEntry
+
+    refs: list[str] = []
+    while len(refs) < count:
+        seqs = [rnd.randint(1, top) for _ in range(200)]
+        rows = db.session.execute(
+            select(LedgerEntry.ref).where(
+                LedgerEntry.seq.in_(seqs), LedgerEntry.kind == "donation", LedgerEntry.ref != ""
+            )
+        ).scalars()
+        refs += list(rows)
+    return refs[:count]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=500)
+    ap.add_argument(
+        "--database",
+        help="an existing database (e.g. built by `flask demo bulk`): nothing built or dropped",
+    )
+    ap.add_argument("--no-export", action="store_true", help="skip streaming the export")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
-    url, schema = prepare_database(tmp)
+    if args.database:
+        url, schema = args.database, None
+    else:
+        url, schema = prepare_database(Path(tempfile.mkdtemp(prefix="ledger-bench-")))
     os.environ["DATABASE_URL"] = url
     from app import create_app
     from app.extensions import db
@@ -146,21 +172,25 @@ def main() -> int:
     app = None
     try:
         app = create_app("development", {"RATELIMIT_ENABLED": False})  # DATABASE_URL set above
+        built = synced = 0.0
         with app.app_context():
-            db.create_all()
-            t0 = time.perf_counter()
-            build(args.entries)
-            built = time.perf_counter() - t0
+            if not args.database:
+                db.create_all()
+                t0 = time.perf_counter()
+                build(args.entries)
+                built = time.perf_counter() - t0
             t0 = time.perf_counter()
             while True:
+                before = tree.tree_size()
                 size = tree.sync(limit=50_000)
                 db.session.commit()
-                if size >= args.entries:
+                if size == before:
                     break
             synced = time.perf_counter() - t0
+            n = ledger.head()[0]
+            gift_refs = _gift_refs(n, random.Random(5)) if args.database else []
         client = app.test_client()
         rnd = random.Random(11)
-        n = args.entries
         reqs = args.requests
         timed(client, ["/healthz", "/api/v1/ledger/head"] * 5)  # warm up
         results = {
@@ -187,22 +217,17 @@ def main() -> int:
                     amount=10_000,
                     kind="donation",
                     ref=f"TSBENCH{i:03d}",
-                    idempotency_key=f"bench:post:{i}",
+                    idempotency_key=f"bench:post:{n}:{i}",  # new entries on every run
                 )
                 db.session.commit()
                 after_post += timed(client, ["/api/v1/ledger/head"])
         results["head right after a post (tree catches up)"] = after_post
-        gifts = [seq for seq in (rnd.randint(1, n) for _ in range(200)) if seq % 10 < 7][:20]
+        if not gift_refs:
+            gifts = [seq for seq in (rnd.randint(1, n) for _ in range(200)) if seq % 10 < 7][:20]
+            gift_refs = [f"TS{seq:08X}" for seq in gifts]
         results["/api/v1/trace/<ref> (FIFO over the campaign)"] = timed(
-            client, [f"/api/v1/trace/TS{seq:08X}" for seq in gifts]
+            client, [f"/api/v1/trace/{ref}" for ref in gift_refs]
         )
-        tracemalloc.start()
-        t0 = time.perf_counter()
-        response = client.get("/api/v1/ledger/export.jsonl")
-        size = sum(len(chunk) for chunk in response.response)
-        exported = time.perf_counter() - t0
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
         print(
             f"\n{engine}, {n:,} entries: built in {built:.0f} s, Merkle tree grown in {synced:.1f} s"
         )
@@ -211,6 +236,15 @@ def main() -> int:
         )
         for name, values in results.items():
             print(summary(name, values))
+        if args.no_export:
+            return 0
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        response = client.get("/api/v1/ledger/export.jsonl")
+        size = sum(len(chunk) for chunk in response.response)
+        exported = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
         print(
             f"\nexport.jsonl: {size / 1e6:.0f} MB streamed in {exported:.1f} s, "
             f"peak Python memory {peak / 1e6:.1f} MB"

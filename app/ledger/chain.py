@@ -27,6 +27,26 @@ def _format_at_strftime(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _nfc(value: str) -> str:
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
+
+
+def canonical_row(row: tuple) -> str:
+    """`canonical()` of (seq, at, kind, source, destination, asset, amount, ref) as the database
+    gives them (integers, a datetime).
+
+    The same text json.dumps(sort_keys=True) gives, built directly (imports and the verifier
+    hash a million entries): keys in sorted order, strings as JSON strings.
+    """
+    seq, at, kind, source, destination, asset, amount, ref = row
+    s = _json_string
+    return (
+        f'{{"amount":{int(amount)},"asset":{s(_nfc(asset))},"at":"{format_at(at)}",'
+        f'"destination":{s(_nfc(destination))},"kind":{s(_nfc(kind))},"ref":{s(_nfc(ref))},'
+        f'"seq":{int(seq)},"source":{s(_nfc(source))}}}'
+    )
+
+
 def canonical(
     *,
     seq: int,
@@ -39,28 +59,17 @@ def canonical(
     ref: str,
 ) -> str:
     """JSON with sorted keys, no spaces, non-ASCII kept, strings in NFC."""
-
-    def nfc(value: str) -> str:
-        return value if value.isascii() else unicodedata.normalize("NFC", value)
-
     if isinstance(amount, int) and isinstance(seq, int) and not isinstance(at, str):
-        # The same text json.dumps(sort_keys=True) gives, built directly (a statement import
-        # hashes a hundred thousand entries): keys in sorted order, strings as JSON strings.
-        s = _json_string
-        return (
-            f'{{"amount":{int(amount)},"asset":{s(nfc(asset))},"at":"{format_at(at)}",'
-            f'"destination":{s(nfc(destination))},"kind":{s(nfc(kind))},"ref":{s(nfc(ref))},'
-            f'"seq":{int(seq)},"source":{s(nfc(source))}}}'
-        )
+        return canonical_row((seq, at, kind, source, destination, asset, amount, ref))
     obj = {
         "seq": seq,
         "at": at if isinstance(at, str) else format_at(at),
-        "kind": nfc(kind),
-        "source": nfc(source),
-        "destination": nfc(destination),
-        "asset": nfc(asset),
+        "kind": _nfc(kind),
+        "source": _nfc(source),
+        "destination": _nfc(destination),
+        "asset": _nfc(asset),
         "amount": amount,
-        "ref": nfc(ref),
+        "ref": _nfc(ref),
     }
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

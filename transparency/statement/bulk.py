@@ -9,7 +9,8 @@ to students (pseudonymous public ids only, never names) in rounds that are later
 some buy goods (campaign → expense → world); some gifts are rice. A run can be stopped and
 started again (each run adds N more). Pledges and receipts are not made: the statement does not
 read them. What is derived from the entries is brought up to date once, at the end
-(`finish()`): the statement's search index, the Merkle tree, the planner's statistics.
+(`finish()`): the statement's search index, the Merkle tree, the trace's attribution, the
+planner's statistics.
 
 Donor names are invented from common Vietnamese family, middle and given names, with
 diacritics; about one gift in eight is anonymous (no public label, not searchable by name).
@@ -34,6 +35,7 @@ from donations.bank.models import BankTransaction, TxStatus
 from donations.models import Donation
 from donations.pledges.refcode import ALPHABET, PREFIX, check_char
 from transparency.statement import indexing
+from transparency.trace import attribution
 from transparency.verification import tree
 
 FAMILY = [
@@ -454,7 +456,7 @@ def finish(
 ) -> None:
     """Bring what derives from the entries up to the chain, once, after a bulk load: the
     statement's index and the Merkle tree (each committed every `chunk` entries, so a stopped
-    run resumes), then fresh planner statistics for the grown tables."""
+    run resumes), the trace's attribution, then fresh planner statistics for the grown tables."""
     connection = db.session.connection()
     done, upto = indexing.indexed_upto(connection), indexing.ledger_upto(connection)
     while done < upto:
@@ -470,6 +472,8 @@ def finish(
         if size == before:
             break
         echo(f"  merkle {size}/{upto}")
+    echo(f"  trace {attribution.sync_all()}")
+    checkpoint()
     analyze()
     checkpoint()
 
@@ -480,5 +484,7 @@ def analyze() -> None:
     if dialect == "sqlite":
         db.session.execute(text("ANALYZE"))
     elif dialect == "postgresql":
-        for table in ("ledger_entries", "statement_index", "merkle_nodes", "donations"):
+        for table in ("ledger_entries", "statement_index", "merkle_nodes", "trace_lots"):
             db.session.execute(text(f"ANALYZE {table}"))  # noqa: S608 - fixed names
+        # The name index's pending list (what fast GIN inserts leave), else read linearly.
+        db.session.execute(text("SELECT gin_clean_pending_list('ix_statement_index_name_fts')"))

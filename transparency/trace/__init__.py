@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.extensions import csrf
+    from transparency.trace import cli, models  # noqa: F401 - commands, tables
     from transparency.trace.api import bp as api_bp
     from transparency.trace.views import bp, trace_url
 

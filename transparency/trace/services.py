@@ -2,18 +2,18 @@
 
 A reference is a pledge's reference code (or the bank reference of a gift without a pledge)
 or a receipt number. Its gifts are the entries `world → campaign:X` of kind donation or
-in_kind carrying it; where their money went is found by FIFO attribution (`fifo.py`).
+in_kind carrying it; where their money went is found by FIFO attribution (`fifo.py`), kept
+in tables and caught up before each trace (`attribution.py`).
 Beneficiaries appear only as their consent allows (students.privacy.public_view).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.approvals.models import Proposal
@@ -28,7 +28,8 @@ from donations.receipts.models import Receipt
 from students.privacy import public_view
 from students.registry.models import Student
 from students.rounds.models import AllocationLine, AllocationRound
-from transparency.trace.fifo import GIFT_KINDS, Attribution, use_kind
+from transparency.trace import attribution
+from transparency.trace.fifo import GIFT_KINDS, use_kind
 
 # A trace may replay a whole campaign: one visitor gets a few a minute, not a flood.
 TRACE_LIMIT = "30 per minute"
@@ -69,82 +70,6 @@ def _gift_entries(reference: str) -> list[LedgerEntry]:
     )
 
 
-# The replay of the last few accounts, per process, continued with the entries posted since
-# instead of started again (entries are never changed). Checked against the hash of the last
-# entry it saw, so a restored or rebuilt database never reuses a stale replay.
-_REPLAYS: OrderedDict[tuple[str, str], tuple[int, str, Attribution]] = OrderedDict()
-_REPLAYS_LOCK = threading.Lock()
-KEEP_REPLAYS = 4
-
-
-def _attribution(account: str, asset: str) -> Attribution:
-    """The account's replay up to the chain's end; call with _REPLAYS_LOCK held."""
-    cached = _REPLAYS.get((account, asset))
-    if cached is not None:
-        seq, digest, replay = cached
-        still = db.session.execute(
-            select(LedgerEntry.hash).where(LedgerEntry.seq == seq)
-        ).scalar_one_or_none()
-        if still != digest:
-            cached = None
-    if cached is None:
-        seq, replay = 0, Attribution(account)
-    moves = _moves(account, asset, after=seq) if seq == 0 else _moves_since(account, asset, seq)
-    replay.replay(moves)
-    if moves:
-        seq = moves[-1][0]
-    if seq:
-        digest = db.session.execute(
-            select(LedgerEntry.hash).where(LedgerEntry.seq == seq)
-        ).scalar_one()
-        _REPLAYS[(account, asset)] = (seq, digest, replay)
-        _REPLAYS.move_to_end((account, asset))
-        while len(_REPLAYS) > KEEP_REPLAYS:
-            _REPLAYS.popitem(last=False)
-    return replay
-
-
-def _moves(account: str, asset: str, after: int = 0) -> list[tuple]:
-    rows = db.session.execute(
-        select(
-            LedgerEntry.seq,
-            LedgerEntry.source,
-            LedgerEntry.destination,
-            LedgerEntry.amount,
-            LedgerEntry.kind,
-            LedgerEntry.ref,
-            LedgerEntry.reverses_seq,
-        )
-        .where(
-            LedgerEntry.seq > after,
-            LedgerEntry.asset == asset,
-            or_(LedgerEntry.source == account, LedgerEntry.destination == account),
-        )
-        .order_by(LedgerEntry.seq)
-    )
-    return list(rows.tuples())
-
-
-def _moves_since(account: str, asset: str, after: int) -> list[tuple]:
-    """The account's moves after `after`, read by the primary key (few rows: those since the
-    last trace), not through the account indexes (every move of the account)."""
-    rows = db.session.execute(
-        select(
-            LedgerEntry.seq,
-            LedgerEntry.source,
-            LedgerEntry.destination,
-            LedgerEntry.amount,
-            LedgerEntry.kind,
-            LedgerEntry.ref,
-            LedgerEntry.reverses_seq,
-            LedgerEntry.asset,
-        )
-        .where(LedgerEntry.seq > after)
-        .order_by(LedgerEntry.seq)
-    ).tuples()
-    return [row[:7] for row in rows if row[7] == asset and (row[1] == account or row[2] == account)]
-
-
 def trace(reference: str) -> dict:
     """The gifts of a reference and where their money went; NotFound when there are none."""
     gifts = _gift_entries(reference)
@@ -158,13 +83,12 @@ def trace(reference: str) -> dict:
     uses: dict[int, int] = defaultdict(int)
     unattributed: dict[str, int] = defaultdict(int)
     for asset in sorted({g.asset for g in gifts}):
-        with _REPLAYS_LOCK:
-            replay = _attribution(account, asset)
-            for gift in (g for g in gifts if g.asset == asset):
-                lot = replay.lots[replay.by_seq[gift.seq]]
-                for seq, amount in lot.uses.items():
-                    uses[seq] += amount
-                unattributed[asset] += lot.remaining
+        attribution.catch_up(account, asset)
+        taken, unattributed[asset] = attribution.uses_of(
+            account, asset, [g.seq for g in gifts if g.asset == asset]
+        )
+        for seq, amount in taken.items():
+            uses[seq] += amount
     entries = {
         e.seq: e
         for e in db.session.execute(select(LedgerEntry).where(LedgerEntry.seq.in_(list(uses))))

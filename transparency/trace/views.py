@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from app import uow
 from app.errors import NotFound
 from app.extensions import client_ip, limiter
 from transparency.trace import services
@@ -25,6 +26,7 @@ def search():
 
 @bp.get("/truy-vet/<path:reference>")
 @limiter.limit(TRACE_LIMIT, key_func=client_ip)
+@uow.transactional  # the trace catches the stored attribution up and keeps it
 def page(reference: str):
     try:
         result = services.trace(reference)
