@@ -1,14 +1,14 @@
 """trace attribution: the FIFO lots and uses of campaign accounts, kept like the Merkle tree
 
 Revision ID: 0100_trace_attribution
-Revises: 0085_commendation
+Revises: 0097_activity_photos
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0100_trace_attribution"
-down_revision = "0085_commendation"
+down_revision = "0097_activity_photos"
 branch_labels = None
 depends_on = None
 
