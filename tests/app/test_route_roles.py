@@ -67,6 +67,7 @@ def _values(rule, world) -> dict:
         "entitlement_id": world["entitlement"].id,
         "kind_id": world["kind"].id,
         "activity_id": world["activity"].id,
+        "activity_photo_id": world["activity_photo"].id,
         "survey_id": world["survey"].id,
         "report_id": world["report"].id,
         "list_id": world["commendation"].id,
