@@ -44,11 +44,11 @@ def upload_photos(activity_id: int):
     return redirect(url_for("unit_activities.detail", activity_id=activity_id) + "#anh")
 
 
-@bp.route("/anh/<int:photo_id>", methods=["POST"])
+@bp.route("/anh/<int:activity_photo_id>", methods=["POST"])
 @roles_required(*WRITERS)
-def photo_settings(photo_id: int):
+def photo_settings(activity_photo_id: int):
     """Change a photo's caption, consent and whether it is public."""
-    photo = get_photo(current_user, photo_id)
+    photo = get_photo(current_user, activity_photo_id)
     if PhotoForm().validate_on_submit():
         with uow.attempt() as done:
             update_photo(
@@ -63,18 +63,18 @@ def photo_settings(photo_id: int):
     return redirect(url_for("unit_activities.detail", activity_id=photo.activity_id) + "#anh")
 
 
-@bp.route("/anh/<int:photo_id>")
+@bp.route("/anh/<int:activity_photo_id>")
 @roles_required(*READERS)
-def photo_file(photo_id: int):
+def photo_file(activity_photo_id: int):
     """The file, for those who may read the unit's activities."""
-    return _send(get_photo(current_user, photo_id).path, "private, no-store")
+    return _send(get_photo(current_user, activity_photo_id).path, "private, no-store")
 
 
-@public_bp.route("/hoat-dong/anh/<int:photo_id>")
-def public_file(photo_id: int):
+@public_bp.route("/hoat-dong/anh/<int:activity_photo_id>")
+def public_file(activity_photo_id: int):
     """A photo shown publicly; every other photo is "not found" (even its existence)."""
     # The unit may take a photo back at any time: no cache keeps it.
-    return _send(public_photo(photo_id).path, "no-store")
+    return _send(public_photo(activity_photo_id).path, "no-store")
 
 
 def _send(relative: str, cache: str):

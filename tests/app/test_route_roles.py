@@ -36,11 +36,7 @@ def _values(rule, world) -> dict:
         "line_id": world["budget_line"].id if campaigns else world["line"].id,
         "update_id": world["update"].id,
         "tier_id": world["tier"].id,
-        "photo_id": (
-            world["activity_photo"].id
-            if rule.endpoint.startswith("unit_activities.")
-            else world["visit_photo"].id
-        ),
+        "photo_id": world["visit_photo"].id,
         "page_id": world["page"].id,
         "action": "doi",
         "sponsorship_id": world["sponsorship"].id,
@@ -71,6 +67,7 @@ def _values(rule, world) -> dict:
         "entitlement_id": world["entitlement"].id,
         "kind_id": world["kind"].id,
         "activity_id": world["activity"].id,
+        "activity_photo_id": world["activity_photo"].id,
         "survey_id": world["survey"].id,
         "report_id": world["report"].id,
         "list_id": world["commendation"].id,
