@@ -33,7 +33,8 @@ class Donation(Model):
     # Where it came from: "sepay", "casso", "statement", "stripe", "manual", "in_kind".
     provider: Mapped[str] = mapped_column(String(20))
     provider_ref: Mapped[str] = mapped_column(String(120))
-    ledger_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
+    # Indexed: the statement index finds a chunk of entries' bank references through it.
+    ledger_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"), index=True)
     # Set when an approved correction reversed the entry: the gift no longer counts.
     reversal_seq: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.seq"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

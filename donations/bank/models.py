@@ -104,7 +104,7 @@ class BankTransaction(Model):
     note: Mapped[str] = mapped_column(String(300), default="")
     note_msg: Mapped[dict | None] = mapped_column(JSON)
     pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"), index=True)
-    donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
+    donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"), index=True)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("statement_imports.id"), index=True)
     raw: Mapped[dict] = mapped_column(JSON, default=dict)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -455,16 +455,12 @@ def finish(
     chunk: int = 50_000,
 ) -> None:
     """Bring what derives from the entries up to the chain, once, after a bulk load: the
-    statement's index and the Merkle tree (each committed every `chunk` entries, so a stopped
-    run resumes), the trace's attribution, then fresh planner statistics for the grown tables."""
-    connection = db.session.connection()
-    done, upto = indexing.indexed_upto(connection), indexing.ledger_upto(connection)
-    while done < upto:
-        last = min(done + chunk, upto)
-        indexing.index_range(db.session.connection(), done, last)
-        checkpoint()
-        done = last
-        echo(f"  index {done}/{upto}")
+    statement's index (one transaction, `indexing.catch_up_bulk`), the Merkle tree (committed
+    every `chunk` entries, so a stopped run resumes), the trace's attribution, then fresh
+    planner statistics for the grown tables."""
+    upto = indexing.ledger_upto(db.session.connection())
+    indexing.catch_up_bulk(chunk, lambda done, upto: echo(f"  index {done}/{upto}"))
+    checkpoint()
     while True:
         before = tree.tree_size()
         size = tree.sync(limit=chunk)

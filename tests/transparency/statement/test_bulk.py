@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
 from app.ledger.verify import verify_database
 from donations.bank.models import BankTransaction
 from donations.models import Donation
 from tests.transparency.verification import reference
-from transparency.statement import bulk
+from transparency.statement import bulk, indexing
 from transparency.statement.indexing import fold, row_for
 from transparency.statement.models import StatementRow
 from transparency.verification import merkle, tree
@@ -80,10 +82,38 @@ def test_bulk_command_builds_a_verified_searchable_ledger(app, client, units):
     assert allocation.label.startswith("HS-") and allocation.destination.endswith(allocation.label)
 
 
-def test_the_set_based_index_equals_the_one_posting_writes(app, units):
-    """The index built at the end (a query per chunk) row for row as the per-entry path."""
+@pytest.mark.parametrize("bulk_at_least", [1, 20_000])
+def test_the_set_based_index_equals_the_one_posting_writes(
+    app, client, units, monkeypatch, bulk_at_least
+):
+    """The index built at the end (a query per chunk) row for row as the per-entry path; with
+    the name search's upkeep suspended and rebuilt (bulk_at_least=1) or kept row by row."""
+    monkeypatch.setattr(indexing, "BULK_AT_LEAST", bulk_at_least)
     bulk.build(1500, chunk=400, checkpoint=db.session.commit)
     bulk.finish(checkpoint=db.session.commit, chunk=500)
+    _assert_index_is_the_per_entry_one()
+    # The name search finds bulk donors, and a gift posted afterwards the ordinary way.
+    named = db.session.execute(
+        select(LedgerEntry).where(LedgerEntry.label.like("% % %")).limit(1)
+    ).scalar_one()
+    found = client.get("/api/v1/ledger", query_string={"q": fold(named.label), "limit": 100})
+    assert named.seq in [e["seq"] for e in found.get_json()["entries"]]
+    later = ledger.post(
+        source="world",
+        destination="campaign:bulk-quy-chung",
+        asset="VND",
+        amount=70_000,
+        kind="donation",
+        ref="TSLATER01",
+        idempotency_key="test:later",
+        label="Ông Ẩn Sau Cùng",
+    ).entry
+    db.session.commit()
+    found = client.get("/api/v1/ledger", query_string={"q": "an sau cung"}).get_json()
+    assert [e["seq"] for e in found["entries"]] == [later.seq]
+
+
+def _assert_index_is_the_per_entry_one() -> None:
     connection = db.session.connection()
     stored = {
         row["seq"]: row for row in db.session.execute(select(StatementRow.__table__)).mappings()
