@@ -40,7 +40,7 @@ translations: $(VENV)/.runtime
 ## Extract the messages of each package and merge them into its catalog (then fill in English)
 catalogs: $(VENV)/.runtime
 	@for pair in $(CATALOGS); do dir=$${pair%%:*}; map=$${pair#*:}; \
-	  $(BIN)/pybabel -q extract -F $$map -k _l -o /tmp/thapsang-$$$$.pot . && \
+	  $(BIN)/pybabel -q extract -F $$map -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o /tmp/thapsang-$$$$.pot . && \
 	  $(BIN)/pybabel -q update -i /tmp/thapsang-$$$$.pot -d $$dir -l en -w 100 || exit 1; \
 	done; rm -f /tmp/thapsang-$$$$.pot
 	$(BIN)/flask translations check || true
