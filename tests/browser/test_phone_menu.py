@@ -81,6 +81,9 @@ def test_back_office_header_links_to_own_password_and_second_factor(phone, live_
     account.get_by_role("link", name="Đổi mật khẩu").click()
     phone.wait_for_url(re.compile(r"/tai-khoan/mat-khau$"))
     expect(phone.get_by_role("heading", level=1)).to_contain_text("mật khẩu")
+    # The password page keeps the back-office header: the way back is one tap away.
+    expect(phone.get_by_role("region", name="Tài khoản đang đăng nhập")).to_be_visible()
+    expect(phone.get_by_role("navigation", name="Quản trị")).to_be_attached()
     phone.go_back()
     account.get_by_role("link", name="Xác thực hai lớp").click()
     phone.wait_for_url(re.compile(r"/tai-khoan/xac-thuc-hai-lop"))
