@@ -14,19 +14,13 @@ down_revision = "0085_commendation"
 branch_labels = None
 depends_on = None
 
-CHECK = "ck_students_distance_positive"
-
 
 def _move(old: str, new: str, factor: str) -> None:
-    # The CHECK names the column, so it goes first and comes back under the new name.
-    with op.batch_alter_table("students", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f(CHECK), type_="check")
-        batch_op.alter_column(
-            old, new_column_name=new, existing_type=sa.Integer(), existing_nullable=False
-        )
+    # A plain RENAME COLUMN (SQLite >= 3.25, PostgreSQL) carries the CHECK over to the new name.
+    # A batch copy of students would DROP a table that visits, outcomes and pairs point at: with
+    # foreign keys on, SQLite refuses it on real data (or cascades the children away).
+    op.execute(sa.text(f"ALTER TABLE students RENAME COLUMN {old} TO {new}"))
     op.execute(sa.text(f"UPDATE students SET {new} = {factor}"))
-    with op.batch_alter_table("students", schema=None) as batch_op:
-        batch_op.create_check_constraint(op.f(CHECK), f"{new} >= 0")
 
 
 def upgrade():

@@ -191,6 +191,8 @@ def test_activity_photos_uploaded_on_a_phone_show_on_the_event_page(
     phone.get_by_label("Công khai trên trang chiến dịch").first.check()
     phone.get_by_role("button", name="Lưu ảnh").click()
     phone.get_by_text("Đã lưu ảnh.").wait_for()
+    # The photo is in the page before the stylesheets that size it: judge the layout once loaded.
+    phone.wait_for_load_state("load")
     assert not has_horizontal_scroll(phone)
     phone.screenshot(path="/tmp/i14_activity_phone.png", full_page=True)
     found = violations(phone, f"{live_server}/quan-tri/hoat-dong/{activity.id}")

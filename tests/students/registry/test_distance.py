@@ -89,9 +89,18 @@ def test_migration_turns_km_into_metres(tmp_path):
                         " '[]', 12, 0, false, 'at_risk', 0, 1, '', '2026-01-01', '2026-01-01')"
                     )
                 )
+                # A row that points at the student: the upgrade must neither fail on it nor
+                # cascade it away (a batch copy of students did one or the other on SQLite).
+                conn.execute(
+                    text(
+                        "INSERT INTO student_outcomes (student_id, term, status, note, created_at)"
+                        " SELECT id, '2025-2026 HK1', 'attending', '', '2026-01-01' FROM students"
+                    )
+                )
             upgrade(revision="0090_distance_metres")
             with db.engine.connect() as conn:
                 assert conn.execute(text("SELECT distance_m FROM students")).scalar() == 12_000
+                assert conn.execute(text("SELECT count(*) FROM student_outcomes")).scalar() == 1
             db.engine.dispose()
     finally:
         drop()
