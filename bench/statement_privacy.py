@@ -71,6 +71,15 @@ def collect(seed: int, count: int) -> tuple[int, list[str], list[str]]:
         students = mark_ethnicities(db.session)
         db.session.commit()
         secrets = child_secrets(students)
+        # The bulk donors have common names, some a guardian's too ("Hà Thị Mai"): a donor's
+        # own gift under that name is no leak, so such names cannot be checked here.
+        shared = set(
+            db.session.execute(
+                select(LedgerEntry.label).where(LedgerEntry.label.in_(secrets)).distinct()
+            ).scalars()
+        )
+        secrets = [x for x in secrets if x not in shared]
+        print(f"not checked (also a donor's name in the ledger): {len(shared)}")
         top = db.session.execute(select(func.max(LedgerEntry.seq))).scalar_one() or 0
         # The full downloads are streamed on their own, below.
         urls = [u for u in public_urls(app) if u not in DOWNLOADS]
