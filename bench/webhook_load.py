@@ -47,7 +47,7 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from app.config import _database_url  # noqa: E402
 
 KEY = "bench-sepay-key"
-ACCOUNT = "0011001932418"
+ACCOUNT = "0071000888999"
 
 
 def fresh_schema(base: str) -> tuple[str, str, callable]:
@@ -276,6 +276,9 @@ def main() -> None:
         "RATELIMIT_ENABLED": "0",
         "SEPAY_API_KEY": KEY,
         "BANK_ACCOUNT_NUMBER": ACCOUNT,
+        "BANK_BIN": "970436",
+        "BANK_ACCOUNT_NAME": "QUY BENCH",
+        "LEDGER_SIGNING_KEY": os.urandom(32).hex(),
         "JOBS_URL": args.queue,
         "MAIL_OUTBOX": str(tmp / "outbox"),
         "INSTANCE_PATH": str(tmp / "instance"),
