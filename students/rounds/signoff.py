@@ -9,7 +9,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from app.fonts import BOLD, REGULAR
+from app.fonts import BOLD, REGULAR, keep_glyph_bounds
 from app.spreadsheets import append
 from students.rounds.models import AllocationRound
 from students.rounds.services import quantity_vi
@@ -70,6 +70,7 @@ def pdf(rnd: AllocationRound, fund_name: str) -> bytes:
     doc = FPDF(orientation="L", unit="mm", format="A4")
     doc.add_font("DejaVu", "", str(REGULAR))
     doc.add_font("DejaVu", "B", str(BOLD))
+    keep_glyph_bounds(doc)
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     doc.set_font("DejaVu", "", 10)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from app.fonts import BOLD, REGULAR
+from app.fonts import BOLD, REGULAR, keep_glyph_bounds
 
 FONT = "DejaVu"
 # Table headings: bold on light grey, set explicitly: a table takes the document's current
@@ -19,6 +19,7 @@ def document(orientation: str = "P") -> FPDF:
     doc = FPDF(orientation=orientation, unit="mm", format="A4")
     doc.add_font(FONT, "", str(REGULAR))
     doc.add_font(FONT, "B", str(BOLD))
+    keep_glyph_bounds(doc)
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     return doc

@@ -195,3 +195,53 @@ def test_a_receipt_prints_every_name_whatever_the_fonts(ctx, campaign, make_pled
     assert name in pdf_text(data)
     assert "Một trăm hai mươi nghìn đồng" in pdf_text(data)
     assert time.perf_counter() - started < 5
+
+
+def _embedded_fonts(data: bytes) -> list[bytes]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    found = []
+    for page in PdfReader(BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object()["/DescendantFonts"]:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                found.append(descriptor["/FontFile2"].get_object().get_data())
+    return found
+
+
+def test_receipt_fonts_keep_true_glyph_bounds_without_hinting(ctx, campaign, make_pledge):
+    """The per-PDF subset copies glyphs as they are (no re-measuring): their stored boxes must
+    be the true ones, or viewers clip accents such as the hook in "Thuỷ"."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    pledge = make_pledge(amount=250_000, donor_name="Đỗ Thị Thuỷ Ngọc")
+    record_donation(
+        campaign=campaign,
+        amount=250_000,
+        provider="stripe",
+        provider_ref="pi_bounds",
+        idempotency_key="stripe:pi_bounds",
+        pledge=pledge,
+    )
+    db.session.flush()
+    [receipt] = fresh(Receipt)
+    embedded = _embedded_fonts(render_pdf(receipt))
+    assert len(embedded) == 2  # regular and bold
+    for data in embedded:
+        font = TTFont(BytesIO(data))
+        glyf = font["glyf"]
+        assert "fpgm" not in font and "prep" not in font  # the cut carries no hinting
+        checked = 0
+        for name in font.getGlyphOrder():
+            glyph = glyf[name]
+            if glyph.numberOfContours == 0:
+                continue
+            stored = (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax)
+            glyph.recalcBounds(glyf)
+            assert stored == (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax), name
+            checked += 1
+        assert checked > 20
