@@ -156,28 +156,13 @@ def test_a_unit_fills_its_survey_and_reads_the_report_on_a_phone(
 
 
 def test_activity_photos_uploaded_on_a_phone_show_on_the_event_page(
-    phone, page, live_server, make_user, make_campaign, units, tmp_path
+    phone, page, live_server, make_user, make_campaign, make_activity, tmp_path
 ):
-    from datetime import date
-
-    from students.activities.services import ActivityData, save_activity
     from tests.browser.test_accessibility import violations
     from tests.fixtures.campaigns import jpeg_bytes
 
     event = make_campaign("dem-nhac-thu", unit="a", kind="event", title="Đêm nhạc thử")
-    activity = save_activity(
-        make_user("admin"),
-        None,
-        ActivityData(
-            unit_id=units["a"].id,
-            kind="art_programme",
-            title="Đêm nhạc gây quỹ thử",
-            held_on=date(2026, 11, 20),
-            place="Nhà văn hoá huyện",
-            campaign_id=event.id,
-        ),
-    )
-    db.session.commit()
+    activity = make_activity(event.id, title="Đêm nhạc gây quỹ thử")
     photo = tmp_path / "san-khau.jpg"
     photo.write_bytes(jpeg_bytes())
     _login(phone, live_server, make_user("field", "a"))

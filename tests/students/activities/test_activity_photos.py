@@ -4,7 +4,6 @@ public with a consent that allows it; the campaign page lists the public ones.""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from PIL import Image
@@ -14,7 +13,6 @@ from app import private_files, uow
 from app.errors import DomainError, Forbidden
 from app.extensions import db
 from students.activities.photos import ActivityPhoto, add_photos, update_photo
-from students.activities.services import ActivityData, save_activity
 from tests.conftest import login
 from tests.fixtures.campaigns import jpeg_bytes
 
@@ -25,26 +23,11 @@ def _gps_jpeg() -> bytes:
     return jpeg_bytes(exif=exif)
 
 
-def _activity(make_user, units, campaign_id=None):
-    activity = save_activity(
-        make_user("admin"),
-        None,
-        ActivityData(
-            unit_id=units["a"].id,
-            kind="art_programme",
-            title="Đêm nhạc gây quỹ",
-            held_on=date(2026, 11, 20),
-            place="Nhà văn hoá huyện",
-            campaign_id=campaign_id,
-        ),
-    )
-    db.session.commit()
-    return activity
-
-
-def test_uploaded_photos_lose_gps_and_stay_private(client, app, make_user, units, make_campaign):
+def test_uploaded_photos_lose_gps_and_stay_private(
+    client, app, make_user, units, make_campaign, make_activity
+):
     event = make_campaign("dem-nhac", unit="a", kind="event")
-    activity = _activity(make_user, units, event.id)
+    activity = make_activity(event.id)
     login(client, make_user("field", "a"))
     response = client.post(
         f"/quan-tri/hoat-dong/{activity.id}/anh",
@@ -71,10 +54,10 @@ def test_uploaded_photos_lose_gps_and_stay_private(client, app, make_user, units
 
 
 def test_a_photo_is_public_only_with_a_consent_that_allows_it(
-    client, make_user, units, make_campaign
+    client, make_user, units, make_campaign, make_activity
 ):
     event = make_campaign("dem-nhac", unit="a", kind="event")
-    activity = _activity(make_user, units, event.id)
+    activity = make_activity(event.id)
     field = make_user("field", "a")
     with pytest.raises(DomainError) as err:
         add_photos(field, activity, [jpeg_bytes()], consent="none", public=True)
@@ -95,8 +78,8 @@ def test_a_photo_is_public_only_with_a_consent_that_allows_it(
     assert client.get(f"/hoat-dong/anh/{photo.id}").status_code == 404  # taken back
 
 
-def test_bad_uploads_are_refused_with_a_message(client, make_user, units):
-    activity = _activity(make_user, units)
+def test_bad_uploads_are_refused_with_a_message(client, make_user, units, make_activity):
+    activity = make_activity()
     field = make_user("field", "a")
     with pytest.raises(DomainError) as err:
         add_photos(field, activity, [])
