@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageDraw
 
 from app.money import format_vnd
-from campaigns.share import BRAND, GREEN, HEIGHT, INK, WIDTH, font, wrap
+from campaigns.share import (
+    BRAND,
+    GREEN,
+    HEIGHT,
+    INK,
+    WIDTH,
+    card_folder,
+    font,
+    newest,
+    wrap,
+    write_atomically,
+)
 
 TAGLINE = "Cùng giữ các em ở lại trường. Mọi đồng ủng hộ đều công khai trên sổ cái."
 
@@ -50,17 +62,19 @@ def fund_card_version(raised: int, students: int) -> str:
     return hashlib.sha256(f"fund-v1|{fund}|{raised}|{students}".encode()).hexdigest()[:16]
 
 
-def fund_card_path(raised: int, students: int) -> Path:
-    """The card file for these totals, drawn on first use."""
-    path = (
-        Path(current_app.config["UPLOAD_FOLDER"])
-        / "share"
-        / f"fund-{fund_card_version(raised, students)}.png"
-    )
+def fund_card_file(raised: int, students: int) -> Path:
+    """Where the card for these totals is (or will be) kept."""
+    return card_folder() / f"fund-{fund_card_version(raised, students)}.png"
+
+
+def draw_fund_card(raised: int, students: int) -> Path:
+    """The card file for these totals, drawn now if it is not there (the worker's job)."""
+    path = fund_card_file(raised, students)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = render_fund_card(current_app.config["FUND_NAME"], raised, students)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomically(path, render_fund_card(current_app.config["FUND_NAME"], raised, students))
     return path
+
+
+def older_fund_card() -> Path | None:
+    """The fund's newest card, whatever totals it shows."""
+    return newest(re.compile(r"fund-[0-9a-f]{16}\.png"))

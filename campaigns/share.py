@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import re
 from pathlib import Path
 
 from flask import current_app
@@ -149,18 +151,42 @@ def render_card(campaign: Campaign, raised: dict[str, int], fund_name: str) -> b
     return out.getvalue()
 
 
-def card_path(campaign: Campaign, raised: dict[str, int]) -> Path:
-    """The card file for the current totals, drawn on first use."""
+def card_file(campaign: Campaign, raised: dict[str, int]) -> Path:
+    """Where the card for these totals is (or will be) kept."""
     fund = current_app.config["FUND_NAME"]
     asset, done, target = main_goal(campaign, raised)
-    path = (
-        Path(current_app.config["UPLOAD_FOLDER"])
-        / "share"
-        / f"{campaign.slug}-{_digest(campaign, asset, done, target, fund)}.png"
-    )
+    return card_folder() / f"{campaign.slug}-{_digest(campaign, asset, done, target, fund)}.png"
+
+
+def card_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "share"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """A reader sees the whole file or none (the worker and the web serve the same folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def draw_card(campaign: Campaign, raised: dict[str, int]) -> Path:
+    """The card file for these totals, drawn now if it is not there (the worker's job)."""
+    path = card_file(campaign, raised)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(render_card(campaign, raised, fund))
-        tmp.replace(path)
+        write_atomically(path, render_card(campaign, raised, current_app.config["FUND_NAME"]))
     return path
+
+
+def newest(pattern: re.Pattern[str]) -> Path | None:
+    """The most recently drawn card whose name matches (shown while a newer one is drawn)."""
+    folder = card_folder()
+    if not folder.is_dir():
+        return None
+    found = [p for p in folder.iterdir() if pattern.fullmatch(p.name)]
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def older_card(campaign: Campaign) -> Path | None:
+    """This campaign's newest card, whatever totals it shows."""
+    return newest(re.compile(re.escape(campaign.slug) + r"-[0-9a-f]{16}\.png"))

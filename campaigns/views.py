@@ -28,14 +28,14 @@ from app.errors import NotFound
 from app.extensions import db, limiter
 from app.formtools import form_status, page_number
 from app.units.models import Unit
-from campaigns import cache, figures, impact, referrals
+from campaigns import cache, figures, impact, referrals, share_jobs
 from campaigns import services as svc
 from campaigns import services_pages as pages_svc
 from campaigns.forms import KIND_LABELS, STATUS_LABELS, PageForm, optional_int, parse_target
 from campaigns.images import KEY_RE, VARIANT_FORMATS, VARIANTS, variant_path
 from campaigns.models import Campaign, CampaignKind, CampaignStatus, CampaignUpdate
 from campaigns.poster import poster_pdf, poster_png
-from campaigns.share import card_path, card_version, main_goal, percent
+from campaigns.share import card_version, main_goal, percent
 from campaigns.spending.views import public_spending
 
 bp = Blueprint("campaigns", __name__)
@@ -226,11 +226,12 @@ def update(slug: str, update_id: int):
 
 @bp.route("/chien-dich/<slug>/anh-chia-se.png")
 def share_card(slug: str):
-    """The 1200×630 share card for the current totals."""
+    """The 1200×630 share card for the current totals (drawn by the worker)."""
     campaign = svc.public_campaign(slug)
     raised = figures.campaign_figures(campaign.account).raised
-    response = send_file(card_path(campaign, raised), mimetype="image/png", max_age=60)
-    if request.args.get("v") == card_version(campaign, raised):
+    path, current = share_jobs.campaign_card(campaign, raised)
+    response = send_file(path, mimetype="image/png", max_age=60 if current else 30)
+    if current and request.args.get("v") == card_version(campaign, raised):
         response.cache_control.max_age = YEAR
         response.cache_control.public = True
     return response
@@ -239,11 +240,9 @@ def share_card(slug: str):
 @bp.route("/anh-chia-se.png")
 def fund_share_card():
     """The fund's 1200×630 share image (the home page's Open Graph and Twitter image)."""
-    from campaigns.fund_card import fund_card_path
-
     totals = figures.fund_totals()
-    path = fund_card_path(totals.raised_vnd, totals.students)
-    return send_file(path, mimetype="image/png", max_age=600)
+    path, current = share_jobs.fund_card(totals.raised_vnd, totals.students)
+    return send_file(path, mimetype="image/png", max_age=600 if current else 30)
 
 
 def _poster_url(campaign: Campaign) -> str:

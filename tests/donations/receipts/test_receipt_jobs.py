@@ -12,7 +12,6 @@ from huey.storage import MemoryStorage
 
 from app import fonts
 from app.extensions import db
-from app.jobs import queue
 from app.jobs.models import JobRun, JobStatus
 from app.mail_models import MailStatus, OutboxMail
 from donations.receipts import mail as receipt_mail
@@ -20,6 +19,7 @@ from donations.receipts.models import Receipt
 from donations.receipts.pdf import render_pdf
 from donations.recording import record_donation
 from tests.conftest import login
+from tests.fixtures.app import run_next_job
 from tests.fixtures.database import fresh
 from tests.fixtures.documents import pdf_text
 from tests.fixtures.donations import SEPAY_KEY, post_sepay, sepay_body
@@ -32,16 +32,6 @@ from tests.fixtures.stripe import (
     paid_session,
     post_event,
 )
-
-
-@pytest.fixture
-def held(app):
-    """Jobs wait in the queue (as they do for a worker) until the test runs them."""
-    saved = (queue.huey.storage, queue.huey.immediate)
-    queue.huey.immediate = False
-    queue.huey.storage = MemoryStorage("thapsang-held")
-    yield queue.huey
-    queue.huey.storage, queue.huey.immediate = saved
 
 
 @pytest.fixture
@@ -73,13 +63,6 @@ def pledge(make_bank_pledge, make_campaign):
     )
 
 
-def _run_next(huey) -> None:
-    """Do what a worker does with the next queued task."""
-    task = huey.dequeue()
-    assert task is not None, "nothing queued"
-    huey.execute(task)
-
-
 def _attachment(message) -> bytes:
     [part] = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
     return part.get_payload(decode=True)
@@ -100,7 +83,7 @@ def test_bank_webhook_commits_the_receipt_and_leaves_the_pdf_to_a_job(
     assert renders == [] and inbox.messages == []  # the answer made no PDF and sent nothing
     assert held.pending_count() == 1
 
-    _run_next(held)
+    run_next_job(held)
     assert renders == [receipt.number]
     [message] = inbox.messages
     assert message["To"] == "nguoi.tang@example.org"
@@ -128,7 +111,7 @@ def test_card_webhook_leaves_the_receipt_pdf_to_a_job(app_settings, held, make_p
     [receipt] = fresh(Receipt)
     assert inbox.messages == [] and fresh(OutboxMail)[0].status == MailStatus.pending
     with cards.app_context():
-        _run_next(held)
+        run_next_job(held)
         db.session.remove()
     [message] = inbox.messages
     assert receipt.number in pdf_text(_attachment(message))
@@ -140,7 +123,7 @@ def test_a_failed_delivery_is_retried_with_backoff_and_shown_to_admins(
     inbox, port = bank
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens
     assert post_sepay(client, sepay_body(pledge.reference, 300_000)).status_code == 200
-    _run_next(held)
+    run_next_job(held)
     [run] = fresh(JobRun)
     assert run.status == JobStatus.retrying and run.attempts == 1
     assert "ConnectionRefused" in run.error

@@ -70,6 +70,21 @@ def test_heads_signed_by_job_and_older_days_stay(app, campaign, give):
     assert sorted(days) == [date(2026, 1, 2), services.today()]
 
 
+def test_the_worker_signs_the_head_every_evening(app, campaign, give):
+    from datetime import datetime
+
+    from transparency.verification.jobs import sign_head_daily
+
+    give(campaign, 2_000)
+    db.session.commit()
+    task = sign_head_daily.s()
+    assert task.validate_datetime(datetime(2026, 12, 2, 16, 55))  # 23:55 in Vietnam
+    assert not task.validate_datetime(datetime(2026, 12, 2, 3, 55))
+    sign_head_daily.call_local()
+    [head] = fresh(SignedHead)
+    assert head.day == services.today() and head.tree_size >= 1
+
+
 def test_key_from_setting_and_required_in_production(app, monkeypatch):
     seed = Ed25519PrivateKey.generate().private_bytes_raw()
     monkeypatch.setitem(app.config, "LEDGER_SIGNING_KEY", seed.hex())
