@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 
@@ -28,3 +29,15 @@ def lock_rows(stmt: Select):
     return db.session.execute(
         stmt.with_for_update().execution_options(populate_existing=True)
     ).scalars()
+
+
+def create_once(model, **values) -> None:
+    """Insert a row unless its key is already there, whoever wins a race to create it.
+
+    (Two requests finding a state row missing would otherwise both insert it, and one would fail
+    with an integrity error.) Lock it afterwards with `lock_rows`.
+    """
+    maker = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    db.session.execute(maker(model).values(**values).on_conflict_do_nothing())

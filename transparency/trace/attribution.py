@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.ledger.models import LedgerEntry, LedgerHead
-from app.locking import lock_rows
+from app.locking import create_once, lock_rows
 from transparency.trace.fifo import GIFT_KINDS, Attribution
 from transparency.trace.models import TraceLot, TraceState, TraceUse
 
@@ -72,13 +71,7 @@ def _hash_at(seq: int) -> str:
 
 def _state(account: str, asset: str) -> TraceState:
     """The account's state row, locked (created first if missing, whoever wins the race)."""
-    dialect = db.session.get_bind().dialect.name
-    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(
-        maker(TraceState)
-        .values(account=account, asset=asset, upto_seq=0, upto_hash="", open_from=0)
-        .on_conflict_do_nothing()
-    )
+    create_once(TraceState, account=account, asset=asset, upto_seq=0, upto_hash="", open_from=0)
     return lock_rows(
         select(TraceState).where(TraceState.account == account, TraceState.asset == asset)
     ).one()

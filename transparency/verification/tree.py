@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, text
 from app.extensions import db
 from app.ledger.chain import canonical
 from app.ledger.models import CHAIN_COLUMNS, LedgerEntry, LedgerHead
-from app.locking import lock_rows
+from app.locking import create_once, lock_rows
 from transparency.verification import merkle
 from transparency.verification.models import MerkleNode, MerkleState
 
@@ -87,11 +87,8 @@ def sync(limit: int | None = None, progress: Callable[[int], None] | None = None
     target = chain_size()
     if tree_size() >= target:
         return tree_size()
-    state = lock_rows(select(MerkleState).where(MerkleState.id == 1)).one_or_none()
-    if state is None:
-        state = MerkleState(id=1, size=0, root=merkle.EMPTY_ROOT.hex())
-        db.session.add(state)
-        db.session.flush()
+    create_once(MerkleState, id=1, size=0, root=merkle.EMPTY_ROOT.hex())
+    state = lock_rows(select(MerkleState).where(MerkleState.id == 1)).one()
     target = chain_size()
     size = state.size
     if limit is not None:

@@ -9,8 +9,10 @@ from sqlalchemy import text
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
+from tests.race import pause_first_call, postgres_only, race
 from tests.transparency.verification import reference
 from transparency.verification import merkle, tree
+from transparency.verification.models import MerkleState
 
 
 def _leaves() -> list[bytes]:
@@ -161,3 +163,23 @@ def test_verify_tree_recomputes_the_root_and_catches_an_altered_entry(app, campa
     db.session.commit()
     bad = runner.invoke(args=["ledger", "verify-tree"])
     assert bad.exit_code == 1 and "MISMATCH" in bad.output
+
+
+@postgres_only
+def test_two_first_head_requests_at_once_both_answer(app, campaign, give, monkeypatch):
+    """The tree's state row does not exist yet: both requests would create it; one must wait
+    for the other instead of failing on the duplicate key."""
+    give(campaign, 5_000)
+    give(campaign, 7_000)
+    db.session.commit()
+    assert db.session.get(MerkleState, 1) is None
+    entered = pause_first_call(monkeypatch, merkle, "leaf_hash")  # the first holds the new row
+    first, second = race(
+        lambda: app.test_client().get("/api/v1/ledger/head"),
+        lambda: app.test_client().get("/api/v1/ledger/head"),
+        entered,
+    )
+    assert first.status_code == second.status_code == 200
+    assert first.get_json()["root"] == second.get_json()["root"]
+    db.session.expire_all()
+    assert db.session.get(MerkleState, 1).size == first.get_json()["tree_size"]
