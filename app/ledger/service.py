@@ -124,6 +124,34 @@ def _balance_row(account: str, asset: str) -> AccountBalance:
     return row
 
 
+def _balance_pair(
+    source: str, destination: str, asset: str
+) -> tuple[AccountBalance, AccountBalance | None]:
+    """The source's balance row (made if missing) and the destination's, or None when it has
+    none yet; both read in one query unless already read in this locked transaction (see
+    _LOCKED_HEAD). The destination's row is read or made by `_balance_row` once the posting
+    is sure (a refused posting adds no row)."""
+    cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
+    if (source, asset) in cache or (destination, asset) in cache:
+        return _balance_row(source, asset), cache.get((destination, asset))
+    rows = db.session.execute(
+        select(AccountBalance)
+        .where(AccountBalance.account.in_([source, destination]), AccountBalance.asset == asset)
+        .execution_options(populate_existing=True)
+    ).scalars()
+    for row in rows:
+        cache[(row.account, row.asset)] = row
+    if (source, asset) not in cache:
+        cache[(source, asset)] = _new_balance_row(source, asset)
+    return cache[(source, asset)], cache.get((destination, asset))
+
+
+def _new_balance_row(account: str, asset: str) -> AccountBalance:
+    row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
+    db.session.add(row)
+    return row
+
+
 def _balance_rows(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AccountBalance]:
     """`_balance_row` for many (account, asset) pairs: the ones not yet read in this locked
     transaction in one query per 500 accounts (a batch of allocations names thousands)."""
@@ -177,20 +205,28 @@ def post(
     reverses: LedgerEntry | None = None,
     label: str = "",
     at: datetime | None = None,
+    new: bool = False,
+    flush: bool = True,
 ) -> Posting:
     """Append one entry to the chain; flushes, never commits.
 
     The same idempotency key with the same movement returns the existing entry; with a
     different movement it is refused. No account but `world` may go below zero.
+    `new`: the caller knows the key unused (it checked under the chain lock that the event it
+    records was never stored), so it is not looked up; the unique key still refuses a
+    duplicate at the flush (IntegrityError). `flush=False`: the caller flushes soon, with
+    its own rows (one flush instead of two; the chain and balances are already set here).
     """
     _validate(source, destination, asset, amount, kind)
     if not idempotency_key:
         raise LedgerError(_l("Thiếu khoá chống trùng (idempotency key)."))
     head = _lock_head()
 
-    existing = db.session.execute(
-        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
-    ).scalar_one_or_none()
+    existing = None
+    if not new:
+        existing = db.session.execute(
+            select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+        ).scalar_one_or_none()
     if existing is not None:
         same = (existing.source, existing.destination, existing.asset, existing.amount) == (
             source,
@@ -213,7 +249,7 @@ def post(
     if reverses is not None:
         _check_reversal(reverses, source, destination, asset, amount)
 
-    out_row = _balance_row(source, asset)
+    out_row, in_row = _balance_pair(source, destination, asset)
     if source != WORLD and out_row.balance < amount:
         raise InsufficientFunds(
             _l(
@@ -224,7 +260,8 @@ def post(
                 need=format_quantity(amount, asset),
             )
         )
-    in_row = _balance_row(destination, asset)
+    if in_row is None:
+        in_row = _balance_row(destination, asset)
 
     seq = head.seq + 1
     when = (at or utcnow()).replace(microsecond=0)
@@ -261,7 +298,8 @@ def post(
     in_row.total_in += amount
     head.seq = seq
     head.hash = digest
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return Posting(entry, created=True)
 
 
