@@ -216,7 +216,7 @@ def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> i
         "created_at": now,
         "sent_at": None,
     }
-    row_id = db.session.connection().execute(_INSERT_OUTBOX, values).scalar_one()
+    row_id = db.session.execute(_INSERT_OUTBOX, values).scalar_one()
     batch = g.get("_mail_batch")
     if batch is not None:
         batch.queued += 1

@@ -128,20 +128,16 @@ def _add_to_pledge(pledge: Pledge, amount: int) -> None:
     # A monthly code is a standing order: every transfer is a whole gift of its own.
     status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
     PLEDGE_TRANSITIONS.check(seen_status, status)
-    done = (
-        db.session.connection()
-        .execute(
-            _MOVE_PLEDGE,
-            {
-                "b_id": pledge.id,
-                "b_seen": seen_received,
-                "b_seen_status": seen_status,
-                "b_received": received,
-                "b_status": status,
-            },
-        )
-        .rowcount
-    )
+    done = db.session.execute(
+        _MOVE_PLEDGE,
+        {
+            "b_id": pledge.id,
+            "b_seen": seen_received,
+            "b_seen_status": seen_status,
+            "b_received": received,
+            "b_status": status,
+        },
+    ).rowcount
     if done == 1:
         set_committed_value(pledge, "received", received)
         set_committed_value(pledge, "status", status)

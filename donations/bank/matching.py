@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.dbtypes import utcnow
@@ -105,6 +105,18 @@ def statement_fingerprint(day: date, amount: int, reference: str | None, memo: s
     return f"{day.isoformat()}:{amount}:{digest}:{n}"
 
 
+# Built once (making a statement costs more than running it on a webhook's path).
+_bank = BankTransaction.__table__
+_STORED_ID = select(_bank.c.id).where(
+    _bank.c.provider == bindparam("b_provider"), _bank.c.provider_id == bindparam("b_id")
+)
+_PLEDGES_BY_CODE = (
+    select(Pledge)
+    .options(joinedload(Pledge.campaign))
+    .where(Pledge.reference.in_(bindparam("b_codes", expanding=True)))
+)
+
+
 @dataclass
 class Incoming:
     """One transaction as a channel reported it, before it is stored."""
@@ -164,9 +176,7 @@ class Matcher:
         codes = set(codes) - self._pledges.keys()
         if not codes:
             return
-        found = db.session.execute(
-            select(Pledge).options(joinedload(Pledge.campaign)).where(Pledge.reference.in_(codes))
-        )
+        found = db.session.execute(_PLEDGES_BY_CODE, {"b_codes": sorted(codes)})
         by_ref = {p.reference: p for p in found.scalars()}
         for code in codes:
             self._pledges[code] = by_ref.get(code)
@@ -194,11 +204,10 @@ class Matcher:
 
     def existing(self, provider: str, provider_id: str) -> BankTransaction | None:
         """The stored transaction with this provider id, if any."""
-        return db.session.execute(
-            select(BankTransaction).where(
-                BankTransaction.provider == provider, BankTransaction.provider_id == provider_id
-            )
+        found = db.session.execute(
+            _STORED_ID, {"b_provider": provider, "b_id": provider_id}
         ).scalar_one_or_none()
+        return db.session.get(BankTransaction, found) if found is not None else None
 
     # -- storing and settling ----------------------------------------------------------------
 

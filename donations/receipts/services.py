@@ -48,10 +48,9 @@ def _next_number(year: int) -> tuple[int, str]:
     The row stays locked until the transaction ends; the caller already holds the ledger's
     chain lock (a receipt follows a posting), so the first number of a year is inserted safely.
     """
-    conn = db.session.connection()
-    last = conn.execute(_TAKE_NUMBER, {"b_year": year}).scalar_one_or_none()
+    last = db.session.execute(_TAKE_NUMBER, {"b_year": year}).scalar_one_or_none()
     if last is None:
-        conn.execute(insert(_counters).values(year=year, last=1))
+        db.session.execute(insert(_counters).values(year=year, last=1))
         last = 1
     return last, f"{year}-{last:06d}"
 
@@ -137,7 +136,7 @@ def issue_new_receipt(donation: Donation) -> int | None:
         "voided_at": None,
         "void_reason": "",
     }
-    receipt_id = db.session.connection().execute(_INSERT_RECEIPT, values).scalar_one()
+    receipt_id = db.session.execute(_INSERT_RECEIPT, values).scalar_one()
     if email:
         mail.queue_rendered_id(
             RECEIPT_MAIL, to=email, payload={"receipt_id": receipt_id}, subject=_subject(number)
