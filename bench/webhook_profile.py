@@ -109,7 +109,15 @@ def main() -> None:
         with app.app_context():
             engine = db.engine
         statements: list[str] = []
+        durations: list[float] = []
+        starts: list[float] = []
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        event.listen(engine, "before_cursor_execute", lambda *a: starts.append(time.perf_counter()))
+        event.listen(
+            engine,
+            "after_cursor_execute",
+            lambda *a: durations.append(time.perf_counter() - starts[-1]),
+        )
         n, (code, amount) = work[warm]
         send(n, code, amount)
         locked = next((i for i, s in enumerate(statements) if "FOR UPDATE" in s), len(statements))
@@ -120,7 +128,32 @@ def main() -> None:
         if args.sql:
             for i, statement in enumerate(statements):
                 mark = "L" if i >= locked else " "
-                print(f"  {mark} {' '.join(statement.split())[:160]}")
+                spent = durations[i] * 1000 if i < len(durations) else 0
+                print(f"  {mark} {spent:5.2f} ms {' '.join(statement.split())[:140]}")
+        # How long each notification holds the chain lock: from its FOR UPDATE to its commit.
+        from sqlalchemy.orm import Session
+
+        held: list[float] = []
+        taken: list[float] = []
+
+        def stamp(_conn, _cursor, statement, *_args) -> None:
+            if "FOR UPDATE" in statement and "ledger_head" in statement:
+                taken.append(time.perf_counter())
+
+        def released(_session) -> None:
+            if taken:
+                held.append(time.perf_counter() - taken.pop())
+
+        event.listen(engine, "before_cursor_execute", stamp)
+        event.listen(Session, "after_commit", released)
+        totals: dict[str, list[float]] = {}
+
+        def timed(_conn, _cursor, statement, *_args) -> None:
+            entry = totals.setdefault(statement, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - starts[-1]
+
+        event.listen(engine, "after_cursor_execute", timed)
         rest = work[warm + 1 :]
         profiler = None
         if args.pyinstrument:
@@ -151,6 +184,16 @@ def main() -> None:
             f"wall {wall / len(rest) * 1000:.2f} ms each, p50 {statistics.median(times) * 1000:.2f}"
             f" ms; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        if args.sql:
+            print("mean time of each statement (sent to answer), over the run:")
+            for statement, (count, total) in totals.items():
+                text_ = " ".join(statement.split())[:100]
+                print(f"  {total / count * 1000:5.2f} ms × {count / len(rest):.1f}  {text_}")
+        if held:
+            print(
+                f"chain lock held (FOR UPDATE to commit, one at a time): p50 "
+                f"{statistics.median(held) * 1000:.2f} ms, mean {statistics.mean(held) * 1000:.2f} ms"
+            )
         if args.pyinstrument:
             print(profiler.output_text(unicode=True, color=False, show_all=False))
         elif args.cprofile:
