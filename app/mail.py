@@ -35,7 +35,7 @@ from pathlib import Path
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale, get_locale
-from sqlalchemy import and_, func, inspect, or_, select, update
+from sqlalchemy import and_, func, insert, inspect, or_, select, update
 
 from app import uow
 from app.dbtypes import utcnow
@@ -186,6 +186,43 @@ def queue_rendered(
         ),
         background,
     )
+
+
+_INSERT_OUTBOX = insert(OutboxMail.__table__).returning(OutboxMail.__table__.c.id)
+
+
+def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> int:
+    """`queue_rendered(…, background=True)` in one INSERT, without an ORM row; the row's id.
+
+    For a webhook that holds the ledger's chain lock while it queues a receipt: the row goes
+    in at once (no flush of the session), and a worker renders and sends it.
+    """
+    if kind not in RENDERERS:
+        raise ValueError(f"no mail renderer for {kind!r}")
+    now = utcnow()
+    values = {
+        "kind": kind,
+        "to": to,
+        "subject": subject[:300],
+        "text": "",
+        "html": None,
+        "payload": {**payload, "locale": _locale()},
+        "status": MailStatus.pending,
+        "attempts": 0,
+        "last_error": "",
+        "next_attempt_at": now,
+        "locked_until": None,
+        "claim": None,
+        "created_at": now,
+        "sent_at": None,
+    }
+    row_id = db.session.execute(_INSERT_OUTBOX, values).scalar_one()
+    batch = g.get("_mail_batch")
+    if batch is not None:
+        batch.queued += 1
+    else:
+        deliver_queued.enqueue(row_id)
+    return row_id
 
 
 @dataclass

@@ -47,12 +47,13 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from app.config import _database_url  # noqa: E402
 
 KEY = "bench-sepay-key"
+APP_NAME = "webhook_bench"
 ACCOUNT = "0071000888999"
 
 
 def fresh_schema(base: str) -> tuple[str, str, callable]:
     """A new schema on the PostgreSQL `base`; (url for the app, url for DATABASE_URL, drop)."""
-    schema = f"bench_wh_{uuid.uuid4().hex[:8]}"
+    schema = f"wh_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -63,7 +64,8 @@ def fresh_schema(base: str) -> tuple[str, str, callable]:
         admin.dispose()
 
     sep = "&" if "?" in base else "?"
-    url = f"{base}{sep}options=-csearch_path%3D{schema}"
+    # The application name lets the bench find its own PostgreSQL backends (their CPU time).
+    url = f"{base}{sep}options=-csearch_path%3D{schema}&application_name={APP_NAME}"
     return url, url.replace("postgresql+psycopg://", "postgresql://", 1), drop
 
 
@@ -246,8 +248,56 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def running_cpu(server_pid: int, engine) -> tuple[float, float]:
+    """(gunicorn master and workers, the PostgreSQL backends serving them): CPU seconds so far.
+
+    Read while they run, so a phase's figure leaves out the workers' start-up."""
+    web = proc_cpu(server_pid) + sum(proc_cpu(pid) for pid in children(server_pid))
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = :name "
+                "AND pid <> pg_backend_pid()"
+            ),
+            {"name": APP_NAME},
+        ).scalars()
+        pg = sum(proc_cpu(pid) for pid in pids)
+    return web, pg
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def phase_cpu(before: tuple, after: tuple, own: float, count: int) -> str:
+    web, pg = ((b - a) / count * 1000 for a, b in zip(before, after, strict=True))
+    return (
+        f"    CPU per notification in this phase: gunicorn {web:.1f} ms, PostgreSQL backends "
+        f"{pg:.1f} ms, this bench's senders {own / count * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -259,6 +309,7 @@ def main() -> None:
     parser.add_argument("--job-workers", type=int, default=2, help="worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker process")
     parser.add_argument("--queue", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--skip-receipts", action="store_true", help="stop after the web part")
     args = parser.parse_args()
     base = _database_url()
     if not base.startswith("postgresql"):
@@ -309,21 +360,30 @@ def main() -> None:
             },
         )
         wait_for(port)
+        engine = create_engine(app_url.replace("postgresql://", "postgresql+psycopg://", 1))
         work = [(n, code, amount) for n, (code, amount) in enumerate(pledges)]
         sequential(port, work[:warm])  # every worker imports, connects, warms its caches
+        cpu0 = running_cpu(server.pid, engine)
+        own0 = time.process_time()
         one = sequential(port, work[warm : warm + args.sequential])
+        cpu1 = running_cpu(server.pid, engine)
+        own1 = time.process_time()
         print(
             f"  one at a time: {len(one)} credited, p50 {pct(one, 50):.1f} ms, "
             f"p95 {pct(one, 95):.1f} ms, mean {statistics.mean(one) * 1000:.1f} ms",
             flush=True,
         )
+        print(phase_cpu(cpu0, cpu1, own1 - own0, len(one)), flush=True)
         many, wall = concurrent(port, work[warm + args.sequential :], args.senders)
+        cpu2 = running_cpu(server.pid, engine)
+        own2 = time.process_time()
         print(
             f"  {args.senders} senders: {len(many)} credited in {wall:.1f} s = "
             f"{len(many) / wall:.0f}/s, p50 {pct(many, 50):.1f} ms, p95 {pct(many, 95):.1f} ms, "
             f"p99 {pct(many, 99):.1f} ms; load average {load()}",
             flush=True,
         )
+        print(phase_cpu(cpu1, cpu2, own2 - own1, len(many)), flush=True)
         server.send_signal(signal.SIGTERM)
         server.wait(30)
         server = None
@@ -333,7 +393,6 @@ def main() -> None:
             f"own CPU not counted) = {2000 / web_cpu:.0f}/s on 2 idle cores at most",
             flush=True,
         )
-        engine = create_engine(app_url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as conn:
             credited = conn.execute(
                 text("SELECT count(*) FROM donations WHERE provider = 'sepay'")
@@ -342,7 +401,8 @@ def main() -> None:
         print(f"  ledger: {credited} donations credited, {queued} receipt mails queued", flush=True)
         if credited != total:
             raise RuntimeError(f"expected {total} credited, found {credited}")
-        receipts(env, engine, queued, args)
+        if not args.skip_receipts:
+            receipts(env, engine, queued, args)
         engine.dispose()
     finally:
         if server is not None:

@@ -69,6 +69,9 @@ def progress(job_id: str | None, **counts: int) -> None:
             conn.execute(update(JobRun).where(JobRun.id == job_id).values(progress=counts))
 
 
+_INSERT_RUN = insert(JobRun.__table__)
+
+
 class Job:
     """A function that runs in a worker, in a unit of work of its own."""
 
@@ -119,7 +122,23 @@ class Job:
     def enqueue(self, *args: Any) -> str:
         """Queue the job once the current unit of work commits; its id (for progress)."""
         task = self.task.s(*args)
-        db.session.add(JobRun(id=task.id, name=self.name, args=list(args), queued_at=utcnow()))
+        # A plain INSERT now rather than an ORM row flushed later: a webhook queues its
+        # receipt's mail while it holds the ledger's chain lock.
+        db.session.execute(
+            _INSERT_RUN,
+            {
+                "id": task.id,
+                "name": self.name,
+                "args": list(args),
+                "status": JobStatus.queued,
+                "attempts": 0,
+                "error": "",
+                "progress": {},
+                "queued_at": utcnow(),
+                "started_at": None,
+                "finished_at": None,
+            },
+        )
         uow.after_commit(lambda: huey.enqueue(task))
         return task.id
 

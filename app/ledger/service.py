@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.dbtypes import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import GENESIS_HASH, AccountBalance, Asset, LedgerEntry, LedgerHead
-from app.locking import lock_rows
+from app.locking import take_write_lock
 from app.money import format_quantity
 from app.txcache import tx_cache
 
@@ -80,13 +81,23 @@ _BALANCE_ROWS = "ledger.balance_rows"
 _KNOWN_ASSETS: set[str] = set()
 
 
+# `lock_rows(select(LedgerHead)…)`, built once: every posting transaction runs it.
+_HEAD_FOR_UPDATE = (
+    select(LedgerHead)
+    .where(LedgerHead.id == 1)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock_head() -> LedgerHead:
     """Take the chain-head lock for the rest of the transaction and return the head."""
     session = db.session
     held = tx_cache(session).get(_LOCKED_HEAD)
     if held is not None:
         return held
-    head = lock_rows(select(LedgerHead).where(LedgerHead.id == 1)).one_or_none()
+    take_write_lock()
+    head = db.session.execute(_HEAD_FOR_UPDATE).scalars().one_or_none()
     if head is None:
         head = LedgerHead(id=1, seq=0, hash=GENESIS_HASH)
         session.add(head)
@@ -121,6 +132,41 @@ def _balance_row(account: str, asset: str) -> AccountBalance:
         row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
         db.session.add(row)
     cache[(account, asset)] = row
+    return row
+
+
+# Built once (webhooks post one entry each, under the lock, where making statements costs).
+_PAIR = (
+    select(AccountBalance)
+    .where(
+        AccountBalance.account.in_(bindparam("b_accounts", expanding=True)),
+        AccountBalance.asset == bindparam("b_asset"),
+    )
+    .execution_options(populate_existing=True)
+)
+
+
+def _balance_pair(
+    source: str, destination: str, asset: str
+) -> tuple[AccountBalance, AccountBalance | None]:
+    """The source's balance row (made if missing) and the destination's, or None when it has
+    none yet; both read in one query unless already read in this locked transaction (see
+    _LOCKED_HEAD). The destination's row is read or made by `_balance_row` once the posting
+    is sure (a refused posting adds no row)."""
+    cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
+    if (source, asset) in cache or (destination, asset) in cache:
+        return _balance_row(source, asset), cache.get((destination, asset))
+    rows = db.session.execute(_PAIR, {"b_accounts": [source, destination], "b_asset": asset})
+    for row in rows.scalars():
+        cache[(row.account, row.asset)] = row
+    if (source, asset) not in cache:
+        cache[(source, asset)] = _new_balance_row(source, asset)
+    return cache[(source, asset)], cache.get((destination, asset))
+
+
+def _new_balance_row(account: str, asset: str) -> AccountBalance:
+    row = AccountBalance(account=account, asset=asset, balance=0, total_in=0, total_out=0)
+    db.session.add(row)
     return row
 
 
@@ -177,20 +223,28 @@ def post(
     reverses: LedgerEntry | None = None,
     label: str = "",
     at: datetime | None = None,
+    new: bool = False,
+    flush: bool = True,
 ) -> Posting:
     """Append one entry to the chain; flushes, never commits.
 
     The same idempotency key with the same movement returns the existing entry; with a
     different movement it is refused. No account but `world` may go below zero.
+    `new`: the caller knows the key unused (it checked under the chain lock that the event it
+    records was never stored), so it is not looked up; the unique key still refuses a
+    duplicate at the flush (IntegrityError). `flush=False`: the caller flushes soon, with
+    its own rows (one flush instead of two; the chain and balances are already set here).
     """
     _validate(source, destination, asset, amount, kind)
     if not idempotency_key:
         raise LedgerError(_l("Thiếu khoá chống trùng (idempotency key)."))
     head = _lock_head()
 
-    existing = db.session.execute(
-        select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
-    ).scalar_one_or_none()
+    existing = None
+    if not new:
+        existing = db.session.execute(
+            select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+        ).scalar_one_or_none()
     if existing is not None:
         same = (existing.source, existing.destination, existing.asset, existing.amount) == (
             source,
@@ -213,7 +267,7 @@ def post(
     if reverses is not None:
         _check_reversal(reverses, source, destination, asset, amount)
 
-    out_row = _balance_row(source, asset)
+    out_row, in_row = _balance_pair(source, destination, asset)
     if source != WORLD and out_row.balance < amount:
         raise InsufficientFunds(
             _l(
@@ -224,7 +278,8 @@ def post(
                 need=format_quantity(amount, asset),
             )
         )
-    in_row = _balance_row(destination, asset)
+    if in_row is None:
+        in_row = _balance_row(destination, asset)
 
     seq = head.seq + 1
     when = (at or utcnow()).replace(microsecond=0)
@@ -255,14 +310,82 @@ def post(
         hash=digest,
     )
     db.session.add(entry)
-    out_row.balance -= amount
-    out_row.total_out += amount
-    in_row.balance += amount
-    in_row.total_in += amount
-    head.seq = seq
-    head.hash = digest
-    db.session.flush()
+    _move([(out_row, -amount, 0, amount), (in_row, amount, amount, 0)])
+    _move_head(head, seq, digest)
+    if flush:
+        db.session.flush()
     return Posting(entry, created=True)
+
+
+# The balance and head rows are written at once by plain UPDATEs (set as committed on the
+# ORM rows, which stay right for later postings and batches of the transaction): the flush,
+# whose cost grows with its rows, then has only the new entry (and the caller's own rows).
+_balances = AccountBalance.__table__
+_UPDATE_BALANCE = (
+    update(_balances)
+    .where(_balances.c.account == bindparam("b_account"), _balances.c.asset == bindparam("b_asset"))
+    .values(
+        balance=bindparam("b_balance"),
+        total_in=bindparam("b_in"),
+        total_out=bindparam("b_out"),
+    )
+)
+_heads = LedgerHead.__table__
+_UPDATE_HEAD = (
+    update(_heads)
+    .where(_heads.c.id == bindparam("b_id"))
+    .values(seq=bindparam("b_seq"), hash=bindparam("b_hash"))
+)
+
+
+def _plain(row) -> bool:
+    """Whether a row can be written by a plain UPDATE: stored, with no change pending."""
+    state = inspect(row)
+    return state.persistent and not state.modified
+
+
+def _move(moves: list[tuple[AccountBalance, int, int, int]]) -> None:
+    """Apply (row, change of balance, moved in, moved out) to balance rows; the stored ones in
+    one executemany, a row new in this transaction with the flush."""
+    plain = []
+    for row, change, moved_in, moved_out in moves:
+        balance, total_in, total_out = (
+            row.balance + change,
+            row.total_in + moved_in,
+            row.total_out + moved_out,
+        )
+        if not _plain(row):
+            row.balance, row.total_in, row.total_out = balance, total_in, total_out
+            continue
+        plain.append((row, balance, total_in, total_out))
+    if not plain:
+        return
+    db.session.execute(
+        _UPDATE_BALANCE,
+        [
+            {
+                "b_account": row.account,
+                "b_asset": row.asset,
+                "b_balance": balance,
+                "b_in": total_in,
+                "b_out": total_out,
+            }
+            for row, balance, total_in, total_out in plain
+        ],
+    )
+    for row, balance, total_in, total_out in plain:
+        set_committed_value(row, "balance", balance)
+        set_committed_value(row, "total_in", total_in)
+        set_committed_value(row, "total_out", total_out)
+
+
+def _move_head(head: LedgerHead, seq: int, digest: str) -> None:
+    if not _plain(head):
+        head.seq, head.hash = seq, digest
+        return
+    db.session.execute(_UPDATE_HEAD, {"b_id": head.id, "b_seq": seq, "b_hash": digest})
+    set_committed_value(head, "seq", seq)
+    set_committed_value(head, "hash", digest)
 
 
 def _check_reversal(

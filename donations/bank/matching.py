@@ -14,7 +14,8 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app.dbtypes import utcnow
 from app.extensions import db
@@ -104,6 +105,18 @@ def statement_fingerprint(day: date, amount: int, reference: str | None, memo: s
     return f"{day.isoformat()}:{amount}:{digest}:{n}"
 
 
+# Built once (making a statement costs more than running it on a webhook's path).
+_bank = BankTransaction.__table__
+_STORED_ID = select(_bank.c.id).where(
+    _bank.c.provider == bindparam("b_provider"), _bank.c.provider_id == bindparam("b_id")
+)
+_PLEDGES_BY_CODE = (
+    select(Pledge)
+    .options(joinedload(Pledge.campaign))
+    .where(Pledge.reference.in_(bindparam("b_codes", expanding=True)))
+)
+
+
 @dataclass
 class Incoming:
     """One transaction as a channel reported it, before it is stored."""
@@ -151,19 +164,26 @@ class Matcher:
         so a report of the same transfer committing meanwhile is seen, never missed.
         """
         items = list(items)
-        codes = {code for item in items for code in self._codes(item)} - set(self._pledges)
-        if codes:
-            found = db.session.execute(select(Pledge).where(Pledge.reference.in_(codes)))
-            by_ref = {p.reference: p for p in found.scalars()}
-            for code in codes:
-                self._pledges[code] = by_ref.get(code)
+        self._load_pledges({code for item in items for code in self._codes(item)})
         self.twins.preload(item for item in items if self._counts(item))
+
+    def _load_pledges(self, codes: Iterable[str]) -> None:
+        """The pledges of these codes with their campaigns, in one query (those not cached).
+
+        Read before the chain lock when a report is received: a pledge's code and campaign do
+        not change with the money, and what does (`received`) is read again under the lock.
+        """
+        codes = set(codes) - self._pledges.keys()
+        if not codes:
+            return
+        found = db.session.execute(_PLEDGES_BY_CODE, {"b_codes": sorted(codes)})
+        by_ref = {p.reference: p for p in found.scalars()}
+        for code in codes:
+            self._pledges[code] = by_ref.get(code)
 
     def _pledge(self, code: str) -> Pledge | None:
         if code not in self._pledges:
-            self._pledges[code] = db.session.execute(
-                select(Pledge).where(Pledge.reference == code)
-            ).scalar_one_or_none()
+            self._load_pledges([code])
         return self._pledges[code]
 
     def _key(self, item: Incoming) -> str:
@@ -184,11 +204,10 @@ class Matcher:
 
     def existing(self, provider: str, provider_id: str) -> BankTransaction | None:
         """The stored transaction with this provider id, if any."""
-        return db.session.execute(
-            select(BankTransaction).where(
-                BankTransaction.provider == provider, BankTransaction.provider_id == provider_id
-            )
+        found = db.session.execute(
+            _STORED_ID, {"b_provider": provider, "b_id": provider_id}
         ).scalar_one_or_none()
+        return db.session.get(BankTransaction, found) if found is not None else None
 
     # -- storing and settling ----------------------------------------------------------------
 
@@ -197,14 +216,20 @@ class Matcher:
     ) -> tuple[BankTransaction, bool]:
         """Store `item` once and settle it; returns (row, created). Flushes, never commits.
 
-        The ledger lock is taken first: a copy of the same report committing meanwhile is
-        then found here, and reports of the same transfer by other channels in `_settle`.
+        What does not need the chain lock is done before it is taken (the look-up of a stored
+        copy, the pledges named in the memo), so the serial section stays short. Under the
+        lock, reports of the same transfer by other channels are looked for in `_settle`. A
+        copy of the same report committing between the look-up and the lock cannot be stored
+        or credited twice: the unique (provider, id) and ledger keys refuse it at the flush
+        (IntegrityError, which the webhook answers as a duplicate).
         """
         if check_existing:
-            ledger.lock()
             found = self.existing(item.provider, item.provider_id)
             if found is not None:
                 return found, False
+        if self._counts(item):
+            self._load_pledges(self._codes(item))
+        ledger.lock()
         tx = BankTransaction(
             provider=item.provider,
             provider_id=item.provider_id,
@@ -220,7 +245,9 @@ class Matcher:
             raw=item.raw or {},
             received_at=utcnow(),
         )
-        self._settle(tx, item)
+        # A report not stored before the lock has no donation and no ledger entry under its
+        # keys either (they are written with its row): their look-ups can be skipped.
+        self._settle(tx, item, new=check_existing)
         db.session.add(tx)
         db.session.flush()
         self.twins.add(tx)
@@ -261,7 +288,7 @@ class Matcher:
             return Screened(TxStatus.review, note, maybe_twin=twin.row)
         return None
 
-    def _settle(self, tx: BankTransaction, item: Incoming) -> None:
+    def _settle(self, tx: BankTransaction, item: Incoming, new: bool = False) -> None:
         screened = self.screen(item)
         if screened is not None:
             if screened.twin is not None:
@@ -298,6 +325,7 @@ class Matcher:
             idempotency_key=key,
             pledge=pledge,
             received_at=item.occurred_at,
+            new=new and not tx.reassigned,
         )
         tx.donation = donation
         self._settle_as(tx, TxStatus.matched, "")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.dbtypes import VN_TZ
 from app.extensions import db
@@ -45,6 +45,19 @@ from donations.bank.models import BankTransaction, TxStatus
 # Rows that stand for a transfer of their own: not evidence, not money out or another account.
 _NOT_PRIMARY = (TxStatus.duplicate, TxStatus.ignored)
 _KEYS_PER_QUERY = 2000
+
+
+# Built once: a webhook runs it under the chain lock, where making a statement costs.
+_CANDIDATES = (
+    select(BankTransaction)
+    .where(
+        BankTransaction.dedupe_key.in_(bindparam("b_keys", expanding=True)),
+        BankTransaction.provider != bindparam("b_asker"),
+        BankTransaction.status.not_in(_NOT_PRIMARY),
+        BankTransaction.direction == "in",
+    )
+    .order_by(BankTransaction.id)
+)
 
 
 def digits(text: str | None) -> str:
@@ -182,14 +195,8 @@ class TwinSearch:
         ordered = sorted(keys)
         for start in range(0, len(ordered), _KEYS_PER_QUERY):  # SQLite's bound-variable limit
             found += db.session.execute(
-                select(BankTransaction)
-                .where(
-                    BankTransaction.dedupe_key.in_(ordered[start : start + _KEYS_PER_QUERY]),
-                    BankTransaction.provider != asker,
-                    BankTransaction.status.not_in(_NOT_PRIMARY),
-                    BankTransaction.direction == "in",
-                )
-                .order_by(BankTransaction.id)
+                _CANDIDATES,
+                {"b_keys": ordered[start : start + _KEYS_PER_QUERY], "b_asker": asker},
             ).scalars()
         found.sort(key=lambda row: row.id)
         for row in found:

@@ -7,7 +7,7 @@ import logging
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app import mail
 from app.dbtypes import VN_TZ, utcnow
@@ -29,21 +29,28 @@ PROVIDER_LABELS = {
 }
 
 
+# Built once: a webhook issues a receipt while it holds the ledger's chain lock, and making
+# a statement costs more than running it.
+_counters = ReceiptCounter.__table__
+_TAKE_NUMBER = (
+    update(_counters)
+    .where(_counters.c.year == bindparam("b_year"))
+    .values(last=_counters.c.last + 1)
+    .returning(_counters.c.last)
+)
+_receipts = Receipt.__table__
+_INSERT_RECEIPT = insert(_receipts).returning(_receipts.c.id)
+
+
 def _next_number(year: int) -> tuple[int, str]:
     """Take the next number of the year (gap-free, never reused): one UPDATE … RETURNING.
 
     The row stays locked until the transaction ends; the caller already holds the ledger's
     chain lock (a receipt follows a posting), so the first number of a year is inserted safely.
     """
-    last = db.session.execute(
-        update(ReceiptCounter)
-        .where(ReceiptCounter.year == year)
-        .values(last=ReceiptCounter.last + 1)
-        .returning(ReceiptCounter.last)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    last = db.session.execute(_TAKE_NUMBER, {"b_year": year}).scalar_one_or_none()
     if last is None:
-        db.session.execute(insert(ReceiptCounter).values(year=year, last=1))
+        db.session.execute(insert(_counters).values(year=year, last=1))
         last = 1
     return last, f"{year}-{last:06d}"
 
@@ -92,6 +99,49 @@ def issue_receipt(donation: Donation, *, new: bool = False) -> Receipt | None:
     if receipt.email:
         send_receipt(receipt)
     return receipt
+
+
+def issue_new_receipt(donation: Donation) -> int | None:
+    """`issue_receipt` for a donation created in this transaction (it has no receipt yet):
+    plain INSERTs, no ORM row and no flush, the mail queued for a worker; the receipt's id.
+
+    A webhook calls it while it holds the ledger's chain lock, so it is kept short.
+    """
+    if donation.asset != "VND":
+        return None
+    issued = utcnow()
+    year = issued.astimezone(VN_TZ).year
+    seq, number = _next_number(year)
+    pledge = donation.pledge
+    email = (pledge.email if pledge else "").strip()
+    values = {
+        "number": number,
+        "year": year,
+        "seq": seq,
+        "donation_id": donation.id,
+        "pledge_id": pledge.id if pledge else None,
+        "email": email,
+        "donor_name": (pledge.donor_name if pledge else "").strip(),
+        "is_business": bool(pledge and pledge.is_business),
+        "company_name": pledge.company_name if pledge else "",
+        "tax_code": pledge.tax_code if pledge else "",
+        "company_address": pledge.company_address if pledge else "",
+        "campaign_title": donation.campaign.title,
+        "amount": donation.amount,
+        "method": donation.provider,
+        "reference": pledge.reference if pledge else donation.provider_ref[:120],
+        "ledger_seq": donation.ledger_seq,
+        "received_at": donation.received_at,
+        "issued_at": issued,
+        "voided_at": None,
+        "void_reason": "",
+    }
+    receipt_id = db.session.execute(_INSERT_RECEIPT, values).scalar_one()
+    if email:
+        mail.queue_rendered_id(
+            RECEIPT_MAIL, to=email, payload={"receipt_id": receipt_id}, subject=_subject(number)
+        )
+    return receipt_id
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:
@@ -143,10 +193,14 @@ def send_receipt(receipt: Receipt, *, background: bool = True) -> None:
 
 def receipt_subject(receipt: Receipt) -> str:
     """The subject line of the receipt e-mail."""
+    return _subject(receipt.number)
+
+
+def _subject(number: str) -> str:
     return str(
         _l(
             "Biên nhận ủng hộ số %(number)s – %(fund)s",
-            number=receipt.number,
+            number=number,
             fund=current_app.config["FUND_NAME"],
         )
     )
@@ -165,4 +219,4 @@ def receipt_context(receipt: Receipt) -> dict:
 
 def on_donation_received(donation: Donation, **_: object) -> None:
     """Signal receiver: every recorded money donation gets its receipt in the same transaction."""
-    issue_receipt(donation, new=True)  # the signal is sent for a donation just created
+    issue_new_receipt(donation)  # the signal is sent for a donation just created
