@@ -19,18 +19,30 @@ from functools import lru_cache
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import aliased
 
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.labels import ENTRY_KINDS
-from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.ledger.models import Asset, LedgerEntry
 from app.money import format_quantity
 from campaigns.models import Campaign
+from transparency.statement import aggregates
 from transparency.statement.filters import Filters
 from transparency.statement.indexing import fold, search_key
-from transparency.statement.models import StatementRow
+from transparency.statement.models import StatementRow, TotalsState
 
 MAX_WORDS = 8
 PROBE = 20_000  # entries a dense filter is first tried on (see page())
@@ -93,7 +105,7 @@ def _vn_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=VN_TZ)
 
 
-def _name_match(words: list[str]) -> ColumnElement[bool]:
+def _name_match(words: list[str], row) -> ColumnElement[bool]:
     """Entries whose public label holds every word (the database's full-text search)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -103,53 +115,48 @@ def _name_match(words: list[str]) -> ColumnElement[bool]:
             .bindparams(fts_q=expression)
             .columns(literal_column("rowid", Integer))
         )
-        return StatementRow.seq.in_(matches)
+        return row.seq.in_(matches)
     simple: ColumnElement[str] = literal_column("'simple'::regconfig")
     query = " & ".join(words)
-    return func.to_tsvector(simple, StatementRow.name_key).op("@@")(func.to_tsquery(simple, query))
+    return func.to_tsvector(simple, row.name_key).op("@@")(func.to_tsquery(simple, query))
 
 
-def _q_clause(q: str) -> ColumnElement[bool]:
+def _q_clause(q: str, row) -> ColumnElement[bool]:
     keys = {search_key(q)[:120], search_key("".join(q.split()))[:120]}
     clauses: list[ColumnElement[bool]] = [
-        StatementRow.ref_key.in_(sorted(keys)),
-        StatementRow.bank_key.in_(sorted(keys)),
+        row.ref_key.in_(sorted(keys)),
+        row.bank_key.in_(sorted(keys)),
     ]
     words = fold(q).split()[:MAX_WORDS]
     if words:
-        clauses.append(_name_match(words))
+        clauses.append(_name_match(words, row))
     return or_(*clauses)
 
 
-def conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a filter over StatementRow (the cursor excluded)."""
+def conditions(filters: Filters, row=StatementRow) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter over StatementRow, or an alias of it (the cursor excluded)."""
     out: list[ColumnElement[bool]] = []
     if filters.q:
-        out.append(_q_clause(filters.q))
+        out.append(_q_clause(filters.q, row))
     if filters.campaign:
-        out.append(
-            or_(
-                StatementRow.campaign == filters.campaign,
-                StatementRow.campaign_to == filters.campaign,
-            )
-        )
+        out.append(or_(row.campaign == filters.campaign, row.campaign_to == filters.campaign))
     if filters.account:
         touching = select(LedgerEntry.seq).where(
             or_(LedgerEntry.source == filters.account, LedgerEntry.destination == filters.account)
         )
-        out.append(StatementRow.seq.in_(touching))
+        out.append(row.seq.in_(touching))
     if filters.kind:
-        out.append(StatementRow.kind == filters.kind)
+        out.append(row.kind == filters.kind)
     if filters.asset:
-        out.append(StatementRow.asset == filters.asset)
+        out.append(row.asset == filters.asset)
     if filters.min is not None:
-        out.append(StatementRow.amount >= filters.min)
+        out.append(row.amount >= filters.min)
     if filters.max is not None:
-        out.append(StatementRow.amount <= filters.max)
+        out.append(row.amount <= filters.max)
     if filters.date_from:
-        out.append(StatementRow.at >= _vn_midnight(filters.date_from))
+        out.append(row.at >= _vn_midnight(filters.date_from))
     if filters.date_to:
-        out.append(StatementRow.at < _vn_midnight(filters.date_to + timedelta(days=1)))
+        out.append(row.at < _vn_midnight(filters.date_to + timedelta(days=1)))
     return out
 
 
@@ -234,21 +241,40 @@ def iterate(filters: Filters, chunk: int = 1000) -> Iterator[Row]:
 
 
 def totals(filters: Filters) -> Totals:
-    """How many entries the filter selects and what they add up to, per asset."""
-    if not filters.active:
-        head = db.session.get(LedgerHead, 1)
-        sums = db.session.execute(
-            select(AccountBalance.asset, func.sum(AccountBalance.total_in)).group_by(
-                AccountBalance.asset
-            )
+    """How many entries the filter selects and what they add up to, per asset.
+
+    From the totals tables when their groups make up the filter (aggregates.py), plus the index
+    rows above their watermark, in one statement (one snapshot: a catch-up committed meanwhile
+    cannot be counted twice); otherwise by scanning the rows the filter selects.
+    """
+    table = aggregates.table_for(filters)
+    if table is None:
+        rows = db.session.execute(
+            select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
+            .where(*conditions(filters))
+            .group_by(StatementRow.asset)
         ).all()
-        return Totals(head.seq if head else 0, {a: int(s or 0) for a, s in sums if s})
-    rows = db.session.execute(
-        select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
-        .where(*conditions(filters))
-        .group_by(StatementRow.asset)
-    ).all()
-    return Totals(sum(n for _a, n, _s in rows), {a: int(s) for a, _n, s in rows})
+    else:
+        watermark = select(func.coalesce(func.max(TotalsState.upto), 0)).scalar_subquery()
+        # Materialised: the rows above the watermark are found by seq, whatever the filter.
+        above = (
+            select(StatementRow)
+            .where(StatementRow.seq > watermark)
+            .cte("above")
+            .prefix_with("MATERIALIZED")
+        )
+        recent = aliased(StatementRow, above)
+        parts = union_all(
+            select(table.asset, table.entries.label("n"), table.total.label("s")).where(
+                *aggregates.group_conditions(filters, table)
+            ),
+            select(recent.asset, literal(1), recent.amount).where(*conditions(filters, recent)),
+        ).subquery()
+        rows = db.session.execute(
+            select(parts.c.asset, func.sum(parts.c.n), func.sum(parts.c.s)).group_by(parts.c.asset)
+        ).all()
+    rows = [(a, int(n), int(s)) for a, n, s in rows if n]
+    return Totals(sum(n for _a, n, _s in rows), {a: s for a, _n, s in rows})
 
 
 def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
