@@ -61,10 +61,15 @@ def add_range(connection: Connection, after: int, upto: int) -> None:
         )
 
 
-def _set_watermark(connection: Connection, upto: int) -> None:
+def _set_watermark(connection: Connection, upto: int, *, keep: bool = False) -> None:
+    """Write the watermark row (with `keep`, only create it: another catch-up may own it)."""
     maker = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     stmt = maker(TotalsState).values(id=1, upto=upto)
-    connection.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={"upto": upto}))
+    if keep:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["id"])
+    else:
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={"upto": upto})
+    connection.execute(stmt)
 
 
 def _indexed_upto(connection: Connection) -> int:
@@ -90,7 +95,8 @@ def catch_up(lag: int = 0) -> int:
         return 0
     take_write_lock()  # SQLite: no other writer until the commit
     if seen is None:
-        _set_watermark(connection, 0)  # only a database built without the migration lacks it
+        # Only a database built without the migration lacks the row.
+        _set_watermark(connection, 0, keep=True)
     # PostgreSQL: a second catch-up waits here, then reads the watermark the first one left.
     seen = connection.execute(watermark.with_for_update()).scalar_one()
     upto = _indexed_upto(connection)
