@@ -273,8 +273,8 @@ def totals(filters: Filters) -> Totals:
         rows = db.session.execute(
             select(parts.c.asset, func.sum(parts.c.n), func.sum(parts.c.s)).group_by(parts.c.asset)
         ).all()
-    rows = [(a, int(n), int(s)) for a, n, s in rows if n]
-    return Totals(sum(n for _a, n, _s in rows), {a: s for a, _n, s in rows})
+    sums = [(a, int(n), int(s)) for a, n, s in rows if n]
+    return Totals(sum(n for _a, n, _s in sums), {a: s for a, _n, s in sums})
 
 
 def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
