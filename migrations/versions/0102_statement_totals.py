@@ -61,7 +61,11 @@ def upgrade():
 
     from transparency.statement.aggregates import rebuild
 
-    rebuild(op.get_bind())
+    connection = op.get_bind()
+    rebuild(connection)
+    # Planner statistics for the new tables now (PostgreSQL's autovacuum would get there later).
+    for table in ("statement_totals_day", "statement_totals_amount"):
+        op.execute(f"ANALYZE {table}")
 
 
 def downgrade():
