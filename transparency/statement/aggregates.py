@@ -17,13 +17,27 @@ write lock on SQLite), so concurrent catch-ups never add the same rows twice.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select, text
+from datetime import timedelta
+from functools import lru_cache
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.ledger.models import LedgerHead
 from app.locking import take_write_lock
-from transparency.statement.filters import Filters
+from transparency.statement.filters import Filters, vn_midnight
 from transparency.statement.models import StatementRow, TotalsByAmount, TotalsByDay, TotalsState
 
 # Entries the tables may trail the index by before a page view catches them up (a reader sums
@@ -121,27 +135,80 @@ def table_for(filters: Filters) -> type[TotalsByDay] | type[TotalsByAmount] | No
     """The table whose groups make up exactly what the filter selects (None: scan instead)."""
     if filters.q or filters.account:
         return None
-    amounts = filters.min is not None or filters.max is not None
-    if amounts and (filters.date_from or filters.date_to):
+    dates = filters.date_from or filters.date_to
+    if dates and (filters.min is not None or filters.max is not None):
         return None
-    return TotalsByAmount if amounts else TotalsByDay
+    # Without dates the amount table, the smaller one (fewer amounts than days), answers too.
+    return TotalsByDay if dates else TotalsByAmount
 
 
-def group_conditions(filters: Filters, table) -> list[ColumnElement[bool]]:
-    """services.conditions() over a totals table's groups (for a filter `table_for` accepts)."""
-    out: list[ColumnElement[bool]] = []
-    if filters.campaign:
-        out.append(or_(table.campaign == filters.campaign, table.campaign_to == filters.campaign))
-    if filters.kind:
-        out.append(table.kind == filters.kind)
-    if filters.asset:
-        out.append(table.asset == filters.asset)
-    if filters.min is not None:
-        out.append(table.amount >= filters.min)
-    if filters.max is not None:
-        out.append(table.amount <= filters.max)
+def summed(filters: Filters) -> tuple[Select, dict] | None:
+    """The statement of a filter's totals from the tables (None: the tables cannot answer it)
+    and its parameters: the groups that make up the filter, and the index rows above the
+    watermark, summed per asset in one statement (one snapshot, so a catch-up committed
+    meanwhile is not counted twice)."""
+    table = table_for(filters)
+    if table is None:
+        return None
+    values = {
+        "campaign": filters.campaign or None,
+        "kind": filters.kind or None,
+        "asset": filters.asset or None,
+        "low": filters.min,
+        "high": filters.max,
+        "day_from": filters.date_from,
+        "day_to": filters.date_to,
+    }
+    params = {k: v for k, v in values.items() if v is not None}
     if filters.date_from:
-        out.append(table.day >= filters.date_from)
+        params["at_from"] = vn_midnight(filters.date_from)
     if filters.date_to:
-        out.append(table.day <= filters.date_to)
-    return out
+        params["at_to"] = vn_midnight(filters.date_to + timedelta(days=1))
+    shape = tuple(values[k] is not None for k in values)
+    return _statement(table is TotalsByDay, shape), params
+
+
+@lru_cache(maxsize=256)
+def _statement(by_day: bool, shape: tuple[bool, ...]) -> Select:
+    """Built once per shape of filter, with bound parameters: building and keying a statement
+    of this size costs more than running it."""
+    table = TotalsByDay if by_day else TotalsByAmount
+    campaign, kind, asset, low, high, day_from, day_to = shape
+    watermark = select(func.coalesce(func.max(TotalsState.upto), 0)).scalar_subquery()
+    # Materialised: the rows above the watermark are found by seq, whatever the filter.
+    above = (
+        select(StatementRow)
+        .where(StatementRow.seq > watermark)
+        .cte("above")
+        .prefix_with("MATERIALIZED")
+    )
+    row = aliased(StatementRow, above)
+    groups: list[ColumnElement[bool]] = []
+    rows: list[ColumnElement[bool]] = []  # services.conditions() of the same filter
+    for source, out in ((table, groups), (row, rows)):
+        if campaign:
+            slug = bindparam("campaign")
+            out.append(or_(source.campaign == slug, source.campaign_to == slug))
+        if kind:
+            out.append(source.kind == bindparam("kind"))
+        if asset:
+            out.append(source.asset == bindparam("asset"))
+        if low:
+            out.append(source.amount >= bindparam("low"))
+        if high:
+            out.append(source.amount <= bindparam("high"))
+    if day_from:
+        groups.append(table.day >= bindparam("day_from"))
+        rows.append(row.at >= bindparam("at_from"))
+    if day_to:
+        groups.append(table.day <= bindparam("day_to"))
+        rows.append(row.at < bindparam("at_to"))
+    # Each part summed per asset first: the outer sum then adds a handful of rows.
+    parts = union_all(
+        select(table.asset, func.sum(table.entries), func.sum(table.total))
+        .where(*groups)
+        .group_by(table.asset),
+        select(row.asset, func.count(), func.sum(row.amount)).where(*rows).group_by(row.asset),
+    ).subquery()
+    asset_, entries, total = parts.c
+    return select(asset_, func.sum(entries), func.sum(total)).group_by(asset_)

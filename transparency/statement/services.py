@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import get_locale
@@ -24,14 +24,11 @@ from sqlalchemy import (
     Integer,
     Select,
     func,
-    literal,
     literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import aliased
 
 from app.dbtypes import VN_TZ
 from app.extensions import db
@@ -40,9 +37,9 @@ from app.ledger.models import Asset, LedgerEntry
 from app.money import format_quantity
 from campaigns.models import Campaign
 from transparency.statement import aggregates
-from transparency.statement.filters import Filters
+from transparency.statement.filters import Filters, vn_midnight
 from transparency.statement.indexing import fold, search_key
-from transparency.statement.models import StatementRow, TotalsState
+from transparency.statement.models import StatementRow
 
 MAX_WORDS = 8
 PROBE = 20_000  # entries a dense filter is first tried on (see page())
@@ -100,11 +97,6 @@ class Totals:
     by_asset: dict[str, int] = field(default_factory=dict)
 
 
-def _vn_midnight(day: date) -> datetime:
-    """00:00 Vietnam time of `day` (compared with the UTC column as the same instant)."""
-    return datetime.combine(day, time(0), tzinfo=VN_TZ)
-
-
 def _name_match(words: list[str], row) -> ColumnElement[bool]:
     """Entries whose public label holds every word (the database's full-text search)."""
     dialect = db.session.get_bind().dialect.name
@@ -154,9 +146,9 @@ def conditions(filters: Filters, row=StatementRow) -> list[ColumnElement[bool]]:
     if filters.max is not None:
         out.append(row.amount <= filters.max)
     if filters.date_from:
-        out.append(row.at >= _vn_midnight(filters.date_from))
+        out.append(row.at >= vn_midnight(filters.date_from))
     if filters.date_to:
-        out.append(row.at < _vn_midnight(filters.date_to + timedelta(days=1)))
+        out.append(row.at < vn_midnight(filters.date_to + timedelta(days=1)))
     return out
 
 
@@ -247,32 +239,15 @@ def totals(filters: Filters) -> Totals:
     rows above their watermark, in one statement (one snapshot: a catch-up committed meanwhile
     cannot be counted twice); otherwise by scanning the rows the filter selects.
     """
-    table = aggregates.table_for(filters)
-    if table is None:
+    summed = aggregates.summed(filters)
+    if summed is None:
         rows = db.session.execute(
             select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
             .where(*conditions(filters))
             .group_by(StatementRow.asset)
         ).all()
     else:
-        watermark = select(func.coalesce(func.max(TotalsState.upto), 0)).scalar_subquery()
-        # Materialised: the rows above the watermark are found by seq, whatever the filter.
-        above = (
-            select(StatementRow)
-            .where(StatementRow.seq > watermark)
-            .cte("above")
-            .prefix_with("MATERIALIZED")
-        )
-        recent = aliased(StatementRow, above)
-        parts = union_all(
-            select(table.asset, table.entries.label("n"), table.total.label("s")).where(
-                *aggregates.group_conditions(filters, table)
-            ),
-            select(recent.asset, literal(1), recent.amount).where(*conditions(filters, recent)),
-        ).subquery()
-        rows = db.session.execute(
-            select(parts.c.asset, func.sum(parts.c.n), func.sum(parts.c.s)).group_by(parts.c.asset)
-        ).all()
+        rows = db.session.execute(*summed).all()
     sums = [(a, int(n), int(s)) for a, n, s in rows if n]
     return Totals(sum(n for _a, n, _s in sums), {a: s for a, _n, s in sums})
 

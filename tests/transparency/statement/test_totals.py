@@ -194,6 +194,8 @@ def test_filters_the_tables_cannot_answer_are_scanned():
     assert aggregates.table_for(both) is None
     assert aggregates.table_for(Filters(min=1, campaign="x")) is TotalsByAmount
     assert aggregates.table_for(Filters(date_to=date(2025, 1, 1))) is TotalsByDay
+    assert aggregates.table_for(Filters(campaign="x", kind="fee")) is TotalsByAmount
+    assert aggregates.table_for(Filters()) is TotalsByAmount
 
 
 @pytest.mark.commits
