@@ -22,11 +22,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     func,
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy import text as sql_text
 
@@ -152,12 +152,38 @@ def conditions(filters: Filters, row=StatementRow) -> list[ColumnElement[bool]]:
     return out
 
 
-def seqs_query(filters: Filters) -> Select:
-    """Seqs of the filter after the cursor, newest first (no limit)."""
-    stmt = select(StatementRow.seq).where(*conditions(filters))
+def _moved_into(campaign: str) -> ColumnElement[bool]:
+    """Reallocations into `campaign`. They are rare: SQLite is told so (its statistics see
+    only that most rows have no campaign_to) or it reads a whole date range instead."""
+    clause = StatementRow.campaign_to == campaign
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Untyped: as a Boolean, SQLAlchemy would add "= 1" and SQLite could no longer use it.
+        return func.likelihood(clause, literal_column("0.000001"))
+    return clause
+
+
+def seqs_query(filters: Filters, *narrower: ColumnElement[bool], sparse: bool = False):
+    """Seqs of the filter after the cursor, within `narrower`, newest first (no limit).
+
+    `sparse`: few entries match, so the filter's own indexes find them and those are sorted
+    (seq + 0 keeps the planner from walking the whole ledger backwards looking for them).
+    A campaign's own entries and the reallocations into it are asked apart and merged (no entry
+    is both): as one OR, SQLite read every entry of a date range from the table.
+    """
+    rest = conditions(replace(filters, campaign=""))
     if filters.cursor is not None:
-        stmt = stmt.where(StatementRow.seq < filters.cursor)
-    return stmt.order_by(StatementRow.seq.desc())
+        rest.append(StatementRow.seq < filters.cursor)
+    rest.extend(narrower)
+    if not filters.campaign:
+        key = StatementRow.seq + 0 if sparse else StatementRow.seq
+        return select(StatementRow.seq).where(*rest).order_by(key.desc())
+    own = select(StatementRow.seq).where(StatementRow.campaign == filters.campaign, *rest)
+    moved = select(StatementRow.seq).where(_moved_into(filters.campaign), *rest)
+    if sparse:
+        found = union_all(own, moved).subquery()
+        return select(found.c.seq).order_by(found.c.seq.desc())
+    both = union_all(own, moved)
+    return both.order_by(both.selected_columns.seq.desc())
 
 
 def _rows(seqs: list[int]) -> list[Row]:
@@ -184,7 +210,7 @@ def _rows(seqs: list[int]) -> list[Row]:
     return [Row(e, slug, titles.get(slug, slug), bank) for e, slug, bank in found]
 
 
-def _seqs(stmt: Select, limit: int) -> list[int]:
+def _seqs(stmt, limit: int) -> list[int]:
     return list(db.session.execute(stmt.limit(limit + 1)).scalars())
 
 
@@ -201,16 +227,11 @@ def page(filters: Filters) -> Page:
     if filters.active and not filters.q:
         upper = filters.cursor if filters.cursor is not None else _top() + 1
         if upper > PROBE:
-            window = seqs_query(filters).where(StatementRow.seq >= upper - PROBE)
+            window = seqs_query(filters, StatementRow.seq >= upper - PROBE)
             seqs = _seqs(window, filters.limit)
             probed = True
     if len(seqs) <= filters.limit:
-        stmt = seqs_query(filters)
-        if probed:
-            # Few entries match: let the filter's own index find them, then sort those. (seq + 0
-            # keeps the planner from walking the whole ledger backwards looking for them.)
-            stmt = stmt.order_by(None).order_by((StatementRow.seq + 0).desc())
-        seqs = _seqs(stmt, filters.limit)
+        seqs = _seqs(seqs_query(filters, sparse=probed), filters.limit)
     more = len(seqs) > filters.limit
     seqs = seqs[: filters.limit]
     return Page(_rows(seqs), seqs[-1] if more and seqs else None)
