@@ -223,18 +223,31 @@ def page(filters: Filters) -> Page:
     index finds the few matching entries, which are then sorted.
     """
     seqs: list[int] = []
-    probed = False
+    sparse = False
     if filters.active and not filters.q:
         upper = filters.cursor if filters.cursor is not None else _top() + 1
         if upper > PROBE:
-            window = seqs_query(filters, StatementRow.seq >= upper - PROBE)
-            seqs = _seqs(window, filters.limit)
-            probed = True
+            sparse = True  # unless the probe finds a page
+            if not _window_too_new(filters, upper - PROBE):
+                window = seqs_query(filters, StatementRow.seq >= upper - PROBE)
+                seqs = _seqs(window, filters.limit)
     if len(seqs) <= filters.limit:
-        seqs = _seqs(seqs_query(filters, sparse=probed), filters.limit)
+        seqs = _seqs(seqs_query(filters, sparse=sparse), filters.limit)
     more = len(seqs) > filters.limit
     seqs = seqs[: filters.limit]
     return Page(_rows(seqs), seqs[-1] if more and seqs else None)
+
+
+def _window_too_new(filters: Filters, first: int) -> bool:
+    """Whether the probe's oldest entry is already after the filter's last day, so that the
+    window most likely holds none of it (a guess, used only to skip the probe: an entry's time
+    mostly, not always, grows with its seq)."""
+    if not filters.date_to:
+        return False
+    at = db.session.execute(
+        select(StatementRow.at).where(StatementRow.seq >= first).order_by(StatementRow.seq).limit(1)
+    ).scalar()
+    return at is not None and at >= vn_midnight(filters.date_to + timedelta(days=1))
 
 
 def _top() -> int:
