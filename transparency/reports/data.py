@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.guards import unit_subtree_ids
 from app.extensions import db
@@ -103,29 +103,42 @@ def build(kind: str, first: date, last: date, unit: Unit) -> Report:
 
 
 def _money(rows: _Rows, start: datetime, end: datetime) -> list[Table]:
-    gifts = db.session.execute(
-        select(Donation, Campaign)
-        .join(Campaign, Campaign.id == Donation.campaign_id)
-        .where(
-            Campaign.unit_id.in_(rows.units),
-            Donation.ledger_seq.is_not(None),
-            Donation.reversal_seq.is_(None),
-            Donation.received_at >= start,
-            Donation.received_at < end,
-        )
-    ).all()
-    channels = sorted({str(PROVIDER_LABELS.get(d.provider, d.provider)) for d, _ in gifts})
-    campaigns = sorted({c.title for d, c in gifts if d.asset == "VND"})
+    # Summed by the database per channel, asset, campaign title and unit: a year of gifts is
+    # hundreds of thousands of rows, too many to load and label one by one.
+    gifts = [
+        (provider, asset, title, unit_id, int(amount))
+        for provider, asset, title, unit_id, amount in db.session.execute(
+            select(
+                Donation.provider,
+                Donation.asset,
+                Campaign.title,
+                Campaign.unit_id,
+                func.sum(Donation.amount),
+            )
+            .join(Campaign, Campaign.id == Donation.campaign_id)
+            .where(
+                Campaign.unit_id.in_(rows.units),
+                Donation.ledger_seq.is_not(None),
+                Donation.reversal_seq.is_(None),
+                Donation.received_at >= start,
+                Donation.received_at < end,
+            )
+            .group_by(Donation.provider, Donation.asset, Campaign.title, Campaign.unit_id)
+        ).tuples()
+    ]
+    label = {p: str(PROVIDER_LABELS.get(p, p)) for p in {g[0] for g in gifts}}
+    channels = sorted(set(label.values()))
+    campaigns = sorted({title for _p, asset, title, _u, _a in gifts if asset == "VND"})
+    row_of = {title: i for i, title in enumerate(campaigns)}
     by_campaign: dict[int, Counter] = defaultdict(Counter)
     by_unit: dict[int, Counter] = defaultdict(Counter)
     goods: Counter = Counter()
-    for d, c in gifts:
-        if d.asset != "VND":
-            goods[d.asset] += d.amount
+    for provider, asset, title, unit_id, amount in gifts:
+        if asset != "VND":
+            goods[asset] += amount
             continue
-        channel = str(PROVIDER_LABELS.get(d.provider, d.provider))
-        by_campaign[campaigns.index(c.title)][channel] += d.amount
-        by_unit[rows.of[c.unit_id]][channel] += d.amount
+        by_campaign[row_of[title]][label[provider]] += amount
+        by_unit[rows.of[unit_id]][label[provider]] += amount
     money_campaign = Table(
         "money_campaign",
         str(_l("Tiền ủng hộ theo chiến dịch và kênh")),

@@ -34,7 +34,7 @@ from campaigns.models import Campaign, CampaignKind, CampaignStatus
 from donations.bank.models import BankTransaction, TxStatus
 from donations.models import Donation
 from donations.pledges.refcode import ALPHABET, PREFIX, check_char
-from transparency.statement import indexing
+from transparency.statement import aggregates, indexing
 from transparency.trace import attribution
 from transparency.verification import tree
 
@@ -455,11 +455,14 @@ def finish(
     chunk: int = 50_000,
 ) -> None:
     """Bring what derives from the entries up to the chain, once, after a bulk load: the
-    statement's index (one transaction, `indexing.catch_up_bulk`), the Merkle tree (committed
+    statement's index (one transaction, `indexing.catch_up_bulk`) and its totals tables, the
+    Merkle tree (committed
     every `chunk` entries, so a stopped run resumes), the trace's attribution, then fresh
     planner statistics for the grown tables."""
     upto = indexing.ledger_upto(db.session.connection())
     indexing.catch_up_bulk(chunk, lambda done, upto: echo(f"  index {done}/{upto}"))
+    checkpoint()
+    echo(f"  totals {aggregates.catch_up()}")
     checkpoint()
     while True:
         before = tree.tree_size()
@@ -480,7 +483,14 @@ def analyze() -> None:
     if dialect == "sqlite":
         db.session.execute(text("ANALYZE"))
     elif dialect == "postgresql":
-        for table in ("ledger_entries", "statement_index", "merkle_nodes", "trace_lots"):
+        for table in (
+            "ledger_entries",
+            "statement_index",
+            "statement_totals_day",
+            "statement_totals_amount",
+            "merkle_nodes",
+            "trace_lots",
+        ):
             db.session.execute(text(f"ANALYZE {table}"))  # noqa: S608 - fixed names
         # The name index's pending list (what fast GIN inserts leave), else read linearly.
         db.session.execute(text("SELECT gin_clean_pending_list('ix_statement_index_name_fts')"))

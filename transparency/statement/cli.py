@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app import uow
 from app.demo import demo_cli
 from app.extensions import db
-from transparency.statement import bulk, indexing
+from transparency.statement import aggregates, bulk, indexing
 
 statement_cli = AppGroup("statement", help="Sao kê công khai / the public statement.")
 
@@ -18,8 +18,10 @@ statement_cli = AppGroup("statement", help="Sao kê công khai / the public stat
 @statement_cli.command("reindex")
 @uow.command
 def reindex_command() -> None:
-    """Empty the search index and build it again from every ledger entry."""
-    count = indexing.rebuild(db.session.connection())
+    """Empty the search index and its totals tables and build them again from the ledger."""
+    connection = db.session.connection()
+    count = indexing.rebuild(connection)
+    aggregates.rebuild(connection)
     click.echo(f"Đã lập chỉ mục {count} bút toán.")
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
+from app.dbtypes import VN_TZ
 from app.errors import DomainError
 from app.ledger.service import ACCOUNT_RE, KINDS
 from app.money import MoneyError, parse_amount
@@ -68,6 +69,11 @@ class Filters:
             "cursor": "" if values.cursor is None else str(values.cursor),
         }
         return {k: v for k, v in out.items() if v}
+
+
+def vn_midnight(day: date) -> datetime:
+    """00:00 Vietnam time of `day` (compared with the UTC column as the same instant)."""
+    return datetime.combine(day, time(0), tzinfo=VN_TZ)
 
 
 LABELS = {

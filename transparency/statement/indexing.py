@@ -260,15 +260,6 @@ def ledger_upto(connection: Connection) -> int:
     return connection.execute(select(func.coalesce(func.max(LedgerEntry.seq), 0))).scalar_one()
 
 
-def behind() -> bool:
-    """Whether the ledger holds entries the index lacks (one look at both heads)."""
-    from app.ledger.models import LedgerHead
-
-    indexed = select(func.coalesce(func.max(StatementRow.seq), 0)).scalar_subquery()
-    head = select(func.coalesce(func.max(LedgerHead.seq), 0)).scalar_subquery()
-    return bool(db.session.execute(select(head > indexed)).scalar_one())
-
-
 def catch_up() -> int:
     """Index entries the ledger holds and the index does not (written past the ORM); flushes."""
     connection = db.session.connection()

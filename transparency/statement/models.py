@@ -14,9 +14,9 @@ donor's entry has an empty label and cannot be found by name.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import Money, UTCDateTime
@@ -53,3 +53,55 @@ class StatementRow(Model):
     ref_key: Mapped[str] = mapped_column(String(80), default="", index=True)
     bank_key: Mapped[str] = mapped_column(String(120), default="", index=True)
     name_key: Mapped[str] = mapped_column(String(200), default="")
+
+
+# Exact totals of a filter without scanning the matching rows (`totals.py`): the index summed
+# per group, in two narrow tables so that each stays small (a few tens of thousands of rows at a
+# million entries). The group keeps `campaign` and `campaign_to` apart because the campaign
+# filter matches either. Derived data: grown lazily from the index up to a watermark.
+
+
+class TotalsByDay(Model):
+    """Count and sum of the index per Vietnam-time day, campaign, kind and asset."""
+
+    __tablename__ = "statement_totals_day"
+    __table_args__ = (
+        Index("ix_statement_totals_day_campaign", "campaign", "day"),
+        Index("ix_statement_totals_day_campaign_to", "campaign_to"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_to: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    asset: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(Money)
+
+
+class TotalsByAmount(Model):
+    """Count and sum of the index per exact amount, campaign, kind and asset."""
+
+    __tablename__ = "statement_totals_amount"
+    __table_args__ = (
+        Index("ix_statement_totals_amount_campaign", "campaign", "amount"),
+        Index("ix_statement_totals_amount_campaign_to", "campaign_to"),
+    )
+
+    amount: Mapped[int] = mapped_column(Money, primary_key=True, autoincrement=False)
+    campaign: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_to: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    asset: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(Money)
+
+
+class TotalsState(Model):
+    """How far the two totals tables have summed the index (one row, id 1)."""
+
+    __tablename__ = "statement_totals_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # Every index row with seq <= upto is in both tables, and none above it.
+    upto: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,21 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy import text as sql_text
 
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.labels import ENTRY_KINDS
-from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead
+from app.ledger.models import Asset, LedgerEntry
 from app.money import format_quantity
 from campaigns.models import Campaign
-from transparency.statement.filters import Filters
+from transparency.statement import aggregates
+from transparency.statement.filters import Filters, vn_midnight
 from transparency.statement.indexing import fold, search_key
 from transparency.statement.models import StatementRow
 
@@ -88,12 +97,7 @@ class Totals:
     by_asset: dict[str, int] = field(default_factory=dict)
 
 
-def _vn_midnight(day: date) -> datetime:
-    """00:00 Vietnam time of `day` (compared with the UTC column as the same instant)."""
-    return datetime.combine(day, time(0), tzinfo=VN_TZ)
-
-
-def _name_match(words: list[str]) -> ColumnElement[bool]:
+def _name_match(words: list[str], row) -> ColumnElement[bool]:
     """Entries whose public label holds every word (the database's full-text search)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -103,62 +107,83 @@ def _name_match(words: list[str]) -> ColumnElement[bool]:
             .bindparams(fts_q=expression)
             .columns(literal_column("rowid", Integer))
         )
-        return StatementRow.seq.in_(matches)
+        return row.seq.in_(matches)
     simple: ColumnElement[str] = literal_column("'simple'::regconfig")
     query = " & ".join(words)
-    return func.to_tsvector(simple, StatementRow.name_key).op("@@")(func.to_tsquery(simple, query))
+    return func.to_tsvector(simple, row.name_key).op("@@")(func.to_tsquery(simple, query))
 
 
-def _q_clause(q: str) -> ColumnElement[bool]:
+def _q_clause(q: str, row) -> ColumnElement[bool]:
     keys = {search_key(q)[:120], search_key("".join(q.split()))[:120]}
     clauses: list[ColumnElement[bool]] = [
-        StatementRow.ref_key.in_(sorted(keys)),
-        StatementRow.bank_key.in_(sorted(keys)),
+        row.ref_key.in_(sorted(keys)),
+        row.bank_key.in_(sorted(keys)),
     ]
     words = fold(q).split()[:MAX_WORDS]
     if words:
-        clauses.append(_name_match(words))
+        clauses.append(_name_match(words, row))
     return or_(*clauses)
 
 
-def conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a filter over StatementRow (the cursor excluded)."""
+def conditions(filters: Filters, row=StatementRow) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter over StatementRow, or an alias of it (the cursor excluded)."""
     out: list[ColumnElement[bool]] = []
     if filters.q:
-        out.append(_q_clause(filters.q))
+        out.append(_q_clause(filters.q, row))
     if filters.campaign:
-        out.append(
-            or_(
-                StatementRow.campaign == filters.campaign,
-                StatementRow.campaign_to == filters.campaign,
-            )
-        )
+        out.append(or_(row.campaign == filters.campaign, row.campaign_to == filters.campaign))
     if filters.account:
         touching = select(LedgerEntry.seq).where(
             or_(LedgerEntry.source == filters.account, LedgerEntry.destination == filters.account)
         )
-        out.append(StatementRow.seq.in_(touching))
+        out.append(row.seq.in_(touching))
     if filters.kind:
-        out.append(StatementRow.kind == filters.kind)
+        out.append(row.kind == filters.kind)
     if filters.asset:
-        out.append(StatementRow.asset == filters.asset)
+        out.append(row.asset == filters.asset)
     if filters.min is not None:
-        out.append(StatementRow.amount >= filters.min)
+        out.append(row.amount >= filters.min)
     if filters.max is not None:
-        out.append(StatementRow.amount <= filters.max)
+        out.append(row.amount <= filters.max)
     if filters.date_from:
-        out.append(StatementRow.at >= _vn_midnight(filters.date_from))
+        out.append(row.at >= vn_midnight(filters.date_from))
     if filters.date_to:
-        out.append(StatementRow.at < _vn_midnight(filters.date_to + timedelta(days=1)))
+        out.append(row.at < vn_midnight(filters.date_to + timedelta(days=1)))
     return out
 
 
-def seqs_query(filters: Filters) -> Select:
-    """Seqs of the filter after the cursor, newest first (no limit)."""
-    stmt = select(StatementRow.seq).where(*conditions(filters))
+def _moved_into(campaign: str) -> ColumnElement[bool]:
+    """Reallocations into `campaign`. They are rare: SQLite is told so (its statistics see
+    only that most rows have no campaign_to) or it reads a whole date range instead."""
+    clause = StatementRow.campaign_to == campaign
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Untyped: as a Boolean, SQLAlchemy would add "= 1" and SQLite could no longer use it.
+        return func.likelihood(clause, literal_column("0.000001"))
+    return clause
+
+
+def seqs_query(filters: Filters, *narrower: ColumnElement[bool], sparse: bool = False):
+    """Seqs of the filter after the cursor, within `narrower`, newest first (no limit).
+
+    `sparse`: few entries match, so the filter's own indexes find them and those are sorted
+    (seq + 0 keeps the planner from walking the whole ledger backwards looking for them).
+    A campaign's own entries and the reallocations into it are asked apart and merged (no entry
+    is both): as one OR, SQLite read every entry of a date range from the table.
+    """
+    rest = conditions(replace(filters, campaign=""))
     if filters.cursor is not None:
-        stmt = stmt.where(StatementRow.seq < filters.cursor)
-    return stmt.order_by(StatementRow.seq.desc())
+        rest.append(StatementRow.seq < filters.cursor)
+    rest.extend(narrower)
+    if not filters.campaign:
+        key = StatementRow.seq + 0 if sparse else StatementRow.seq
+        return select(StatementRow.seq).where(*rest).order_by(key.desc())
+    own = select(StatementRow.seq).where(StatementRow.campaign == filters.campaign, *rest)
+    moved = select(StatementRow.seq).where(_moved_into(filters.campaign), *rest)
+    if sparse:
+        found = union_all(own, moved).subquery()
+        return select(found.c.seq).order_by(found.c.seq.desc())
+    both = union_all(own, moved)
+    return both.order_by(both.selected_columns.seq.desc())
 
 
 def _rows(seqs: list[int]) -> list[Row]:
@@ -185,7 +210,7 @@ def _rows(seqs: list[int]) -> list[Row]:
     return [Row(e, slug, titles.get(slug, slug), bank) for e, slug, bank in found]
 
 
-def _seqs(stmt: Select, limit: int) -> list[int]:
+def _seqs(stmt, limit: int) -> list[int]:
     return list(db.session.execute(stmt.limit(limit + 1)).scalars())
 
 
@@ -198,23 +223,31 @@ def page(filters: Filters) -> Page:
     index finds the few matching entries, which are then sorted.
     """
     seqs: list[int] = []
-    probed = False
+    sparse = False
     if filters.active and not filters.q:
         upper = filters.cursor if filters.cursor is not None else _top() + 1
         if upper > PROBE:
-            window = seqs_query(filters).where(StatementRow.seq >= upper - PROBE)
-            seqs = _seqs(window, filters.limit)
-            probed = True
+            sparse = True  # unless the probe finds a page
+            if not _window_too_new(filters, upper - PROBE):
+                window = seqs_query(filters, StatementRow.seq >= upper - PROBE)
+                seqs = _seqs(window, filters.limit)
     if len(seqs) <= filters.limit:
-        stmt = seqs_query(filters)
-        if probed:
-            # Few entries match: let the filter's own index find them, then sort those. (seq + 0
-            # keeps the planner from walking the whole ledger backwards looking for them.)
-            stmt = stmt.order_by(None).order_by((StatementRow.seq + 0).desc())
-        seqs = _seqs(stmt, filters.limit)
+        seqs = _seqs(seqs_query(filters, sparse=sparse), filters.limit)
     more = len(seqs) > filters.limit
     seqs = seqs[: filters.limit]
     return Page(_rows(seqs), seqs[-1] if more and seqs else None)
+
+
+def _window_too_new(filters: Filters, first: int) -> bool:
+    """Whether the probe's oldest entry is already after the filter's last day, so that the
+    window most likely holds none of it (a guess, used only to skip the probe: an entry's time
+    mostly, not always, grows with its seq)."""
+    if not filters.date_to:
+        return False
+    at = db.session.execute(
+        select(StatementRow.at).where(StatementRow.seq >= first).order_by(StatementRow.seq).limit(1)
+    ).scalar()
+    return at is not None and at >= vn_midnight(filters.date_to + timedelta(days=1))
 
 
 def _top() -> int:
@@ -234,21 +267,23 @@ def iterate(filters: Filters, chunk: int = 1000) -> Iterator[Row]:
 
 
 def totals(filters: Filters) -> Totals:
-    """How many entries the filter selects and what they add up to, per asset."""
-    if not filters.active:
-        head = db.session.get(LedgerHead, 1)
-        sums = db.session.execute(
-            select(AccountBalance.asset, func.sum(AccountBalance.total_in)).group_by(
-                AccountBalance.asset
-            )
+    """How many entries the filter selects and what they add up to, per asset.
+
+    From the totals tables when their groups make up the filter (aggregates.py), plus the index
+    rows above their watermark, in one statement (one snapshot: a catch-up committed meanwhile
+    cannot be counted twice); otherwise by scanning the rows the filter selects.
+    """
+    summed = aggregates.summed(filters)
+    if summed is None:
+        rows = db.session.execute(
+            select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
+            .where(*conditions(filters))
+            .group_by(StatementRow.asset)
         ).all()
-        return Totals(head.seq if head else 0, {a: int(s or 0) for a, s in sums if s})
-    rows = db.session.execute(
-        select(StatementRow.asset, func.count(), func.sum(StatementRow.amount))
-        .where(*conditions(filters))
-        .group_by(StatementRow.asset)
-    ).all()
-    return Totals(sum(n for _a, n, _s in rows), {a: int(s) for a, _n, s in rows})
+    else:
+        rows = db.session.execute(*summed).all()
+    sums = [(a, int(n), int(s)) for a, n, s in rows if n]
+    return Totals(sum(n for _a, n, _s in sums), {a: s for a, _n, s in sums})
 
 
 def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

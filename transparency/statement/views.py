@@ -11,9 +11,9 @@ from flask_babel import force_locale, get_locale
 
 from app import uow
 from app.ledger.service import KINDS
-from transparency.statement import exports
+from transparency.statement import aggregates, exports
 from transparency.statement.filters import FilterError, Filters, parse_filters
-from transparency.statement.indexing import behind, catch_up
+from transparency.statement.indexing import catch_up
 from transparency.statement.services import KIND_LABELS, choices, page, totals
 
 bp = Blueprint("statement", __name__)
@@ -25,11 +25,16 @@ def trace_url(ref: str) -> str:
     return "/truy-vet/" + quote(ref, safe="")
 
 
-def caught_up() -> None:
-    """Index entries written past the ORM before searching, and commit that (rarely any)."""
-    if behind():
+def caught_up(totals: bool = False) -> None:
+    """Index entries written past the ORM before searching, and with `totals` bring the totals
+    tables up when they trail by more than aggregates.LAG entries; commit that (rarely any)."""
+    head, indexed, summed = aggregates.positions()
+    if head > indexed or (totals and indexed - summed > aggregates.LAG):
         with uow.transaction():
-            catch_up()
+            if head > indexed:
+                catch_up()
+            if totals:
+                aggregates.catch_up(lag=aggregates.LAG)
 
 
 def _filters() -> tuple[Filters, dict[str, object]]:
@@ -42,7 +47,7 @@ def _filters() -> tuple[Filters, dict[str, object]]:
 @bp.get("/sao-ke")
 def index():
     """Every entry newest first, searched and filtered, with the totals of the filter."""
-    caught_up()
+    caught_up(totals=True)
     filters, errors = _filters()
     campaigns, assets = choices()
     result = None if errors else page(filters)

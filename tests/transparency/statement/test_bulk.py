@@ -15,9 +15,10 @@ from app.ledger.verify import verify_database
 from donations.bank.models import BankTransaction
 from donations.models import Donation
 from tests.transparency.verification import reference
-from transparency.statement import bulk, indexing
+from transparency.statement import aggregates, bulk, indexing, services
+from transparency.statement.filters import Filters
 from transparency.statement.indexing import fold, row_for
-from transparency.statement.models import StatementRow
+from transparency.statement.models import StatementRow, TotalsState
 from transparency.verification import merkle, tree
 
 
@@ -92,6 +93,15 @@ def test_the_set_based_index_equals_the_one_posting_writes(
     bulk.build(1500, chunk=400, checkpoint=db.session.commit)
     bulk.finish(checkpoint=db.session.commit, chunk=500)
     _assert_index_is_the_per_entry_one()
+    # The totals tables are summed up to the index, and agree with a scan.
+    top = indexing.indexed_upto(db.session.connection())
+    assert db.session.execute(select(TotalsState.upto)).scalar_one() == top
+    for filters in (Filters(), Filters(kind="fee"), Filters(min=100_000, max=500_000)):
+        summed = services.totals(filters)
+        with monkeypatch.context() as scan:
+            scan.setattr(aggregates, "summed", lambda _f: None)
+            assert services.totals(filters) == summed
+    assert summed.count > 0
     # The name search finds bulk donors, and a gift posted afterwards the ordinary way.
     named = db.session.execute(
         select(LedgerEntry).where(LedgerEntry.label.like("% % %")).limit(1)
