@@ -60,7 +60,7 @@ def database(tmp: Path) -> tuple[str, Callable[[], None]]:
     if not base.startswith("postgresql"):
         path = tmp / f"bench-{uuid.uuid4().hex[:6]}.db"
         return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schema = f"imp_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))

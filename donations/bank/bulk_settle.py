@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import stored_text
@@ -22,6 +22,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.batch import Movement, post_many, table_of
+from app.ledger.rows import insert_rows
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
@@ -62,6 +63,41 @@ _digits = lru_cache(maxsize=256)(digits)
 def _dedupe_key(item: Incoming) -> str:
     """`Matcher._key`, with the account's digits folded once."""
     return f"{_digits(item.account_number)}|{local_day(item.occurred_at).isoformat()}|{item.amount}"
+
+
+_DONATION_COLUMNS = (
+    "pledge_id",
+    "campaign_id",
+    "asset",
+    "amount",
+    "provider",
+    "provider_ref",
+    "ledger_seq",
+    "received_at",
+    "created_at",
+)
+_BANK_COLUMNS = (
+    "provider",
+    "provider_id",
+    "direction",
+    "account_number",
+    "amount",
+    "memo",
+    "bank_reference",
+    "occurred_at",
+    "dedupe_key",
+    "twin_of_id",
+    "maybe_twin_of_id",
+    "status",
+    "note",
+    "note_msg",
+    "pledge_id",
+    "donation_id",
+    "import_id",
+    "raw",
+    "received_at",
+    "reassigned",
+)
 
 
 @dataclass(frozen=True)
@@ -188,22 +224,22 @@ def _record(matched: list[Settled]) -> None:
     )
     now = utcnow()
     rows = [
-        {
-            "pledge_id": s.pledge.id,
-            "campaign_id": s.pledge.campaign_id,
-            "asset": "VND",
-            "amount": s.item.amount,
-            "provider": STATEMENT,
-            "provider_ref": key,
-            "ledger_seq": p.seq,
-            "received_at": s.item.occurred_at,
-            "created_at": now,
-        }
+        (
+            s.pledge.id,
+            s.pledge.campaign_id,
+            "VND",
+            s.item.amount,
+            STATEMENT,
+            key,
+            p.seq,
+            s.item.occurred_at,
+            now,
+        )
         for (s, key), p in zip(fresh, posted, strict=True)
     ]
-    # Plain executemany, then the ids by their unique key: RETURNING in order would make
-    # SQLite insert one row per statement.
-    db.session.execute(insert(table), rows)
+    # Then the ids by their unique key: RETURNING in order would make SQLite insert one row
+    # per statement.
+    insert_rows(table, _DONATION_COLUMNS, rows)
     ids: dict[Any, Any] = dict(
         db.session.execute(
             select(table.c.provider_ref, table.c.id).where(
@@ -273,30 +309,31 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     rows = []
     for s in settled:
         item = s.item
+        plain = isinstance(s.note, str)  # "" for a matched row: nothing to translate or freeze
         rows.append(
-            {
-                "provider": item.provider,
-                "provider_id": item.provider_id,
-                "direction": item.direction,
-                "account_number": _digits(item.account_number),
-                "amount": item.amount,
-                "memo": item.memo or "",
-                "bank_reference": (item.bank_reference or "")[:120],
-                "occurred_at": item.occurred_at,
-                "dedupe_key": _dedupe_key(item),
-                "twin_of_id": s.twin_of_id,
-                "maybe_twin_of_id": s.maybe_twin_of_id,
-                "status": s.status.value,
-                "note": stored_text.vietnamese(s.note)[:300],
-                "note_msg": stored_text.freeze(s.note),
-                "pledge_id": s.pledge.id if s.pledge is not None else None,
-                "donation_id": s.donation_id,
-                "import_id": import_id,
-                "raw": item.raw or {},
-                "received_at": received_at,
-                "reassigned": 0,
-            }
+            (
+                item.provider,
+                item.provider_id,
+                item.direction,
+                _digits(item.account_number),
+                item.amount,
+                item.memo or "",
+                (item.bank_reference or "")[:120],
+                item.occurred_at,
+                _dedupe_key(item),
+                s.twin_of_id,
+                s.maybe_twin_of_id,
+                s.status.value,
+                s.note[:300] if plain else stored_text.vietnamese(s.note)[:300],
+                None if plain else stored_text.freeze(s.note),
+                s.pledge.id if s.pledge is not None else None,
+                s.donation_id,
+                import_id,
+                item.raw or {},
+                received_at,
+                0,
+            )
         )
-    db.session.execute(insert(table_of(BankTransaction)), rows)
+    insert_rows(table_of(BankTransaction), _BANK_COLUMNS, rows)
     db.session.flush()
     return settled

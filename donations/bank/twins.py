@@ -32,6 +32,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +50,8 @@ _KEYS_PER_QUERY = 2000
 
 def digits(text: str | None) -> str:
     """An account number reduced to its digits (banks print it with spaces or dots)."""
+    if text and text.isalnum():
+        return text  # already bare: the common case, asked for every row of an import
     return "".join(ch for ch in (text or "") if ch.isalnum())
 
 
@@ -70,18 +73,24 @@ def value_days(day: date) -> list[date]:
     """The days a report of the same transfer may carry: from the working day before to the
     working day after (±1 day in the week; a Saturday evening transfer is booked on Monday),
     the day itself first, then the nearest."""
+    return list(_value_days(day))
+
+
+@lru_cache(maxsize=1024)  # a statement's rows fall on a few dozen days
+def _value_days(day: date) -> tuple[date, ...]:
     before, after = day - timedelta(days=1), day + timedelta(days=1)
     while not _working(before):
         before -= timedelta(days=1)
     while not _working(after):
         after += timedelta(days=1)
     days = [before + timedelta(days=n) for n in range((after - before).days + 1)]
-    return sorted(days, key=lambda d: (abs((d - day).days), d))
+    return tuple(sorted(days, key=lambda d: (abs((d - day).days), d)))
 
 
 def nearby_keys(account: str, day: date, amount: int) -> list[str]:
     """The keys of the value dates a twin may carry (the day itself first)."""
-    return [dedupe_key(account, d, amount) for d in value_days(day)]
+    account = digits(account)
+    return [f"{account}|{d.isoformat()}|{amount}" for d in _value_days(day)]
 
 
 class Evidence(enum.Enum):

@@ -7,11 +7,36 @@ from sqlalchemy import insert, select, update
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
 from app.ledger.batch import table_of
+from app.ledger.rows import insert_rows
 from campaigns.models import Campaign
 from donations.models import Donation
 from donations.pledges.models import Pledge
 from donations.receipts.models import Receipt, ReceiptCounter
 from donations.receipts.services import send_receipt
+
+
+_COLUMNS = (
+    "number",
+    "year",
+    "seq",
+    "donation_id",
+    "pledge_id",
+    "email",
+    "donor_name",
+    "is_business",
+    "company_name",
+    "tax_code",
+    "company_address",
+    "campaign_title",
+    "amount",
+    "method",
+    "reference",
+    "ledger_seq",
+    "received_at",
+    "issued_at",
+    "voided_at",
+    "void_reason",
+)
 
 
 def _take_numbers(year: int, count: int) -> int:
@@ -80,34 +105,33 @@ def issue_receipts(donation_ids: list[int]) -> int:
     first = _take_numbers(year, len(todo))
     values = []
     for seq, row in enumerate(todo, start=first):
-        number = f"{year}-{seq:06d}"
         pledged = row.pledge_id is not None
         values.append(
-            {
-                "number": number,
-                "year": year,
-                "seq": seq,
-                "donation_id": row.id,
-                "pledge_id": row.pledge_id,
-                "email": (row.email or "").strip(),
-                "donor_name": (row.donor_name or "").strip(),
-                "is_business": bool(pledged and row.is_business),
-                "company_name": row.company_name if pledged else "",
-                "tax_code": row.tax_code if pledged else "",
-                "company_address": row.company_address if pledged else "",
-                "campaign_title": row.title,
-                "amount": row.amount,
-                "method": row.provider,
-                "reference": row.reference if pledged else row.provider_ref[:120],
-                "ledger_seq": row.ledger_seq,
-                "received_at": row.received_at,
-                "issued_at": issued,
-                "voided_at": None,
-                "void_reason": "",
-            }
+            (
+                f"{year}-{seq:06d}",
+                year,
+                seq,
+                row.id,
+                row.pledge_id,
+                (row.email or "").strip(),
+                (row.donor_name or "").strip(),
+                bool(pledged and row.is_business),
+                row.company_name if pledged else "",
+                row.tax_code if pledged else "",
+                row.company_address if pledged else "",
+                row.title,
+                row.amount,
+                row.provider,
+                row.reference if pledged else row.provider_ref[:120],
+                row.ledger_seq,
+                row.received_at,
+                issued,
+                None,
+                "",
+            )
         )
-    db.session.execute(insert(table_of(Receipt)), values)
-    to_mail = [v["number"] for v in values if v["email"]]
+    insert_rows(table_of(Receipt), _COLUMNS, values)
+    to_mail = [v[0] for v in values if v[5]]
     if to_mail:
         for receipt in db.session.execute(
             select(Receipt).where(Receipt.number.in_(to_mail))
