@@ -26,11 +26,9 @@ from app.extensions import db
 from app.ledger import service
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import LedgerEntry
-from app.ledger.rows import insert_rows
+from app.ledger.rows import among, insert_rows
 from app.money import format_quantity
 
-# Bound parameters per look-up stay well under SQLite's limit.
-_LOOKUP_CHUNK = 500
 _COLUMNS = (
     "seq",
     "at",
@@ -79,23 +77,21 @@ class Posted:
 
 def _existing(keys: Iterable[str]) -> dict[str, tuple]:
     """Entries already holding these idempotency keys: key → (seq, hash, movement)."""
-    keys = list(keys)
     found: dict[str, tuple] = {}
-    table = LedgerEntry.__table__
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        rows = db.session.execute(
-            select(
-                table.c.idempotency_key,
-                table.c.seq,
-                table.c.hash,
-                table.c.source,
-                table.c.destination,
-                table.c.asset,
-                table.c.amount,
-            ).where(table.c.idempotency_key.in_(keys[start : start + _LOOKUP_CHUNK]))
-        )
-        for key, seq, digest, *movement in rows:
-            found[key] = (seq, digest, tuple(movement))
+    table = table_of(LedgerEntry)
+    rows = db.session.execute(
+        select(
+            table.c.idempotency_key,
+            table.c.seq,
+            table.c.hash,
+            table.c.source,
+            table.c.destination,
+            table.c.asset,
+            table.c.amount,
+        ).where(among(table.c.idempotency_key, keys))
+    )
+    for key, seq, digest, *movement in rows:
+        found[key] = (seq, digest, tuple(movement))
     return found
 
 

@@ -22,7 +22,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.batch import Movement, post_many, table_of
-from app.ledger.rows import insert_rows
+from app.ledger.rows import among, insert_rows
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
@@ -133,7 +133,7 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             p.is_business,
             p.company_name,
             p.ref_code,
-        ).where(p.reference.in_(codes))
+        ).where(among(p.reference, codes))
     ).all()
     campaign_ids = {row.campaign_id for row in rows}
     campaigns = {
@@ -195,7 +195,7 @@ def _record(matched: list[Settled]) -> None:
     existing: dict[Any, Any] = dict(
         db.session.execute(
             select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, table.c.provider_ref.in_(keys)
+                table.c.provider == STATEMENT, among(table.c.provider_ref, keys)
             )
         )
         .tuples()
@@ -243,7 +243,7 @@ def _record(matched: list[Settled]) -> None:
     ids: dict[Any, Any] = dict(
         db.session.execute(
             select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, table.c.provider_ref.in_([k for _s, k in fresh])
+                table.c.provider == STATEMENT, among(table.c.provider_ref, [k for _s, k in fresh])
             )
         )
         .tuples()
@@ -269,7 +269,7 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
         by_id[s.pledge.id] = s.pledge
     table = table_of(Pledge)
     current: dict[Any, Any] = dict(
-        db.session.execute(select(table.c.id, table.c.received).where(table.c.id.in_(list(added))))
+        db.session.execute(select(table.c.id, table.c.received).where(among(table.c.id, added)))
         .tuples()
         .all()
     )

@@ -22,6 +22,7 @@ from app.audit import service as audit
 from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
+from app.ledger.rows import among
 from donations.bank.bulk_settle import Settled, settle_chunk
 from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
 from donations.bank.memo import compact_memo
@@ -132,7 +133,7 @@ def _process_chunk(
     for provider_id, status, import_id in db.session.execute(
         select(
             BankTransaction.provider_id, BankTransaction.status, BankTransaction.import_id
-        ).where(BankTransaction.provider == STATEMENT, BankTransaction.provider_id.in_(ids))
+        ).where(BankTransaction.provider == STATEMENT, among(BankTransaction.provider_id, ids))
     ):
         done.add(provider_id)
         if report.import_id is not None and import_id == report.import_id:
@@ -141,7 +142,7 @@ def _process_chunk(
         (key or "").split(":", 1)[1]
         for key in db.session.execute(
             select(BankTransaction.twin_key).where(
-                BankTransaction.twin_key.in_([f"{STATEMENT}:{i}" for i in ids])
+                among(BankTransaction.twin_key, [f"{STATEMENT}:{i}" for i in ids])
             )
         ).scalars()
     }

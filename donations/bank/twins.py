@@ -40,6 +40,7 @@ from sqlalchemy import select
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.ledger import service as ledger
+from app.ledger.rows import among
 from donations.bank.memo import compact_memo, find_codes
 from donations.bank.models import BankTransaction, TxStatus
 
@@ -193,7 +194,7 @@ class TwinSearch:
             found += db.session.execute(
                 select(BankTransaction)
                 .where(
-                    BankTransaction.dedupe_key.in_(ordered[start : start + _KEYS_PER_QUERY]),
+                    among(BankTransaction.dedupe_key, ordered[start : start + _KEYS_PER_QUERY]),
                     BankTransaction.provider != asker,
                     BankTransaction.status.not_in(_NOT_PRIMARY),
                     BankTransaction.direction == "in",
@@ -207,7 +208,7 @@ class TwinSearch:
         for start in range(0, len(ids), _KEYS_PER_QUERY):
             claims = db.session.execute(
                 select(BankTransaction.twin_of_id, BankTransaction.provider).where(
-                    BankTransaction.twin_of_id.in_(ids[start : start + _KEYS_PER_QUERY])
+                    among(BankTransaction.twin_of_id, ids[start : start + _KEYS_PER_QUERY])
                 )
             )
             self._claimed.update((row_id, provider) for row_id, provider in claims)

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select, update
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
 from app.ledger.batch import table_of
-from app.ledger.rows import insert_rows
+from app.ledger.rows import among, insert_rows
 from campaigns.models import Campaign
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -69,7 +69,7 @@ def issue_receipts(donation_ids: list[int]) -> int:
         return 0
     done = set(
         db.session.execute(
-            select(Receipt.donation_id).where(Receipt.donation_id.in_(donation_ids))
+            select(Receipt.donation_id).where(among(Receipt.donation_id, donation_ids))
         ).scalars()
     )
     d, p = Donation.__table__.c, Pledge.__table__.c
@@ -94,7 +94,7 @@ def issue_receipts(donation_ids: list[int]) -> int:
         )
         .join(Campaign, Campaign.id == d.campaign_id)
         .outerjoin(Pledge.__table__, p.id == d.pledge_id)
-        .where(d.id.in_(donation_ids), d.asset == "VND")
+        .where(among(d.id, donation_ids), d.asset == "VND")
         .order_by(d.id)
     ).all()
     issued = utcnow()
