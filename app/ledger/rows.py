@@ -14,7 +14,17 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import DateTime, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    DateTime,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.extensions import db
@@ -100,7 +110,7 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
                     copy.write_row(values)
         else:
             marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in columns)
-            sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
+            sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names
             for start in range(0, len(ready), _SLICE):
                 cursor.executemany(sql, ready[start : start + _SLICE])
     finally:
@@ -124,3 +134,77 @@ def among(column: Any, values: Iterable[Any]) -> Any:
         listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
         return column.in_(select(literal_column("value")).select_from(listed))
     return column.in_(values)
+
+
+def rows_by_key(
+    table: Table, key: str, values: Iterable[Any], columns: Sequence[str], **equal: Any
+) -> list[Any]:
+    """The `columns` of the rows whose `key` is one of `values` and whose other columns
+    equal `equal` (a unique index over those columns and `key`): one query.
+
+    On PostgreSQL each value is looked up on its own through a LATERAL join: with the plain
+    `a = x AND b = ANY(...)`, statistics taken while the table was small (an import fills it
+    within seconds, before autovacuum looks again) make the planner read every row with
+    `a = x` and filter, a cost that grows with the table.
+    """
+    values = list(values)
+    wanted = [table.c[name] for name in columns]
+    fixed = [table.c[name] == value for name, value in equal.items()]
+    if db.session.get_bind().dialect.name != "postgresql":
+        return list(db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))))
+    column = table.c[key]
+    keys = (
+        func.unnest(bindparam(None, values, type_=ARRAY(column.type)))
+        .table_valued("v")
+        .render_derived(name="k")
+    )
+    inner = select(*wanted).where(*fixed, column == keys.c.v).lateral("t")
+    return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))))
+
+
+def update_rows(
+    table: Table, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Set `columns` of the rows whose `key` is the first value of each tuple in `rows`
+    (key, *values); returns how many tuples were given.
+
+    One `UPDATE … FROM unnest(arrays)` on PostgreSQL (not one statement per row), the driver's
+    executemany elsewhere; values through the columns' bind processors, as `insert_rows`.
+    """
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = [key, *columns]
+    processors = _processors(table, names, dialect)
+    ready = []
+    for row in rows:
+        values = list(row)
+        for i, process in processors:
+            values[i] = process(values[i])
+        ready.append(values)
+    preparer = dialect.identifier_preparer
+    target = preparer.format_table(table)
+    cursor = connection.connection.cursor()
+    try:
+        if dialect.name == "postgresql":
+            compile_type = dialect.type_compiler_instance.process
+            arrays = ", ".join(f"%s::{compile_type(table.c[name].type)}[]" for name in names)
+            alias = ", ".join(f"c{i}" for i in range(len(names)))
+            sets = ", ".join(
+                f"{preparer.quote(name)} = v.c{i}" for i, name in enumerate(columns, start=1)
+            )
+            cursor.execute(
+                f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
+                f"WHERE {target}.{preparer.quote(key)} = v.c0",  # names quoted, values bound
+                [list(column) for column in zip(*ready, strict=True)],
+            )
+        else:
+            sets = ", ".join(f"{preparer.quote(name)} = ?" for name in columns)
+            cursor.executemany(
+                f"UPDATE {target} SET {sets} WHERE {preparer.quote(key)} = ?",  # noqa: S608
+                [[*values[1:], values[0]] for values in ready],
+            )
+    finally:
+        cursor.close()
+    return len(ready)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import stored_text
@@ -22,7 +22,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.batch import Movement, post_many, table_of
-from app.ledger.rows import among, insert_rows
+from app.ledger.rows import among, insert_rows, rows_by_key, update_rows
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
@@ -185,6 +185,13 @@ def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code:
     return Settled(item, TxStatus.matched, "", pledge)
 
 
+def _donation_ids(keys: list[str]) -> list[Any]:
+    """(provider_ref, id) of the statement donations with these keys."""
+    return rows_by_key(
+        table_of(Donation), "provider_ref", keys, ("provider_ref", "id"), provider=STATEMENT
+    )
+
+
 def _record(matched: list[Settled]) -> None:
     """Post, store the donations and move the pledges of the matched rows."""
     if not matched:
@@ -192,15 +199,7 @@ def _record(matched: list[Settled]) -> None:
     keys = [f"{STATEMENT}:{s.item.provider_id}"[:120] for s in matched]
     table = table_of(Donation)
     # A row whose donation exists already (never for rows new to the bank table) keeps it.
-    existing: dict[Any, Any] = dict(
-        db.session.execute(
-            select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, among(table.c.provider_ref, keys)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    existing: dict[Any, Any] = dict(_donation_ids(keys))
     fresh = [(s, key) for s, key in zip(matched, keys, strict=True) if key not in existing]
     for s, key in zip(matched, keys, strict=True):
         s.donation_id = existing.get(key)
@@ -240,15 +239,7 @@ def _record(matched: list[Settled]) -> None:
     # Then the ids by their unique key: RETURNING in order would make SQLite insert one row
     # per statement.
     insert_rows(table, _DONATION_COLUMNS, rows)
-    ids: dict[Any, Any] = dict(
-        db.session.execute(
-            select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, among(table.c.provider_ref, [k for _s, k in fresh])
-            )
-        )
-        .tuples()
-        .all()
-    )
+    ids: dict[Any, Any] = dict(_donation_ids([k for _s, k in fresh]))
     for s, key in fresh:
         s.donation_id = ids[key]
     _move_pledges(fresh)
@@ -278,18 +269,12 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
         pledge = by_id[pledge_id]
         received = int(current[pledge_id]) + amount
         status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
-        changes.append({"b_id": pledge_id, "b_received": received, "b_status": status.value})
+        changes.append((pledge_id, received, status.value))
         loaded = db.session.identity_map.get(db.session.identity_key(Pledge, pledge_id))
         if loaded is not None:  # a Pledge object in this session sees the new values too
             set_committed_value(loaded, "received", received)
             set_committed_value(loaded, "status", status)
-    db.session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(received=bindparam("b_received"), status=bindparam("b_status")),
-        changes,
-        execution_options={"synchronize_session": False},
-    )
+    update_rows(table, "id", ("received", "status"), changes)
 
 
 def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None) -> list[Settled]:

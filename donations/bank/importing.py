@@ -22,7 +22,8 @@ from app.audit import service as audit
 from app.dbtypes import VN_TZ, utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.ledger.rows import among
+from app.ledger.batch import table_of
+from app.ledger.rows import among, rows_by_key
 from donations.bank.bulk_settle import Settled, settle_chunk
 from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
 from donations.bank.memo import compact_memo
@@ -130,10 +131,12 @@ def _process_chunk(
     # before it was interrupted (counted by their outcome, as if it had never stopped).
     ours: dict[str, TxStatus] = {}
     done: set[str] = set()
-    for provider_id, status, import_id in db.session.execute(
-        select(
-            BankTransaction.provider_id, BankTransaction.status, BankTransaction.import_id
-        ).where(BankTransaction.provider == STATEMENT, among(BankTransaction.provider_id, ids))
+    for provider_id, status, import_id in rows_by_key(
+        table_of(BankTransaction),
+        "provider_id",
+        ids,
+        ("provider_id", "status", "import_id"),
+        provider=STATEMENT,
     ):
         done.add(provider_id)
         if report.import_id is not None and import_id == report.import_id:

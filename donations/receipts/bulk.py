@@ -14,7 +14,6 @@ from donations.pledges.models import Pledge
 from donations.receipts.models import Receipt, ReceiptCounter
 from donations.receipts.services import send_receipt
 
-
 _COLUMNS = (
     "number",
     "year",
