@@ -89,7 +89,7 @@ def _existing(keys: Iterable[str]) -> dict[str, tuple]:
             table.c.asset,
             table.c.amount,
         ).where(among(table.c.idempotency_key, keys))
-    )
+    ).all()
     for key, seq, digest, *movement in rows:
         found[key] = (seq, digest, tuple(movement))
     return found

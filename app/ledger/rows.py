@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     DateTime,
+    Enum,
     String,
     Table,
     any_,
@@ -34,9 +35,9 @@ _SLICE = 5000
 
 
 def _memo(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A processor of datetimes that formats each distinct moment once (an import's rows
-    share a few dozen dates and one "now"). Equal aware datetimes are one moment, so they
-    give the same stored value."""
+    """A processor of datetimes or enums that handles each distinct value once (an import's
+    rows share a few dozen dates, one "now" and a few statuses). Equal aware datetimes are
+    one moment, so they give the same stored value."""
     seen: dict[Any, Any] = {}
 
     def memo(value: Any) -> Any:
@@ -55,7 +56,7 @@ def _processors(table: Table, columns: Sequence[str], dialect) -> list[tuple[int
         column_type = table.c[name].type
         process = column_type._cached_bind_processor(dialect)
         if process is not None:
-            if isinstance(getattr(column_type, "impl", column_type), DateTime):
+            if isinstance(getattr(column_type, "impl", column_type), DateTime | Enum):
                 process = _memo(process)
             found.append((i, process))
     return found
@@ -151,7 +152,7 @@ def rows_by_key(
     wanted = [table.c[name] for name in columns]
     fixed = [table.c[name] == value for name, value in equal.items()]
     if db.session.get_bind().dialect.name != "postgresql":
-        return list(db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))))
+        return list(db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))).all())
     column = table.c[key]
     keys = (
         func.unnest(bindparam(None, values, type_=ARRAY(column.type)))
@@ -159,7 +160,7 @@ def rows_by_key(
         .render_derived(name="k")
     )
     inner = select(*wanted).where(*fixed, column == keys.c.v).lateral("t")
-    return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))))
+    return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))).all())
 
 
 def update_rows(

@@ -264,13 +264,16 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
         .tuples()
         .all()
     )
+    held = {
+        obj.id: obj for obj in list(db.session.identity_map.values()) if isinstance(obj, Pledge)
+    }
     changes = []
     for pledge_id, amount in added.items():
         pledge = by_id[pledge_id]
         received = int(current[pledge_id]) + amount
         status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
         changes.append((pledge_id, received, status.value))
-        loaded = db.session.identity_map.get(db.session.identity_key(Pledge, pledge_id))
+        loaded = held.get(pledge_id)
         if loaded is not None:  # a Pledge object in this session sees the new values too
             set_committed_value(loaded, "received", received)
             set_committed_value(loaded, "status", status)
