@@ -152,7 +152,9 @@ def rows_by_key(
     wanted = [table.c[name] for name in columns]
     fixed = [table.c[name] == value for name, value in equal.items()]
     if db.session.get_bind().dialect.name != "postgresql":
-        return list(db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))).all())
+        return list(
+            db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))).all()
+        )
     column = table.c[key]
     keys = (
         func.unnest(bindparam(None, values, type_=ARRAY(column.type)))

@@ -10,7 +10,7 @@ the pledges' received amounts are read under it (a notification committing meanw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -112,6 +112,8 @@ class PledgeRow:
     label: str  # the public label of its gifts: the donor's name if shown on the wall
     ref_code: str | None
     campaign: Campaign
+    account: str  # the campaign's ledger account
+    open: bool  # the campaign accepts gifts
 
 
 def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
@@ -140,10 +142,12 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
         c.id: c
         for c in db.session.execute(select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()
     }
+    folded = {c.id: (c, c.account, c.accepts_gifts) for c in campaigns.values()}
     for row in rows:
         name = ""
         if row.show_on_wall and not row.anonymous and row.donor_name.strip():
             name = row.company_name if row.is_business and row.company_name else row.donor_name
+        campaign, account, open_ = folded[row.campaign_id]
         found[row.reference] = PledgeRow(
             row.id,
             row.reference,
@@ -152,7 +156,9 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             row.campaign_id,
             name,
             row.ref_code,
-            campaigns[row.campaign_id],
+            campaign,
+            account,
+            open_,
         )
     return found
 
@@ -178,7 +184,7 @@ def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code:
         refs = ", ".join(p.reference for p in pledges.values())
         return Settled(item, TxStatus.review, note_many(refs))
     pledge = next(iter(pledges.values()))
-    if not pledge.campaign.accepts_gifts:
+    if not pledge.open:
         return Settled(
             item, TxStatus.review, note_closed(pledge.reference, pledge.campaign.title), pledge
         )
@@ -209,7 +215,7 @@ def _record(matched: list[Settled]) -> None:
         [
             Movement(
                 source=ledger.WORLD,
-                destination=s.pledge.campaign.account,
+                destination=s.pledge.account,
                 asset="VND",
                 amount=s.item.amount,
                 kind="donation",
@@ -285,9 +291,9 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     ledger.lock()  # twins and pledges are read under the chain lock
     codes = [matcher._codes(item) for item in items]
     pledges_by_code = _load_pledges({code for found in codes for code in found})
-    # The matcher looks up twins only (the pledges are known as plain rows already): it is
-    # given the rows without their memos, so it does not look for codes a second time.
-    matcher.preload(replace(item, memo="", code_hint=None, raw=None) for item in items)
+    # Only the twins are preloaded through the matcher (the pledges are known as plain rows
+    # already): `Matcher.preload` would look for the codes a second time.
+    matcher.twins.preload(item for item in items if matcher._counts(item))
     settled = [
         _decide(matcher, item, found, pledges_by_code)
         for item, found in zip(items, codes, strict=True)

@@ -147,7 +147,9 @@ def _process_chunk(
             select(BankTransaction.twin_key).where(
                 among(BankTransaction.twin_key, [f"{STATEMENT}:{i}" for i in ids])
             )
-        ).scalars()
+        )
+        .scalars()
+        .all()
     }
     fresh = [item for item in items if item.provider_id not in done]
     outcomes = iter(settle_chunk(matcher, fresh, report.import_id) if fresh else [])

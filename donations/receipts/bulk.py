@@ -69,61 +69,84 @@ def issue_receipts(donation_ids: list[int]) -> int:
     done = set(
         db.session.execute(
             select(Receipt.donation_id).where(among(Receipt.donation_id, donation_ids))
-        ).scalars()
+        )
+        .scalars()
+        .all()
     )
     d, p = Donation.__table__.c, Pledge.__table__.c
     # Plain rows, not ORM objects: a chunk has a thousand of them.
-    rows = db.session.execute(
-        select(
-            d.id,
-            d.amount,
-            d.provider,
-            d.provider_ref,
-            d.ledger_seq,
-            d.received_at,
-            Campaign.title,
-            p.id.label("pledge_id"),
-            p.email,
-            p.donor_name,
-            p.is_business,
-            p.company_name,
-            p.tax_code,
-            p.company_address,
-            p.reference,
+    rows = (
+        db.session.execute(
+            select(
+                d.id,
+                d.amount,
+                d.provider,
+                d.provider_ref,
+                d.ledger_seq,
+                d.received_at,
+                Campaign.title,
+                p.id.label("pledge_id"),
+                p.email,
+                p.donor_name,
+                p.is_business,
+                p.company_name,
+                p.tax_code,
+                p.company_address,
+                p.reference,
+            )
+            .join(Campaign, Campaign.id == d.campaign_id)
+            .outerjoin(Pledge.__table__, p.id == d.pledge_id)
+            .where(among(d.id, donation_ids), d.asset == "VND")
+            .order_by(d.id)
         )
-        .join(Campaign, Campaign.id == d.campaign_id)
-        .outerjoin(Pledge.__table__, p.id == d.pledge_id)
-        .where(among(d.id, donation_ids), d.asset == "VND")
-        .order_by(d.id)
-    ).all()
+        .tuples()
+        .all()
+    )
     issued = utcnow()
     year = issued.astimezone(VN_TZ).year
-    todo = [row for row in rows if row.id not in done]
+    todo = [row for row in rows if row[0] not in done]
     if not todo:
         return 0
     first = _take_numbers(year, len(todo))
     values = []
-    for seq, row in enumerate(todo, start=first):
-        pledged = row.pledge_id is not None
+    # Plain tuples unpacked in the order of the select (a thousand rows per chunk).
+    for seq, (
+        donation_id,
+        amount,
+        provider,
+        provider_ref,
+        ledger_seq,
+        received_at,
+        title,
+        pledge_id,
+        email,
+        donor_name,
+        is_business,
+        company_name,
+        tax_code,
+        company_address,
+        reference,
+    ) in enumerate(todo, start=first):
+        pledged = pledge_id is not None
         values.append(
             (
                 f"{year}-{seq:06d}",
                 year,
                 seq,
-                row.id,
-                row.pledge_id,
-                (row.email or "").strip(),
-                (row.donor_name or "").strip(),
-                bool(pledged and row.is_business),
-                row.company_name if pledged else "",
-                row.tax_code if pledged else "",
-                row.company_address if pledged else "",
-                row.title,
-                row.amount,
-                row.provider,
-                row.reference if pledged else row.provider_ref[:120],
-                row.ledger_seq,
-                row.received_at,
+                donation_id,
+                pledge_id,
+                (email or "").strip(),
+                (donor_name or "").strip(),
+                bool(pledged and is_business),
+                company_name if pledged else "",
+                tax_code if pledged else "",
+                company_address if pledged else "",
+                title,
+                amount,
+                provider,
+                reference if pledged else provider_ref[:120],
+                ledger_seq,
+                received_at,
                 issued,
                 None,
                 "",
