@@ -34,20 +34,27 @@ from app.extensions import db
 _SLICE = 5000
 
 
-def _memo(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A processor of datetimes or enums that handles each distinct value once (an import's
-    rows share a few dozen dates, one "now" and a few statuses). Equal aware datetimes are
-    one moment, so they give the same stored value."""
-    seen: dict[Any, Any] = {}
+def _by_column(process: Callable[[Any], Any], memo: bool) -> Callable[[list], list]:
+    """A bind processor applied to a whole column of values.
 
-    def memo(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            seen[value] = done = process(value)
-            return done
+    Datetimes and enums (`memo`) are processed once per distinct value: an import's rows
+    share a few dozen dates, one "now" and a few statuses, and equal aware datetimes are one
+    moment, so they give the same stored value. Other types once per value, but None (an
+    empty JSON note, say) once per column.
+    """
+    if memo:
 
-    return memo
+        def column(values: list) -> list:
+            done = {value: process(value) for value in set(values)}
+            return [done[value] for value in values]
+
+    else:
+
+        def column(values: list) -> list:
+            null = process(None) if None in values else None
+            return [null if value is None else process(value) for value in values]
+
+    return column
 
 
 def _processors(table: Table, columns: Sequence[str], dialect) -> list[tuple[int, Callable]]:
@@ -56,10 +63,24 @@ def _processors(table: Table, columns: Sequence[str], dialect) -> list[tuple[int
         column_type = table.c[name].type
         process = column_type._cached_bind_processor(dialect)
         if process is not None:
-            if isinstance(getattr(column_type, "impl", column_type), DateTime | Enum):
-                process = _memo(process)
-            found.append((i, process))
+            memo = isinstance(getattr(column_type, "impl", column_type), DateTime | Enum)
+            found.append((i, _by_column(process, memo)))
     return found
+
+
+def _ready(rows: Iterable[Sequence[Any]], width: int, processors, extra=()) -> list[tuple]:
+    """The rows with `extra` values appended and every processor applied, column by column."""
+    rows = list(rows)
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for _name, make in extra:
+        columns.append([make() for _row in rows])
+    if len(columns) != width:
+        raise ValueError(f"{width} columns expected, rows have {len(columns)}")
+    for i, process in processors:
+        columns[i] = process(list(columns[i]))
+    return list(zip(*columns, strict=True))
 
 
 def _defaults(table: Table, columns: Sequence[str]) -> list[tuple[str, Callable[[], Any]]]:
@@ -90,14 +111,7 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
     defaults = _defaults(table, columns)
     columns = [*columns, *(name for name, _make in defaults)]
     processors = _processors(table, columns, dialect)
-    ready = []
-    for row in rows:
-        values = list(row)
-        for _name, make in defaults:
-            values.append(make())
-        for i, process in processors:
-            values[i] = process(values[i])
-        ready.append(values)
+    ready = _ready(rows, len(columns), processors, defaults)
     if not ready:
         return 0
     quote = dialect.identifier_preparer.quote
@@ -179,13 +193,7 @@ def update_rows(
     connection = db.session.connection()
     dialect = connection.dialect
     names = [key, *columns]
-    processors = _processors(table, names, dialect)
-    ready = []
-    for row in rows:
-        values = list(row)
-        for i, process in processors:
-            values[i] = process(values[i])
-        ready.append(values)
+    ready = _ready(rows, len(names), _processors(table, names, dialect))
     preparer = dialect.identifier_preparer
     target = preparer.format_table(table)
     cursor = connection.connection.cursor()

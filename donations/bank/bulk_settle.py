@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -100,8 +100,7 @@ _BANK_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class PledgeRow:
+class PledgeRow(NamedTuple):
     """What settling needs of a pledge, read as plain columns (a chunk reads a thousand)."""
 
     id: int
