@@ -30,7 +30,6 @@ from donations.bank.bulk_settle import Settled, settle_chunk
 from donations.bank.matching import STATEMENT, Incoming, Matcher, statement_fingerprint
 from donations.bank.memo import compact_memo
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
-from donations.bank.read_ahead import read_ahead
 from donations.bank.statement_limits import check_file
 from donations.bank.statement_reader import (
     DEFAULT_LIMITS,
@@ -239,7 +238,7 @@ def import_statement(
     # records them, and left to `flask mail send-pending`: an import sends no mail itself.
     with mail.batch_only() as mails:
         try:
-            for result in read_ahead(read_statement(path, filename, limits)):
+            for result in read_statement(path, filename, limits):
                 if isinstance(result, RowProblem):
                     report.skipped += 1
                     if len(report.problems) < MAX_PROBLEMS_KEPT:
