@@ -11,6 +11,7 @@ the pledges' received amounts are read under it (a notification committing meanw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -210,6 +211,12 @@ def _record(matched: list[Settled]) -> None:
         s.donation_id = existing.get(key)
     if not fresh:
         return
+    # The chain hashes UTC seconds: each value date converted once (the same moment).
+    utc: dict[Any, Any] = {}
+    for s, _key in fresh:
+        at = s.item.occurred_at
+        if at not in utc:
+            utc[at] = at.astimezone(UTC).replace(microsecond=0)
     posted = post_many(
         [
             Movement(
@@ -221,7 +228,7 @@ def _record(matched: list[Settled]) -> None:
                 ref=s.pledge.reference,
                 idempotency_key=f"bank:{key}",
                 label=s.pledge.label,
-                at=s.item.occurred_at,
+                at=utc[s.item.occurred_at],
             )
             for s, key in fresh
         ]
