@@ -19,18 +19,31 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service
 from app.ledger.chain import canonical, entry_hash
 from app.ledger.models import LedgerEntry
+from app.ledger.rows import among, insert_rows
 from app.money import format_quantity
 
-# Bound parameters per look-up stay well under SQLite's limit.
-_LOOKUP_CHUNK = 500
-_INSERT_CHUNK = 2000
+_COLUMNS = (
+    "seq",
+    "at",
+    "kind",
+    "source",
+    "destination",
+    "asset",
+    "amount",
+    "ref",
+    "idempotency_key",
+    "reverses_seq",
+    "label",
+    "prev_hash",
+    "hash",
+)
 
 
 def table_of(model: Any) -> Table:
@@ -64,23 +77,21 @@ class Posted:
 
 def _existing(keys: Iterable[str]) -> dict[str, tuple]:
     """Entries already holding these idempotency keys: key → (seq, hash, movement)."""
-    keys = list(keys)
     found: dict[str, tuple] = {}
-    table = LedgerEntry.__table__
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        rows = db.session.execute(
-            select(
-                table.c.idempotency_key,
-                table.c.seq,
-                table.c.hash,
-                table.c.source,
-                table.c.destination,
-                table.c.asset,
-                table.c.amount,
-            ).where(table.c.idempotency_key.in_(keys[start : start + _LOOKUP_CHUNK]))
-        )
-        for key, seq, digest, *movement in rows:
-            found[key] = (seq, digest, tuple(movement))
+    table = table_of(LedgerEntry)
+    rows = db.session.execute(
+        select(
+            table.c.idempotency_key,
+            table.c.seq,
+            table.c.hash,
+            table.c.source,
+            table.c.destination,
+            table.c.asset,
+            table.c.amount,
+        ).where(among(table.c.idempotency_key, keys))
+    ).all()
+    for key, seq, digest, *movement in rows:
+        found[key] = (seq, digest, tuple(movement))
     return found
 
 
@@ -122,7 +133,7 @@ def post_many(movements: Sequence[Movement]) -> list[Posted]:
     seq, prev = head.seq, head.hash
     now = utcnow().replace(microsecond=0)
     results: list[Posted] = []
-    inserts: list[dict] = []
+    inserts: list[tuple] = []
     for m in movements:
         movement = (m.source, m.destination, m.asset, m.amount)
         found = known.get(m.idempotency_key)
@@ -160,30 +171,28 @@ def post_many(movements: Sequence[Movement]) -> list[Posted]:
         )
         digest = entry_hash(prev, body)
         inserts.append(
-            {
-                "seq": seq,
-                "at": when,
-                "kind": m.kind,
-                "source": m.source,
-                "destination": m.destination,
-                "asset": m.asset,
-                "amount": m.amount,
-                "ref": m.ref,
-                "idempotency_key": m.idempotency_key,
-                "reverses_seq": None,
-                "label": m.label,
-                "prev_hash": prev,
-                "hash": digest,
-            }
+            (
+                seq,
+                when,
+                m.kind,
+                m.source,
+                m.destination,
+                m.asset,
+                m.amount,
+                m.ref,
+                m.idempotency_key,
+                None,
+                m.label,
+                prev,
+                digest,
+            )
         )
         known[m.idempotency_key] = (seq, digest, movement)
         results.append(Posted(seq, digest, created=True))
         prev = digest
 
     if inserts:
-        table = table_of(LedgerEntry)
-        for start in range(0, len(inserts), _INSERT_CHUNK):
-            db.session.execute(insert(table), inserts[start : start + _INSERT_CHUNK])
+        insert_rows(table_of(LedgerEntry), _COLUMNS, inserts)
         for pair, row in rows.items():
             row.balance = running[pair]
             row.total_in += moved_in[pair]

@@ -10,11 +10,12 @@ the pledges' received amounts are read under it (a notification committing meanw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import stored_text
@@ -22,6 +23,7 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.batch import Movement, post_many, table_of
+from app.ledger.rows import among, insert_rows, rows_by_key, update_rows
 from campaigns.models import Campaign
 from campaigns.referrals import credit_referral
 from donations.bank.matching import (
@@ -64,8 +66,42 @@ def _dedupe_key(item: Incoming) -> str:
     return f"{_digits(item.account_number)}|{local_day(item.occurred_at).isoformat()}|{item.amount}"
 
 
-@dataclass(frozen=True)
-class PledgeRow:
+_DONATION_COLUMNS = (
+    "pledge_id",
+    "campaign_id",
+    "asset",
+    "amount",
+    "provider",
+    "provider_ref",
+    "ledger_seq",
+    "received_at",
+    "created_at",
+)
+_BANK_COLUMNS = (
+    "provider",
+    "provider_id",
+    "direction",
+    "account_number",
+    "amount",
+    "memo",
+    "bank_reference",
+    "occurred_at",
+    "dedupe_key",
+    "twin_of_id",
+    "maybe_twin_of_id",
+    "status",
+    "note",
+    "note_msg",
+    "pledge_id",
+    "donation_id",
+    "import_id",
+    "raw",
+    "received_at",
+    "reassigned",
+)
+
+
+class PledgeRow(NamedTuple):
     """What settling needs of a pledge, read as plain columns (a chunk reads a thousand)."""
 
     id: int
@@ -76,6 +112,8 @@ class PledgeRow:
     label: str  # the public label of its gifts: the donor's name if shown on the wall
     ref_code: str | None
     campaign: Campaign
+    account: str  # the campaign's ledger account
+    open: bool  # the campaign accepts gifts
 
 
 def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
@@ -97,17 +135,19 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             p.is_business,
             p.company_name,
             p.ref_code,
-        ).where(p.reference.in_(codes))
+        ).where(among(p.reference, codes))
     ).all()
     campaign_ids = {row.campaign_id for row in rows}
     campaigns = {
         c.id: c
         for c in db.session.execute(select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()
     }
+    folded = {c.id: (c, c.account, c.accepts_gifts) for c in campaigns.values()}
     for row in rows:
         name = ""
         if row.show_on_wall and not row.anonymous and row.donor_name.strip():
             name = row.company_name if row.is_business and row.company_name else row.donor_name
+        campaign, account, open_ = folded[row.campaign_id]
         found[row.reference] = PledgeRow(
             row.id,
             row.reference,
@@ -116,7 +156,9 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             row.campaign_id,
             name,
             row.ref_code,
-            campaigns[row.campaign_id],
+            campaign,
+            account,
+            open_,
         )
     return found
 
@@ -142,11 +184,18 @@ def _decide(matcher: Matcher, item: Incoming, codes: list[str], pledges_by_code:
         refs = ", ".join(p.reference for p in pledges.values())
         return Settled(item, TxStatus.review, note_many(refs))
     pledge = next(iter(pledges.values()))
-    if not pledge.campaign.accepts_gifts:
+    if not pledge.open:
         return Settled(
             item, TxStatus.review, note_closed(pledge.reference, pledge.campaign.title), pledge
         )
     return Settled(item, TxStatus.matched, "", pledge)
+
+
+def _donation_ids(keys: list[str]) -> list[Any]:
+    """(provider_ref, id) of the statement donations with these keys."""
+    return rows_by_key(
+        table_of(Donation), "provider_ref", keys, ("provider_ref", "id"), provider=STATEMENT
+    )
 
 
 def _record(matched: list[Settled]) -> None:
@@ -156,63 +205,53 @@ def _record(matched: list[Settled]) -> None:
     keys = [f"{STATEMENT}:{s.item.provider_id}"[:120] for s in matched]
     table = table_of(Donation)
     # A row whose donation exists already (never for rows new to the bank table) keeps it.
-    existing: dict[Any, Any] = dict(
-        db.session.execute(
-            select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, table.c.provider_ref.in_(keys)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    existing: dict[Any, Any] = dict(_donation_ids(keys))
     fresh = [(s, key) for s, key in zip(matched, keys, strict=True) if key not in existing]
     for s, key in zip(matched, keys, strict=True):
         s.donation_id = existing.get(key)
     if not fresh:
         return
+    # The chain hashes UTC seconds: each value date converted once (the same moment).
+    utc: dict[Any, Any] = {}
+    for s, _key in fresh:
+        at = s.item.occurred_at
+        if at not in utc:
+            utc[at] = at.astimezone(UTC).replace(microsecond=0)
     posted = post_many(
         [
             Movement(
                 source=ledger.WORLD,
-                destination=s.pledge.campaign.account,
+                destination=s.pledge.account,
                 asset="VND",
                 amount=s.item.amount,
                 kind="donation",
                 ref=s.pledge.reference,
                 idempotency_key=f"bank:{key}",
                 label=s.pledge.label,
-                at=s.item.occurred_at,
+                at=utc[s.item.occurred_at],
             )
             for s, key in fresh
         ]
     )
     now = utcnow()
     rows = [
-        {
-            "pledge_id": s.pledge.id,
-            "campaign_id": s.pledge.campaign_id,
-            "asset": "VND",
-            "amount": s.item.amount,
-            "provider": STATEMENT,
-            "provider_ref": key,
-            "ledger_seq": p.seq,
-            "received_at": s.item.occurred_at,
-            "created_at": now,
-        }
+        (
+            s.pledge.id,
+            s.pledge.campaign_id,
+            "VND",
+            s.item.amount,
+            STATEMENT,
+            key,
+            p.seq,
+            s.item.occurred_at,
+            now,
+        )
         for (s, key), p in zip(fresh, posted, strict=True)
     ]
-    # Plain executemany, then the ids by their unique key: RETURNING in order would make
-    # SQLite insert one row per statement.
-    db.session.execute(insert(table), rows)
-    ids: dict[Any, Any] = dict(
-        db.session.execute(
-            select(table.c.provider_ref, table.c.id).where(
-                table.c.provider == STATEMENT, table.c.provider_ref.in_([k for _s, k in fresh])
-            )
-        )
-        .tuples()
-        .all()
-    )
+    # Then the ids by their unique key: RETURNING in order would make SQLite insert one row
+    # per statement.
+    insert_rows(table, _DONATION_COLUMNS, rows)
+    ids: dict[Any, Any] = dict(_donation_ids([k for _s, k in fresh]))
     for s, key in fresh:
         s.donation_id = ids[key]
     _move_pledges(fresh)
@@ -233,27 +272,24 @@ def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
         by_id[s.pledge.id] = s.pledge
     table = table_of(Pledge)
     current: dict[Any, Any] = dict(
-        db.session.execute(select(table.c.id, table.c.received).where(table.c.id.in_(list(added))))
+        db.session.execute(select(table.c.id, table.c.received).where(among(table.c.id, added)))
         .tuples()
         .all()
     )
+    held = {
+        obj.id: obj for obj in list(db.session.identity_map.values()) if isinstance(obj, Pledge)
+    }
     changes = []
     for pledge_id, amount in added.items():
         pledge = by_id[pledge_id]
         received = int(current[pledge_id]) + amount
         status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
-        changes.append({"b_id": pledge_id, "b_received": received, "b_status": status.value})
-        loaded = db.session.identity_map.get(db.session.identity_key(Pledge, pledge_id))
+        changes.append((pledge_id, received, status.value))
+        loaded = held.get(pledge_id)
         if loaded is not None:  # a Pledge object in this session sees the new values too
             set_committed_value(loaded, "received", received)
             set_committed_value(loaded, "status", status)
-    db.session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(received=bindparam("b_received"), status=bindparam("b_status")),
-        changes,
-        execution_options={"synchronize_session": False},
-    )
+    update_rows(table, "id", ("received", "status"), changes)
 
 
 def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None) -> list[Settled]:
@@ -261,9 +297,9 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     ledger.lock()  # twins and pledges are read under the chain lock
     codes = [matcher._codes(item) for item in items]
     pledges_by_code = _load_pledges({code for found in codes for code in found})
-    # The matcher looks up twins only (the pledges are known as plain rows already): it is
-    # given the rows without their memos, so it does not look for codes a second time.
-    matcher.preload(replace(item, memo="", code_hint=None, raw=None) for item in items)
+    # Only the twins are preloaded through the matcher (the pledges are known as plain rows
+    # already): `Matcher.preload` would look for the codes a second time.
+    matcher.twins.preload(item for item in items if matcher._counts(item))
     settled = [
         _decide(matcher, item, found, pledges_by_code)
         for item, found in zip(items, codes, strict=True)
@@ -273,30 +309,31 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     rows = []
     for s in settled:
         item = s.item
+        plain = isinstance(s.note, str)  # "" for a matched row: nothing to translate or freeze
         rows.append(
-            {
-                "provider": item.provider,
-                "provider_id": item.provider_id,
-                "direction": item.direction,
-                "account_number": _digits(item.account_number),
-                "amount": item.amount,
-                "memo": item.memo or "",
-                "bank_reference": (item.bank_reference or "")[:120],
-                "occurred_at": item.occurred_at,
-                "dedupe_key": _dedupe_key(item),
-                "twin_of_id": s.twin_of_id,
-                "maybe_twin_of_id": s.maybe_twin_of_id,
-                "status": s.status.value,
-                "note": stored_text.vietnamese(s.note)[:300],
-                "note_msg": stored_text.freeze(s.note),
-                "pledge_id": s.pledge.id if s.pledge is not None else None,
-                "donation_id": s.donation_id,
-                "import_id": import_id,
-                "raw": item.raw or {},
-                "received_at": received_at,
-                "reassigned": 0,
-            }
+            (
+                item.provider,
+                item.provider_id,
+                item.direction,
+                _digits(item.account_number),
+                item.amount,
+                item.memo or "",
+                (item.bank_reference or "")[:120],
+                item.occurred_at,
+                _dedupe_key(item),
+                s.twin_of_id,
+                s.maybe_twin_of_id,
+                s.status.value,
+                s.note[:300] if plain else stored_text.vietnamese(s.note)[:300],
+                None if plain else stored_text.freeze(s.note),
+                s.pledge.id if s.pledge is not None else None,
+                s.donation_id,
+                import_id,
+                item.raw or {},
+                received_at,
+                0,
+            )
         )
-    db.session.execute(insert(table_of(BankTransaction)), rows)
+    insert_rows(table_of(BankTransaction), _BANK_COLUMNS, rows)
     db.session.flush()
     return settled

@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
@@ -45,6 +46,8 @@ _FOOTER_WORDS = ("tong", "total", "cong phat sinh", "so du cuoi ky", "closing ba
 
 # A formula in the balance column does not matter: we never read it.
 _FORMULA_CHECKED = ("date", "credit", "debit", "memo", "reference")
+_DATE_OR_MONEY = ("date", "credit", "debit")
+_FIELDS = ("date", "credit", "debit", "memo", "reference")  # the order of _Header.where
 
 # Reasons and messages are lazy translations: shown in the treasurer's language, and the
 # import report keeps them as messages (app.stored_text).
@@ -122,6 +125,18 @@ class _Header:
 
     columns: dict[str, int]
     labels: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        # Looked up once per table rather than for every row: the columns whose formulas
+        # are refused (column, is a date or money column), and each field's column or -1.
+        checked = tuple(
+            (self.columns[name], name in _DATE_OR_MONEY)
+            for name in _FORMULA_CHECKED
+            if name in self.columns
+        )
+        object.__setattr__(self, "checked", checked)
+        where = tuple(self.columns.get(name, -1) for name in _FIELDS)
+        object.__setattr__(self, "where", where)
 
 
 class _CellError(ValueError):
@@ -275,35 +290,46 @@ def _money_columns(header: _Header) -> list[int]:
     return [header.columns[name] for name in ("credit", "debit") if name in header.columns]
 
 
+# A statement repeats a few dates and amounts on thousands of rows: each text is read once.
+# typed: True, 1 and 1.0 are different cells (a boolean is refused, a float checked).
+_amount = lru_cache(maxsize=4096, typed=True)(lambda value: parse_amount(value))
+_date = lru_cache(maxsize=1024, typed=True)(lambda value: parse_date(value))
+
+
+def _blank(cells: list[Cell]) -> bool:
+    """Tell whether every cell of a row is empty (`_is_empty`, inlined: asked of every row)."""
+    for value, _formula in cells:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
+
+
 def _classify(line_no: int, cells: list[Cell], header: _Header) -> StatementRow | RowProblem | None:
     """Turn one table row into a StatementRow, a RowProblem, or None for a non-transaction."""
-    cols = header.columns
-
-    def cell(name: str) -> Cell:
-        """Return the (value, is_formula) cell of a field, empty when absent."""
-        col = cols.get(name)
-        return cells[col] if col is not None and col < len(cells) else (None, False)
-
-    for name in _FORMULA_CHECKED:
-        if name not in cols:
+    width = len(cells)
+    for col, date_or_money in header.checked:  # type: ignore[attr-defined]
+        if col >= width:
             continue
-        value, is_formula = cell(name)
+        value, is_formula = cells[col]
         # A CSV has no formulas, but "=..." in a date or money cell is one pasted as text.
-        text_formula = isinstance(value, str) and value.lstrip().startswith("=")
-        if is_formula or (text_formula and name in ("date", "credit", "debit")):
-            label = header.labels[cols[name]]
+        if is_formula or (
+            date_or_money and isinstance(value, str) and value.lstrip().startswith("=")
+        ):
             reason = _l(
                 "%(reason)s (cột «%(column)s»): hãy dán giá trị",
                 reason=REASON_FORMULA,
-                column=label,
+                column=header.labels[col],
             )
             return RowProblem(line_no, reason)
+    date_value, credit, debit, memo, reference = (
+        cells[col][0] if 0 <= col < width else None
+        for col in header.where  # type: ignore[attr-defined]
+    )
     try:
-        credit = parse_amount(cell("credit")[0])
-        debit = parse_amount(cell("debit")[0])
+        credit = _amount(credit)
+        debit = _amount(debit)
     except _CellError as exc:
         return RowProblem(line_no, exc.args[0])
-    date_value = cell("date")[0]
     if not credit and not debit:
         # Opening-balance lines and wrapped memo lines carry neither date nor money.
         return None if _is_empty(date_value) else RowProblem(line_no, REASON_NO_AMOUNT)
@@ -315,14 +341,18 @@ def _classify(line_no: int, cells: list[Cell], header: _Header) -> StatementRow 
     if debit:
         return RowProblem(line_no, REASON_BOTH)
     try:
-        date, ref_in_date = parse_date(date_value)
+        date, ref_in_date = _date(date_value)
     except _CellError as exc:
         return RowProblem(line_no, exc.args[0])
-    reference = _text(cell("reference")[0]) or ref_in_date
-    raw = {
-        label: _text(cells[i][0]) if i < len(cells) else "" for i, label in enumerate(header.labels)
-    }
-    return StatementRow(line_no, date, credit, _text(cell("memo")[0]), reference, raw)
+    reference = _text(reference) or ref_in_date
+    labels = header.labels
+    texts = [
+        value.strip() if isinstance(value, str) else _text(value)
+        for value, _formula in cells[: len(labels)]
+    ]
+    texts += [""] * (len(labels) - len(texts))
+    raw = dict(zip(labels, texts, strict=True))
+    return StatementRow(line_no, date, credit, _text(memo), reference, raw)
 
 
 def _has_date(cells: list[Cell], header: _Header) -> bool:
@@ -331,7 +361,7 @@ def _has_date(cells: list[Cell], header: _Header) -> bool:
     if col >= len(cells) or cells[col][1]:
         return False
     try:
-        parse_date(cells[col][0])
+        _date(cells[col][0])
     except _CellError:
         return False
     return True
@@ -367,7 +397,7 @@ def _read_body(
     """Yield transactions after the header, following later sections of the same sheet."""
     quiet, quiet_rows, blank_run = False, 0, 0
     for line_no, cells in rows:
-        if all(_is_empty(value) for value, _ in cells):
+        if _blank(cells):
             blank_run += 1
             if blank_run >= BLANK_STRETCH and not quiet:
                 quiet, quiet_rows = True, 0

@@ -32,6 +32,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -39,12 +40,14 @@ from sqlalchemy import bindparam, select
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.ledger import service as ledger
+from app.ledger.rows import among
 from donations.bank.memo import compact_memo, find_codes
 from donations.bank.models import BankTransaction, TxStatus
 
 # Rows that stand for a transfer of their own: not evidence, not money out or another account.
 _NOT_PRIMARY = (TxStatus.duplicate, TxStatus.ignored)
 _KEYS_PER_QUERY = 2000
+_FEW_KEYS = 16
 
 
 # Built once: a webhook runs it under the chain lock, where making a statement costs.
@@ -60,8 +63,29 @@ _CANDIDATES = (
 )
 
 
+def _candidates(asker: str, keys: list[str]) -> tuple:
+    """(statement, parameters) of the rows another channel reported under these keys: the
+    prebuilt statement for a webhook's few keys (built once: it runs under the chain lock), one
+    array parameter for an import chunk's thousands."""
+    if len(keys) <= _FEW_KEYS:
+        return _CANDIDATES, {"b_keys": keys, "b_asker": asker}
+    stmt = (
+        select(BankTransaction)
+        .where(
+            among(BankTransaction.dedupe_key, keys),
+            BankTransaction.provider != asker,
+            BankTransaction.status.not_in(_NOT_PRIMARY),
+            BankTransaction.direction == "in",
+        )
+        .order_by(BankTransaction.id)
+    )
+    return stmt, {}
+
+
 def digits(text: str | None) -> str:
     """An account number reduced to its digits (banks print it with spaces or dots)."""
+    if text and text.isalnum():
+        return text  # already bare: the common case, asked for every row of an import
     return "".join(ch for ch in (text or "") if ch.isalnum())
 
 
@@ -83,18 +107,24 @@ def value_days(day: date) -> list[date]:
     """The days a report of the same transfer may carry: from the working day before to the
     working day after (±1 day in the week; a Saturday evening transfer is booked on Monday),
     the day itself first, then the nearest."""
+    return list(_value_days(day))
+
+
+@lru_cache(maxsize=1024)  # a statement's rows fall on a few dozen days
+def _value_days(day: date) -> tuple[date, ...]:
     before, after = day - timedelta(days=1), day + timedelta(days=1)
     while not _working(before):
         before -= timedelta(days=1)
     while not _working(after):
         after += timedelta(days=1)
     days = [before + timedelta(days=n) for n in range((after - before).days + 1)]
-    return sorted(days, key=lambda d: (abs((d - day).days), d))
+    return tuple(sorted(days, key=lambda d: (abs((d - day).days), d)))
 
 
 def nearby_keys(account: str, day: date, amount: int) -> list[str]:
     """The keys of the value dates a twin may carry (the day itself first)."""
-    return [dedupe_key(account, d, amount) for d in value_days(day)]
+    account = digits(account)
+    return [f"{account}|{d.isoformat()}|{amount}" for d in _value_days(day)]
 
 
 class Evidence(enum.Enum):
@@ -195,8 +225,7 @@ class TwinSearch:
         ordered = sorted(keys)
         for start in range(0, len(ordered), _KEYS_PER_QUERY):  # SQLite's bound-variable limit
             found += db.session.execute(
-                _CANDIDATES,
-                {"b_keys": ordered[start : start + _KEYS_PER_QUERY], "b_asker": asker},
+                *_candidates(asker, ordered[start : start + _KEYS_PER_QUERY])
             ).scalars()
         found.sort(key=lambda row: row.id)
         for row in found:
@@ -205,7 +234,7 @@ class TwinSearch:
         for start in range(0, len(ids), _KEYS_PER_QUERY):
             claims = db.session.execute(
                 select(BankTransaction.twin_of_id, BankTransaction.provider).where(
-                    BankTransaction.twin_of_id.in_(ids[start : start + _KEYS_PER_QUERY])
+                    among(BankTransaction.twin_of_id, ids[start : start + _KEYS_PER_QUERY])
                 )
             )
             self._claimed.update((row_id, provider) for row_id, provider in claims)
