@@ -184,7 +184,7 @@ def _statement(by_day: bool, shape: tuple[bool, ...]) -> Select:
     )
     row = aliased(StatementRow, above)
     groups: list[ColumnElement[bool]] = []
-    rows: list[ColumnElement[bool]] = []  # services.conditions() of the same filter
+    rows: list[ColumnElement[bool]] = []  # what services.conditions() asks of the index
     for source, out in ((table, groups), (row, rows)):
         if campaign:
             slug = bindparam("campaign")

@@ -97,7 +97,7 @@ class Totals:
     by_asset: dict[str, int] = field(default_factory=dict)
 
 
-def _name_match(words: list[str], row) -> ColumnElement[bool]:
+def _name_match(words: list[str]) -> ColumnElement[bool]:
     """Entries whose public label holds every word (the database's full-text search)."""
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -107,48 +107,53 @@ def _name_match(words: list[str], row) -> ColumnElement[bool]:
             .bindparams(fts_q=expression)
             .columns(literal_column("rowid", Integer))
         )
-        return row.seq.in_(matches)
+        return StatementRow.seq.in_(matches)
     simple: ColumnElement[str] = literal_column("'simple'::regconfig")
     query = " & ".join(words)
-    return func.to_tsvector(simple, row.name_key).op("@@")(func.to_tsquery(simple, query))
+    return func.to_tsvector(simple, StatementRow.name_key).op("@@")(func.to_tsquery(simple, query))
 
 
-def _q_clause(q: str, row) -> ColumnElement[bool]:
+def _q_clause(q: str) -> ColumnElement[bool]:
     keys = {search_key(q)[:120], search_key("".join(q.split()))[:120]}
     clauses: list[ColumnElement[bool]] = [
-        row.ref_key.in_(sorted(keys)),
-        row.bank_key.in_(sorted(keys)),
+        StatementRow.ref_key.in_(sorted(keys)),
+        StatementRow.bank_key.in_(sorted(keys)),
     ]
     words = fold(q).split()[:MAX_WORDS]
     if words:
-        clauses.append(_name_match(words, row))
+        clauses.append(_name_match(words))
     return or_(*clauses)
 
 
-def conditions(filters: Filters, row=StatementRow) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a filter over StatementRow, or an alias of it (the cursor excluded)."""
+def conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a filter over StatementRow (the cursor excluded)."""
     out: list[ColumnElement[bool]] = []
     if filters.q:
-        out.append(_q_clause(filters.q, row))
+        out.append(_q_clause(filters.q))
     if filters.campaign:
-        out.append(or_(row.campaign == filters.campaign, row.campaign_to == filters.campaign))
+        out.append(
+            or_(
+                StatementRow.campaign == filters.campaign,
+                StatementRow.campaign_to == filters.campaign,
+            )
+        )
     if filters.account:
         touching = select(LedgerEntry.seq).where(
             or_(LedgerEntry.source == filters.account, LedgerEntry.destination == filters.account)
         )
-        out.append(row.seq.in_(touching))
+        out.append(StatementRow.seq.in_(touching))
     if filters.kind:
-        out.append(row.kind == filters.kind)
+        out.append(StatementRow.kind == filters.kind)
     if filters.asset:
-        out.append(row.asset == filters.asset)
+        out.append(StatementRow.asset == filters.asset)
     if filters.min is not None:
-        out.append(row.amount >= filters.min)
+        out.append(StatementRow.amount >= filters.min)
     if filters.max is not None:
-        out.append(row.amount <= filters.max)
+        out.append(StatementRow.amount <= filters.max)
     if filters.date_from:
-        out.append(row.at >= vn_midnight(filters.date_from))
+        out.append(StatementRow.at >= vn_midnight(filters.date_from))
     if filters.date_to:
-        out.append(row.at < vn_midnight(filters.date_to + timedelta(days=1)))
+        out.append(StatementRow.at < vn_midnight(filters.date_to + timedelta(days=1)))
     return out
 
 
