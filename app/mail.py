@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import cast
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale, get_locale
-from sqlalchemy import and_, func, insert, inspect, or_, select, update
+from sqlalchemy import Table, and_, func, insert, inspect, or_, select, update
 
 from app import uow
 from app.dbtypes import utcnow
@@ -188,7 +189,8 @@ def queue_rendered(
     )
 
 
-_INSERT_OUTBOX = insert(OutboxMail.__table__).returning(OutboxMail.__table__.c.id)
+_OUTBOX = cast(Table, OutboxMail.__table__)
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
 
 
 def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.dbtypes import utcnow
@@ -103,7 +104,7 @@ def record_donation(
     return donation, True
 
 
-_pledges = Pledge.__table__
+_pledges = cast(Table, Pledge.__table__)
 # Built once (it runs under the chain lock, where every statement made costs).
 _MOVE_PLEDGE = (
     update(_pledges)
@@ -128,7 +129,7 @@ def _add_to_pledge(pledge: Pledge, amount: int) -> None:
     # A monthly code is a standing order: every transfer is a whole gift of its own.
     status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
     PLEDGE_TRANSITIONS.check(seen_status, status)
-    done = db.session.execute(
+    result = db.session.execute(
         _MOVE_PLEDGE,
         {
             "b_id": pledge.id,
@@ -137,8 +138,8 @@ def _add_to_pledge(pledge: Pledge, amount: int) -> None:
             "b_received": received,
             "b_status": status,
         },
-    ).rowcount
-    if done == 1:
+    )
+    if cast(CursorResult, result).rowcount == 1:
         set_committed_value(pledge, "received", received)
         set_committed_value(pledge, "status", status)
         return

@@ -7,12 +7,12 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import Task
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 
 from app import uow
 from app.config import jobs_url
@@ -69,7 +69,7 @@ def progress(job_id: str | None, **counts: int) -> None:
             conn.execute(update(JobRun).where(JobRun.id == job_id).values(progress=counts))
 
 
-_INSERT_RUN = insert(JobRun.__table__)
+_INSERT_RUN = insert(cast(Table, JobRun.__table__))
 
 
 class Job:

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy import Table, bindparam, func, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.dbtypes import utcnow
@@ -320,7 +321,7 @@ def post(
 # The balance and head rows are written at once by plain UPDATEs (set as committed on the
 # ORM rows, which stay right for later postings and batches of the transaction): the flush,
 # whose cost grows with its rows, then has only the new entry (and the caller's own rows).
-_balances = AccountBalance.__table__
+_balances = cast(Table, AccountBalance.__table__)
 _UPDATE_BALANCE = (
     update(_balances)
     .where(_balances.c.account == bindparam("b_account"), _balances.c.asset == bindparam("b_asset"))
@@ -330,7 +331,7 @@ _UPDATE_BALANCE = (
         total_out=bindparam("b_out"),
     )
 )
-_heads = LedgerHead.__table__
+_heads = cast(Table, LedgerHead.__table__)
 _UPDATE_HEAD = (
     update(_heads)
     .where(_heads.c.id == bindparam("b_id"))

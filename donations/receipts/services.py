@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from app import mail
 from app.dbtypes import VN_TZ, utcnow
@@ -31,14 +32,14 @@ PROVIDER_LABELS = {
 
 # Built once: a webhook issues a receipt while it holds the ledger's chain lock, and making
 # a statement costs more than running it.
-_counters = ReceiptCounter.__table__
+_counters = cast(Table, ReceiptCounter.__table__)
 _TAKE_NUMBER = (
     update(_counters)
     .where(_counters.c.year == bindparam("b_year"))
     .values(last=_counters.c.last + 1)
     .returning(_counters.c.last)
 )
-_receipts = Receipt.__table__
+_receipts = cast(Table, Receipt.__table__)
 _INSERT_RECEIPT = insert(_receipts).returning(_receipts.c.id)
 
 
