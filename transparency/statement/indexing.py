@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import Connection, event, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, event, func, insert, select, text, update
 
 from app.extensions import db
 from app.ledger.models import CHAIN_COLUMNS, LedgerEntry
@@ -128,21 +129,35 @@ def _index_row(entry, campaign: str, bank_reference: str | None = None) -> dict:
     }
 
 
+# Built once: these run inside every posting's flush, under the ledger's chain lock.
+_INSERT_ROW = insert(StatementRow.__table__)
+
+
 def _after_entry_insert(_mapper, connection: Connection, entry: LedgerEntry) -> None:
-    connection.execute(insert(StatementRow.__table__).values(**row_for(connection, entry)))
+    connection.execute(_INSERT_ROW, row_for(connection, entry))
+
+
+@cache
+def _set_bank_key():
+    """The bank reference of a donation's entry, by donation id (built on first use: the
+    donations package is imported late, transparency being the top floor)."""
+    from donations.models import Donation
+
+    seq = select(Donation.ledger_seq).where(Donation.id == bindparam("b_donation"))
+    return (
+        update(StatementRow.__table__)
+        .where(StatementRow.seq == seq.scalar_subquery())
+        .values(bank_key=bindparam("b_bank_key"))
+    )
 
 
 def _after_bank_write(_mapper, connection: Connection, tx) -> None:
     """A bank transaction linked to a donation: its bank reference finds that entry."""
     if not tx.donation_id or not tx.bank_reference:
         return
-    from donations.models import Donation
-
-    seq = select(Donation.ledger_seq).where(Donation.id == tx.donation_id).scalar_subquery()
     connection.execute(
-        update(StatementRow.__table__)
-        .where(StatementRow.seq == seq)
-        .values(bank_key=search_key(tx.bank_reference)[:120])
+        _set_bank_key(),
+        {"b_donation": tx.donation_id, "b_bank_key": search_key(tx.bank_reference)[:120]},
     )
 
 
