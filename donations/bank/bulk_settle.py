@@ -336,7 +336,8 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     rows = []
     for s in settled:
         item = s.item
-        plain = isinstance(s.note, str)  # "" for a matched row: nothing to translate or freeze
+        # "" for a matched row: nothing to translate or freeze.
+        plain = s.note if isinstance(s.note, str) else None
         rows.append(
             (
                 item.provider,
@@ -351,8 +352,8 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
                 s.twin_of_id,
                 s.maybe_twin_of_id,
                 s.status.value,
-                s.note[:300] if plain else stored_text.vietnamese(s.note)[:300],
-                None if plain else stored_text.freeze(s.note),
+                plain[:300] if plain is not None else stored_text.vietnamese(s.note)[:300],
+                None if plain is not None else stored_text.freeze(s.note),
                 s.pledge.id if s.pledge is not None else None,
                 s.donation_id,
                 import_id,
