@@ -83,17 +83,25 @@ def _ready(rows: Iterable[Sequence[Any]], width: int, processors, extra=()) -> l
     return list(zip(*columns, strict=True))
 
 
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _called(fn: Callable[[Any], Any]) -> Callable[[], Any]:
+    return lambda: fn(None)  # SQLAlchemy's wrapped default takes the execution context
+
+
 def _defaults(table: Table, columns: Sequence[str]) -> list[tuple[str, Callable[[], Any]]]:
     """The Python-side defaults a Core insert would fill in for the columns not given."""
-    found = []
+    found: list[tuple[str, Callable[[], Any]]] = []
     for column in table.c:
-        default = column.default
+        default: Any = column.default
         if column.name in columns or default is None:
             continue
         if getattr(default, "is_scalar", False):
-            found.append((column.name, lambda value=default.arg: value))
+            found.append((column.name, _constant(default.arg)))
         elif getattr(default, "is_callable", False):
-            found.append((column.name, lambda fn=default.arg: fn(None)))
+            found.append((column.name, _called(default.arg)))
         else:
             raise ValueError(f"{table.name}.{column.name}: a default insert_rows cannot fill")
     return found

@@ -15,7 +15,7 @@ from datetime import UTC
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import stored_text
@@ -67,6 +67,7 @@ def _dedupe_key(item: Incoming) -> str:
 
 
 _DONATION_COLUMNS = (
+    "id",
     "pledge_id",
     "campaign_id",
     "asset",
@@ -198,19 +199,33 @@ def _donation_ids(keys: list[str]) -> list[Any]:
     )
 
 
+def _new_ids(table: Table, count: int) -> list[int]:
+    """Ids for `count` rows about to be inserted, known before the insert (RETURNING in
+    order would make SQLite insert one row per statement): from the table's sequence on
+    PostgreSQL; after the highest id on SQLite, whose writers are serialised by the chain
+    lock (`BEGIN IMMEDIATE`) this chunk holds."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return list(
+            db.session.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:name, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"name": table.name, "n": count},
+            )
+            .scalars()
+            .all()
+        )
+    last = db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(last + 1, last + 1 + count))
+
+
 def _record(matched: list[Settled]) -> None:
     """Post, store the donations and move the pledges of the matched rows."""
     if not matched:
         return
     keys = [f"{STATEMENT}:{s.item.provider_id}"[:120] for s in matched]
     table = table_of(Donation)
-    # A row whose donation exists already (never for rows new to the bank table) keeps it.
-    existing: dict[Any, Any] = dict(_donation_ids(keys))
-    fresh = [(s, key) for s, key in zip(matched, keys, strict=True) if key not in existing]
-    for s, key in zip(matched, keys, strict=True):
-        s.donation_id = existing.get(key)
-    if not fresh:
-        return
+    fresh = list(zip(matched, keys, strict=True))
     # The chain hashes UTC seconds: each value date converted once (the same moment).
     utc: dict[Any, Any] = {}
     for s, _key in fresh:
@@ -233,9 +248,24 @@ def _record(matched: list[Settled]) -> None:
             for s, key in fresh
         ]
     )
+    # A donation and its entry are written together under one key, so a row whose entry
+    # existed already (never for rows new to the bank table) keeps its donation, if any.
+    again = [(s, key) for (s, key), p in zip(fresh, posted, strict=True) if not p.created]
+    if again:
+        existing: dict[Any, Any] = dict(_donation_ids([key for _s, key in again]))
+        for s, key in again:
+            s.donation_id = existing.get(key)
+        pairs = [
+            (pair, p) for pair, p in zip(fresh, posted, strict=True) if pair[0].donation_id is None
+        ]
+        fresh, posted = [pair for pair, _p in pairs], [p for _pair, p in pairs]
+        if not fresh:
+            return
     now = utcnow()
+    ids = _new_ids(table, len(fresh))
     rows = [
         (
+            donation_id,
             s.pledge.id,
             s.pledge.campaign_id,
             "VND",
@@ -246,14 +276,11 @@ def _record(matched: list[Settled]) -> None:
             s.item.occurred_at,
             now,
         )
-        for (s, key), p in zip(fresh, posted, strict=True)
+        for donation_id, (s, key), p in zip(ids, fresh, posted, strict=True)
     ]
-    # Then the ids by their unique key: RETURNING in order would make SQLite insert one row
-    # per statement.
     insert_rows(table, _DONATION_COLUMNS, rows)
-    ids: dict[Any, Any] = dict(_donation_ids([k for _s, k in fresh]))
-    for s, key in fresh:
-        s.donation_id = ids[key]
+    for donation_id, (s, _key) in zip(ids, fresh, strict=True):
+        s.donation_id = donation_id
     _move_pledges(fresh)
     for s, _key in fresh:
         if s.pledge.ref_code:
@@ -309,7 +336,8 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
     rows = []
     for s in settled:
         item = s.item
-        plain = isinstance(s.note, str)  # "" for a matched row: nothing to translate or freeze
+        # "" for a matched row: nothing to translate or freeze.
+        plain = s.note if isinstance(s.note, str) else None
         rows.append(
             (
                 item.provider,
@@ -324,8 +352,8 @@ def settle_chunk(matcher: Matcher, items: list[Incoming], import_id: int | None)
                 s.twin_of_id,
                 s.maybe_twin_of_id,
                 s.status.value,
-                s.note[:300] if plain else stored_text.vietnamese(s.note)[:300],
-                None if plain else stored_text.freeze(s.note),
+                plain[:300] if plain is not None else stored_text.vietnamese(s.note)[:300],
+                None if plain is not None else stored_text.freeze(s.note),
                 s.pledge.id if s.pledge is not None else None,
                 s.donation_id,
                 import_id,

@@ -9,6 +9,7 @@ from app.audit.models import AuditEntry
 from app.errors import DomainError
 from app.extensions import db
 from app.ledger import service as ledger
+from app.ledger.models import LedgerEntry
 from donations.bank.importing import import_statement
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 from donations.models import Donation
@@ -79,6 +80,28 @@ def test_reimporting_the_same_file_adds_nothing(pledges, tmp_path):
     db.session.commit()
     assert again.added == 0 and again.already == 6
     assert state() == before
+
+
+def test_rows_whose_gift_was_recorded_already_keep_that_donation(pledges, tmp_path):
+    """Bank rows lost after their gifts were written (an operator's clean-up): importing the
+    file again links the new rows to the same donations, posts and receipts nothing twice."""
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    import_statement(path)
+    db.session.commit()
+    before = state()
+    donations = dict(db.session.execute(select(Donation.provider_ref, Donation.id)).tuples().all())
+    entries = db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()
+    db.session.execute(BankTransaction.__table__.delete())
+    db.session.commit()
+    again = import_statement(path)
+    db.session.commit()
+    assert again.added == 6 and again.matched == 6
+    assert state() == before
+    assert db.session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one() == entries
+    links = db.session.execute(
+        select(BankTransaction.provider_id, BankTransaction.donation_id)
+    ).all()
+    assert {donations[f"statement:{pid}"] for pid, _d in links} == {d for _p, d in links}
 
 
 def test_identical_rows_on_one_day_are_two_gifts(ctx, tmp_path, make_campaign):
