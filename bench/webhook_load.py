@@ -51,6 +51,29 @@ APP_NAME = "webhook_bench"
 ACCOUNT = "0071000888999"
 
 
+def app_env(database_url: str, tmp: Path, queue: str) -> dict:
+    """The environment gunicorn and the workers run in: production, as the fund deploys it."""
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "DATABASE_URL": database_url,
+        "FLASK_APP": "wsgi.py",
+        "RATELIMIT_ENABLED": "0",
+        "SEPAY_API_KEY": KEY,
+        "BANK_ACCOUNT_NUMBER": ACCOUNT,
+        "BANK_BIN": "970436",
+        "BANK_ACCOUNT_NAME": "QUY BENCH",
+        "LEDGER_SIGNING_KEY": os.urandom(32).hex(),
+        "JOBS_URL": queue,
+        "MAIL_OUTBOX": str(tmp / "outbox"),
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "SITE_URL": "https://thapsang.example",
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
 def fresh_schema(base: str) -> tuple[str, str, callable]:
     """A new schema on the PostgreSQL `base`; (url for the app, url for DATABASE_URL, drop)."""
     schema = f"wh_bench_{uuid.uuid4().hex[:8]}"
@@ -318,24 +341,7 @@ def main() -> None:
     total = warm + args.sequential + args.concurrent
     app_url, env_url, drop = fresh_schema(base)
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": "bench-" + "x" * 40,
-        "DATABASE_URL": env_url,
-        "FLASK_APP": "wsgi.py",
-        "RATELIMIT_ENABLED": "0",
-        "SEPAY_API_KEY": KEY,
-        "BANK_ACCOUNT_NUMBER": ACCOUNT,
-        "BANK_BIN": "970436",
-        "BANK_ACCOUNT_NAME": "QUY BENCH",
-        "LEDGER_SIGNING_KEY": os.urandom(32).hex(),
-        "JOBS_URL": args.queue,
-        "MAIL_OUTBOX": str(tmp / "outbox"),
-        "INSTANCE_PATH": str(tmp / "instance"),
-        "SITE_URL": "https://thapsang.example",
-    }
-    env.pop("REDIS_URL", None)
+    env = app_env(env_url, tmp, args.queue)
     print(f"webhooks on PostgreSQL, {os.cpu_count()} CPUs, load average {load()}", flush=True)
     server = None
     try:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.config import _database_url  # noqa: E402
-from bench.webhook_load import ACCOUNT, KEY, body, fresh_schema, prepare  # noqa: E402
+from bench.webhook_load import KEY, app_env, body, fresh_schema, prepare  # noqa: E402
 
 
 def by_package(profiler, count: int) -> None:
@@ -66,24 +66,7 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the bench makes a schema).")
     app_url, env_url, drop = fresh_schema(base)
     tmp = Path(tempfile.mkdtemp(prefix="wh-profile-"))
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": "bench-" + "x" * 40,
-        "DATABASE_URL": env_url,
-        "FLASK_APP": "wsgi.py",
-        "RATELIMIT_ENABLED": "0",
-        "SEPAY_API_KEY": KEY,
-        "BANK_ACCOUNT_NUMBER": ACCOUNT,
-        "BANK_BIN": "970436",
-        "BANK_ACCOUNT_NAME": "QUY BENCH",
-        "LEDGER_SIGNING_KEY": os.urandom(32).hex(),
-        "JOBS_URL": args.queue,
-        "MAIL_OUTBOX": str(tmp / "outbox"),
-        "INSTANCE_PATH": str(tmp / "instance"),
-        "SITE_URL": "https://thapsang.example",
-    }
-    env.pop("REDIS_URL", None)
+    env = app_env(env_url, tmp, args.queue)
     try:
         warm = 20
         pledges = prepare(env, warm + args.n + 1)
