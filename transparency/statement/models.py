@@ -55,13 +55,24 @@ class StatementRow(Model):
     name_key: Mapped[str] = mapped_column(String(200), default="")
 
 
-# Exact totals of a filter without scanning the matching rows (`totals.py`): the index summed
+# Exact totals of a filter without scanning the matching rows (`aggregates.py`): the index summed
 # per group, in two narrow tables so that each stays small (a few tens of thousands of rows at a
 # million entries). The group keeps `campaign` and `campaign_to` apart because the campaign
 # filter matches either. Derived data: grown lazily from the index up to a watermark.
 
 
-class TotalsByDay(Model):
+class _TotalsGroup:
+    """What both totals tables keep per group, after their own first key (day or amount)."""
+
+    campaign: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_to: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    asset: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(Money)
+
+
+class TotalsByDay(_TotalsGroup, Model):
     """Count and sum of the index per Vietnam-time day, campaign, kind and asset."""
 
     __tablename__ = "statement_totals_day"
@@ -71,15 +82,9 @@ class TotalsByDay(Model):
     )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    campaign: Mapped[str] = mapped_column(String(80), primary_key=True)
-    campaign_to: Mapped[str] = mapped_column(String(80), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
-    asset: Mapped[str] = mapped_column(String(20), primary_key=True)
-    entries: Mapped[int] = mapped_column(BigInteger)
-    total: Mapped[int] = mapped_column(Money)
 
 
-class TotalsByAmount(Model):
+class TotalsByAmount(_TotalsGroup, Model):
     """Count and sum of the index per exact amount, campaign, kind and asset."""
 
     __tablename__ = "statement_totals_amount"
@@ -89,12 +94,6 @@ class TotalsByAmount(Model):
     )
 
     amount: Mapped[int] = mapped_column(Money, primary_key=True, autoincrement=False)
-    campaign: Mapped[str] = mapped_column(String(80), primary_key=True)
-    campaign_to: Mapped[str] = mapped_column(String(80), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
-    asset: Mapped[str] = mapped_column(String(20), primary_key=True)
-    entries: Mapped[int] = mapped_column(BigInteger)
-    total: Mapped[int] = mapped_column(Money)
 
 
 class TotalsState(Model):
