@@ -79,7 +79,7 @@ def test_a_pledge_paid_meanwhile_is_read_again_under_the_lock(ctx, make_bank_ple
 
 def test_a_key_said_new_but_used_is_still_refused(ctx, campaign):
     """`new=True` skips the look-up, not the unique key: a second entry cannot slip in."""
-    ledger.post(
+    movement = dict(
         source="world",
         destination=campaign.account,
         asset="VND",
@@ -88,17 +88,9 @@ def test_a_key_said_new_but_used_is_still_refused(ctx, campaign):
         ref="TSX",
         idempotency_key="bank:sepay:twice",
     )
+    ledger.post(**movement)
     with pytest.raises(IntegrityError):
-        ledger.post(
-            source="world",
-            destination=campaign.account,
-            asset="VND",
-            amount=50_000,
-            kind="donation",
-            ref="TSX",
-            idempotency_key="bank:sepay:twice",
-            new=True,
-        )
+        ledger.post(**movement, new=True)
     db.session.rollback()
     keys = db.session.execute(
         select(LedgerEntry.idempotency_key).where(LedgerEntry.idempotency_key == "bank:sepay:twice")
