@@ -20,10 +20,12 @@ from campaigns.share import (
     card_folder,
     font,
     newest,
+    prune,
     wrap,
     write_atomically,
 )
 
+FUND_CARDS = re.compile(r"fund-[0-9a-f]{16}\.png")
 TAGLINE = "Cùng giữ các em ở lại trường. Mọi đồng ủng hộ đều công khai trên sổ cái."
 
 
@@ -72,9 +74,10 @@ def draw_fund_card(raised: int, students: int) -> Path:
     path = fund_card_file(raised, students)
     if not path.exists():
         write_atomically(path, render_fund_card(current_app.config["FUND_NAME"], raised, students))
+        prune(FUND_CARDS, keep=path)
     return path
 
 
 def older_fund_card() -> Path | None:
     """The fund's newest card, whatever totals it shows."""
-    return newest(re.compile(r"fund-[0-9a-f]{16}\.png"))
+    return newest(FUND_CARDS)

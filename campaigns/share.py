@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import re
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -21,6 +22,7 @@ from campaigns.images import image_exists, variant_path
 from campaigns.models import Campaign
 
 WIDTH, HEIGHT = 1200, 630
+REPLACED_CARD_SECONDS = 600
 FIRST_GIFT = "Hãy là người đầu tiên ủng hộ"
 BRAND = (179, 38, 30)
 GREEN = (11, 107, 58)
@@ -175,6 +177,7 @@ def draw_card(campaign: Campaign, raised: dict[str, int]) -> Path:
     path = card_file(campaign, raised)
     if not path.exists():
         write_atomically(path, render_card(campaign, raised, current_app.config["FUND_NAME"]))
+        prune(card_pattern(campaign), keep=path)
     return path
 
 
@@ -187,6 +190,21 @@ def newest(pattern: re.Pattern[str]) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime, default=None)
 
 
+def card_pattern(campaign: Campaign) -> re.Pattern[str]:
+    """The names of this campaign's cards (not those of a campaign whose slug starts alike)."""
+    return re.compile(re.escape(campaign.slug) + r"-[0-9a-f]{16}\.png")
+
+
 def older_card(campaign: Campaign) -> Path | None:
     """This campaign's newest card, whatever totals it shows."""
-    return newest(re.compile(re.escape(campaign.slug) + r"-[0-9a-f]{16}\.png"))
+    return newest(card_pattern(campaign))
+
+
+def prune(pattern: re.Pattern[str], keep: Path) -> None:
+    """Delete the cards `keep` replaces, once they are a few minutes old (a request may have
+    just chosen one to send). A card's URL names no file, so no link breaks; the folder and
+    the look-up for the newest card stay small."""
+    cutoff = time.time() - REPLACED_CARD_SECONDS
+    for path in card_folder().iterdir():
+        if path != keep and pattern.fullmatch(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

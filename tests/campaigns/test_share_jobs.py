@@ -88,3 +88,34 @@ def test_a_card_for_another_campaign_is_never_shown(client, held, make_campaign)
     # "ao" has no card yet: the generic one, not "ao-am"'s.
     stale = client.get(f"/chien-dich/{short.slug}/anh-chia-se.png").data
     assert stale == share_jobs.FALLBACK.read_bytes() != longer_card
+
+
+def test_a_new_card_replaces_the_old_ones_once_they_are_a_few_minutes_old(
+    app, client, held, make_campaign, give
+):
+    import os
+    import time
+
+    campaign = make_campaign(slug="ao", title="Áo")
+    neighbour = make_campaign(slug="ao-am", title="Áo ấm")
+    for each in (campaign, neighbour):
+        client.get(f"/chien-dich/{each.slug}/anh-chia-se.png")
+        run_next_job(held)
+    folder = share.card_folder()
+    [first] = [p for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]
+    [other] = [p for p in folder.iterdir() if share.card_pattern(neighbour).fullmatch(p.name)]
+    old = time.time() - share.REPLACED_CARD_SECONDS - 60
+    os.utime(first, (old, old))
+    os.utime(other, (old, old))
+
+    give(campaign, 1_200_000)
+    client.get(f"/chien-dich/{campaign.slug}/anh-chia-se.png")
+    run_next_job(held)
+    kept = [p.name for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]
+    assert kept == [share.card_file(campaign, {"VND": 1_200_000}).name]
+    assert other.exists()  # another campaign's card, however old, stays
+
+    give(campaign, 300_000)  # a card drawn minutes ago may be being sent: it stays for now
+    client.get(f"/chien-dich/{campaign.slug}/anh-chia-se.png")
+    run_next_job(held)
+    assert len([p for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]) == 2
