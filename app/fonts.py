@@ -97,12 +97,15 @@ def pdf_fonts(texts: Iterable[str] = ()) -> tuple[Path, Path]:
     return REGULAR, BOLD
 
 
-def keep_glyph_bounds(pdf) -> None:
-    """Write each PDF's font subset without recomputing every glyph's bounding box.
+def add_pdf_fonts(pdf, family: str, regular: Path = REGULAR, bold: Path = BOLD) -> None:
+    """Give an fpdf2 document the regular and bold faces of `family`.
 
-    The glyphs keep the bounds the font file already holds, so fontTools can copy their bytes
-    instead of decoding and re-encoding every outline: that was most of the cost of a receipt.
+    Each PDF's subset of them is then written without recomputing every glyph's bounding box:
+    the glyphs keep the bounds the font file already holds, so fontTools copies their bytes
+    instead of decoding and re-encoding every outline (most of the cost of a receipt).
     """
+    pdf.add_font(family, "", str(regular))
+    pdf.add_font(family, "B", str(bold))
     for font in pdf.fonts.values():
         ttfont = getattr(font, "ttfont", None)
         if ttfont is not None:

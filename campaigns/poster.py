@@ -8,7 +8,7 @@ import qrcode
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
-from app.fonts import BOLD, REGULAR, keep_glyph_bounds
+from app.fonts import add_pdf_fonts
 from campaigns.images import image_exists, variant_path
 from campaigns.models import Campaign
 from campaigns.share import font, wrap
@@ -72,9 +72,7 @@ def poster_pdf(campaign: Campaign, url: str, fund_name: str) -> bytes:
     """The poster as an A4 PDF with the fund's Vietnamese font embedded."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVu", "", str(REGULAR))
-    pdf.add_font("DejaVu", "B", str(BOLD))
-    keep_glyph_bounds(pdf)
+    add_pdf_fonts(pdf, "DejaVu")
     pdf.add_page()
     pdf.set_fill_color(179, 38, 30)
     pdf.rect(0, 0, 210, 5, "F")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
-from app.fonts import BOLD, REGULAR, keep_glyph_bounds
+from app.fonts import add_pdf_fonts
 from app.money import amount_in_words, format_vnd
 from donations.receipts.models import Receipt
 from donations.receipts.pdf import FONT, fund_header, sign_block
@@ -72,9 +72,7 @@ def render_annual_pdf(receipts: list[Receipt], year: int) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.add_font(FONT, "", str(REGULAR))
-    pdf.add_font(FONT, "B", str(BOLD))
-    keep_glyph_bounds(pdf)
+    add_pdf_fonts(pdf, FONT)
     pdf.set_title(f"Biên nhận tổng hợp năm {year} – {last.tax_code}")
     pdf.set_author(cfg["FUND_NAME"])
     pdf.add_page()

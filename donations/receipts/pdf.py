@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from fpdf import FPDF
 
 from app.dbtypes import VN_TZ
-from app.fonts import keep_glyph_bounds, pdf_fonts
+from app.fonts import add_pdf_fonts, pdf_fonts
 from app.money import amount_in_words, format_vnd
 from donations.receipts.models import Receipt
 from donations.receipts.services import receipt_context, site_url
@@ -92,9 +92,7 @@ def render_pdf(receipt: Receipt) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=16)
     # The cut fonts (made once per process) unless a name needs a glyph outside them.
     regular, bold = pdf_fonts(_texts(receipt, cfg))
-    pdf.add_font(FONT, "", str(regular))
-    pdf.add_font(FONT, "B", str(bold))
-    keep_glyph_bounds(pdf)
+    add_pdf_fonts(pdf, FONT, regular, bold)
     pdf.set_title(f"Biên nhận {receipt.number}")
     pdf.set_author(cfg["FUND_NAME"])
     pdf.set_creator(cfg["FUND_NAME"])

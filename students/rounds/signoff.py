@@ -9,7 +9,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from app.fonts import BOLD, REGULAR, keep_glyph_bounds
+from app.fonts import add_pdf_fonts
 from app.spreadsheets import append
 from students.rounds.models import AllocationRound
 from students.rounds.services import quantity_vi
@@ -68,9 +68,7 @@ def _title(rnd: AllocationRound) -> tuple[str, str]:
 def pdf(rnd: AllocationRound, fund_name: str) -> bytes:
     """A4 landscape, DejaVu (full Vietnamese), a signature column and signers at the foot."""
     doc = FPDF(orientation="L", unit="mm", format="A4")
-    doc.add_font("DejaVu", "", str(REGULAR))
-    doc.add_font("DejaVu", "B", str(BOLD))
-    keep_glyph_bounds(doc)
+    add_pdf_fonts(doc, "DejaVu")
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     doc.set_font("DejaVu", "", 10)

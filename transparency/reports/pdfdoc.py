@@ -6,7 +6,7 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from app.fonts import BOLD, REGULAR, keep_glyph_bounds
+from app.fonts import add_pdf_fonts
 
 FONT = "DejaVu"
 # Table headings: bold on light grey, set explicitly: a table takes the document's current
@@ -17,9 +17,7 @@ HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
 def document(orientation: str = "P") -> FPDF:
     """An A4 document with DejaVu regular and bold, pages added as the text runs on."""
     doc = FPDF(orientation=orientation, unit="mm", format="A4")
-    doc.add_font(FONT, "", str(REGULAR))
-    doc.add_font(FONT, "B", str(BOLD))
-    keep_glyph_bounds(doc)
+    add_pdf_fonts(doc, FONT)
     doc.set_auto_page_break(auto=True, margin=15)
     doc.add_page()
     return doc
