@@ -38,7 +38,7 @@ from flask import current_app, g, has_request_context
 from flask_babel import force_locale, get_locale
 from sqlalchemy import Table, and_, func, insert, inspect, or_, select, update
 
-from app import uow
+from app import uow, writebehind
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.jobs.queue import job
@@ -190,7 +190,8 @@ def queue_rendered(
 
 
 _OUTBOX = cast(Table, OutboxMail.__table__)
-_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_INSERT_OUTBOX_PLAIN = insert(_OUTBOX)
+_INSERT_OUTBOX = _INSERT_OUTBOX_PLAIN.returning(_OUTBOX.c.id)
 
 
 def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> int:
@@ -218,7 +219,7 @@ def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> i
         "created_at": now,
         "sent_at": None,
     }
-    row_id = db.session.execute(_INSERT_OUTBOX, values).scalar_one()
+    row_id = writebehind.insert_id(_OUTBOX, _INSERT_OUTBOX, _INSERT_OUTBOX_PLAIN, values)
     batch = g.get("_mail_batch")
     if batch is not None:
         batch.queued += 1

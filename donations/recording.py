@@ -8,6 +8,7 @@ from typing import cast
 from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import writebehind
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
@@ -95,7 +96,10 @@ def record_donation(
         ledger_seq=posting.entry.seq,
         received_at=received_at or utcnow(),
     )
-    db.session.add(donation)
+    if new and writebehind.insert_object(donation):
+        set_committed_value(donation, "campaign", campaign)  # what a flush would load
+    else:
+        db.session.add(donation)
     if pledge is not None and asset == "VND":
         _add_to_pledge(pledge, amount)
     db.session.flush()

@@ -14,7 +14,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import Task
 from sqlalchemy import Table, insert, select, update
 
-from app import uow
+from app import uow, writebehind
 from app.config import jobs_url
 from app.dbtypes import utcnow
 from app.extensions import db
@@ -124,7 +124,7 @@ class Job:
         task = self.task.s(*args)
         # A plain INSERT now rather than an ORM row flushed later: a webhook queues its
         # receipt's mail while it holds the ledger's chain lock.
-        db.session.execute(
+        writebehind.execute(
             _INSERT_RUN,
             {
                 "id": task.id,

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, bindparam, func, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import writebehind
 from app.dbtypes import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -310,7 +311,9 @@ def post(
         prev_hash=head.hash,
         hash=digest,
     )
-    db.session.add(entry)
+    # A new key in a write-behind window: the row waits for the commit (app/writebehind.py).
+    if not (new and writebehind.insert_object(entry)):
+        db.session.add(entry)
     _move([(out_row, -amount, 0, amount), (in_row, amount, amount, 0)])
     _move_head(head, seq, digest)
     if flush:
@@ -361,7 +364,7 @@ def _move(moves: list[tuple[AccountBalance, int, int, int]]) -> None:
         plain.append((row, balance, total_in, total_out))
     if not plain:
         return
-    db.session.execute(
+    writebehind.execute(
         _UPDATE_BALANCE,
         [
             {
@@ -384,7 +387,7 @@ def _move_head(head: LedgerHead, seq: int, digest: str) -> None:
     if not _plain(head):
         head.seq, head.hash = seq, digest
         return
-    db.session.execute(_UPDATE_HEAD, {"b_id": head.id, "b_seq": seq, "b_hash": digest})
+    writebehind.execute(_UPDATE_HEAD, {"b_id": head.id, "b_seq": seq, "b_hash": digest})
     set_committed_value(head, "seq", seq)
     set_committed_value(head, "hash", digest)
 

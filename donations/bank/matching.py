@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from app import writebehind
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.ledger import service as ledger
@@ -229,6 +230,17 @@ class Matcher:
                 return found, False
         if self._counts(item):
             self._load_pledges(self._codes(item))
+        if self._counts(item) and check_existing:
+            # A credit writes its bank row, a donation, a receipt and its mail: their ids are
+            # taken before the lock, so that the rows wait for the commit, sent with it in one
+            # round trip, instead of one round trip each under the lock (app/writebehind.py).
+            writebehind.reserve_ids("bank_transactions", "donations", "receipts", "mail_outbox")
+        with writebehind.window():
+            return self._receive_locked(item, import_id, new=check_existing)
+
+    def _receive_locked(
+        self, item: Incoming, import_id: int | None, new: bool
+    ) -> tuple[BankTransaction, bool]:
         ledger.lock()
         tx = BankTransaction(
             provider=item.provider,
@@ -247,9 +259,10 @@ class Matcher:
         )
         # A report not stored before the lock has no donation and no ledger entry under its
         # keys either (they are written with its row): their look-ups can be skipped.
-        self._settle(tx, item, new=check_existing)
-        db.session.add(tx)
-        db.session.flush()
+        self._settle(tx, item, new=new)
+        if not writebehind.insert_object(tx):
+            db.session.add(tx)
+            db.session.flush()
         self.twins.add(tx)
         return tx, True
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Table, bindparam, insert, select, update
 
-from app import mail
+from app import mail, writebehind
 from app.dbtypes import VN_TZ, utcnow
 from app.extensions import db
 from donations.models import Donation
@@ -40,7 +40,8 @@ _TAKE_NUMBER = (
     .returning(_counters.c.last)
 )
 _receipts = cast(Table, Receipt.__table__)
-_INSERT_RECEIPT = insert(_receipts).returning(_receipts.c.id)
+_INSERT_RECEIPT_PLAIN = insert(_receipts)
+_INSERT_RECEIPT = _INSERT_RECEIPT_PLAIN.returning(_receipts.c.id)
 
 
 def _next_number(year: int) -> tuple[int, str]:
@@ -137,7 +138,7 @@ def issue_new_receipt(donation: Donation) -> int | None:
         "voided_at": None,
         "void_reason": "",
     }
-    receipt_id = db.session.execute(_INSERT_RECEIPT, values).scalar_one()
+    receipt_id = writebehind.insert_id(_receipts, _INSERT_RECEIPT, _INSERT_RECEIPT_PLAIN, values)
     if email:
         mail.queue_rendered_id(
             RECEIPT_MAIL, to=email, payload={"receipt_id": receipt_id}, subject=_subject(number)

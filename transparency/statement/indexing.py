@@ -20,6 +20,7 @@ from functools import cache
 
 from sqlalchemy import Connection, bindparam, event, func, insert, select, text, update
 
+from app import writebehind
 from app.extensions import db
 from app.ledger.models import CHAIN_COLUMNS, LedgerEntry
 from app.text import strip_diacritics
@@ -134,7 +135,7 @@ _INSERT_ROW = insert(StatementRow.__table__)
 
 
 def _after_entry_insert(_mapper, connection: Connection, entry: LedgerEntry) -> None:
-    connection.execute(_INSERT_ROW, row_for(connection, entry))
+    writebehind.execute(_INSERT_ROW, row_for(connection, entry), connection)
 
 
 @cache
@@ -155,9 +156,10 @@ def _after_bank_write(_mapper, connection: Connection, tx) -> None:
     """A bank transaction linked to a donation: its bank reference finds that entry."""
     if not tx.donation_id or not tx.bank_reference:
         return
-    connection.execute(
+    writebehind.execute(
         _set_bank_key(),
         {"b_donation": tx.donation_id, "b_bank_key": search_key(tx.bank_reference)[:120]},
+        connection,
     )
 
 

@@ -324,7 +324,8 @@ def test_notification_during_an_import_waits_and_is_recognised(app, pledge, monk
         return post_sepay(app.test_client(), sepay_body(memo, reference="FT31")).status_code
 
     assert race(run_import, notify, entered) == (1, 200)
-    statement, sepay = rows()
+    # Not by id: a notification takes its rows' ids before it waits for the lock.
+    (statement,), (sepay,) = rows("statement"), rows("sepay")
     assert statement.status == TxStatus.matched
     assert sepay.status == TxStatus.duplicate and sepay.twin_of_id == statement.id
     credited_once(pledge)

@@ -1,0 +1,238 @@
+"""Write-behind: statements whose answer nobody reads, sent in one round trip with the commit.
+
+A bank webhook holds the ledger's chain lock from its first posting statement to its commit,
+and every round trip in between makes every other webhook wait (DESIGN.md §4: one chain). Inside
+`window()`, on PostgreSQL, `execute()` queues its statement instead of sending it; the queue
+goes out in one pipeline (psycopg's pipeline mode) together with the COMMIT, or before the next
+other statement once the window is closed. Elsewhere (SQLite, or no window open) `execute()`
+runs the statement at once, as `session.execute` would.
+
+Only statements that nothing in the window reads back may be queued (balance and head rows the
+transaction keeps in its cache, the statement index, a receipt, its mail and job rows). A
+savepoint, its release or its rollback sends the queue first. A failure in the queue surfaces
+at the commit as the same SQLAlchemy error (IntegrityError…) a direct execute would raise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, event, exc, insert, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import object_mapper as mapper_of
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.interfaces import MANYTOONE
+
+from app.extensions import db
+from app.txcache import tx_cache
+
+_QUEUE = "writebehind.queue"
+_OPEN = "writebehind.open"
+_IDS = "writebehind.ids"
+_NAME = re.compile(r"[a-z_]{1,60}")
+_compiled: dict[tuple, tuple[Any, dict[str, Any], Any]] = {}
+
+
+def _pipelined(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+
+
+@contextmanager
+def window() -> Iterator[None]:
+    """Queue `execute()`'s statements until the commit (PostgreSQL; a no-op elsewhere)."""
+    connection = db.session.connection()
+    if not _pipelined(connection) or connection.info.get(_OPEN):
+        yield
+        return
+    connection.info[_OPEN] = True
+    connection.info.setdefault(_QUEUE, [])
+    try:
+        yield
+    finally:
+        connection.info[_OPEN] = False
+
+
+def is_open() -> bool:
+    return bool(db.session.connection().info.get(_OPEN))
+
+
+def _ready(statement, dialect, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The driver's SQL and parameters, as SQLAlchemy would send them (bind processors
+    applied); compiled once per statement and set of keys."""
+    keys = tuple(sorted(params))
+    key = (id(statement), dialect.name, keys)
+    found = _compiled.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        # The statement is kept with its compiled form: its id() names it.
+        found = _compiled[key] = (compiled, dict(compiled._bind_processors), statement)
+    compiled, processors, _statement = found
+    escaped = compiled.escaped_bind_names
+    ready = {}
+    for name, value in compiled.construct_params(dict(params)).items():
+        process = processors.get(name)
+        ready[escaped.get(name, name)] = process(value) if process is not None else value
+    return compiled.string, ready
+
+
+def execute(
+    statement,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    connection: Connection | None = None,
+) -> None:
+    """Run `statement` (a Core statement returning nothing) now, or queue it in a window.
+
+    `connection`: the one a mapper event is given (inside a flush); else the session's."""
+    if connection is None:
+        connection = db.session.connection()
+        if not connection.info.get(_OPEN):
+            db.session.execute(statement, params)
+            return
+    elif not connection.info.get(_OPEN):
+        connection.execute(statement, params)
+        return
+    many = params if isinstance(params, Sequence) else [params]
+    queue = connection.info[_QUEUE]
+    for one in many:
+        queue.append(_ready(statement, connection.dialect, one))
+
+
+def reserve_ids(*tables: str) -> None:
+    """Take the next id of each table's sequence now, before a lock is taken (PostgreSQL), so
+    that `insert_id` can queue its row in a window rather than wait for RETURNING."""
+    connection = db.session.connection()
+    if not _pipelined(connection):
+        return
+    if not all(_NAME.fullmatch(table) for table in tables):
+        raise ValueError(f"not table names: {tables}")
+    row = connection.execute(_nextvals(tables)).one()
+    reserved = tx_cache(db.session).setdefault(_IDS, {})
+    for table, value in zip(tables, row, strict=True):
+        reserved.setdefault(table, []).append(value)
+
+
+@cache
+def _nextvals(tables: tuple[str, ...]):
+    columns = ", ".join(f"nextval(pg_get_serial_sequence('{t}', 'id'))" for t in tables)
+    return text(f"SELECT {columns}")
+
+
+def insert_id(table: Table, returning, plain, values: Mapping[str, Any]) -> int:
+    """Insert one row and give its id: queued with a reserved id inside a window, else by the
+    `returning` statement (`plain` is the same INSERT without RETURNING)."""
+    reserved = tx_cache(db.session).get(_IDS, {}).get(table.name)
+    if reserved and is_open():
+        row_id = reserved.pop()
+        execute(plain, {**values, "id": row_id})
+        return row_id
+    return db.session.execute(returning, values).scalar_one()
+
+
+def insert_object(obj: Any) -> bool:
+    """Queue the INSERT of a new ORM object in an open window, as the flush would write it
+    (Python-side defaults, the keys of the rows its many-to-one relationships name, its id
+    reserved by `reserve_ids`), and run the mapper's `after_insert` listeners.
+
+    The object stays out of the session: nothing flushes it a second time. False when no
+    window is open or no id is reserved: the caller adds and flushes it as usual.
+    """
+    connection = db.session.connection()
+    if not connection.info.get(_OPEN):
+        return False
+    state = inspect(obj)
+    mapper = state.mapper
+    table = mapper.local_table
+    values: dict[str, Any] = {}
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        value = state.dict.get(prop.key)
+        if value is None and column.default is not None and not column.primary_key:
+            default: Any = column.default
+            value = default.arg(None) if default.is_callable else default.arg
+            set_committed_value(obj, prop.key, value)
+        values[column.key] = value
+    for relation in mapper.relationships:
+        related = state.dict.get(relation.key)
+        if relation.direction is not MANYTOONE or related is None:
+            continue
+        for local, remote in relation.local_remote_pairs:
+            value = getattr(related, mapper_of(related).get_property_by_column(remote).key)
+            values[local.key] = value
+            set_committed_value(obj, mapper.get_property_by_column(local).key, value)
+    (key_column,) = mapper.primary_key
+    if values.get(key_column.key) is None:
+        reserved = tx_cache(db.session).get(_IDS, {}).get(table.name)
+        if not reserved:
+            return False
+        values[key_column.key] = reserved.pop()
+        set_committed_value(obj, mapper.get_property_by_column(key_column).key, values[key_column.key])
+    execute(_insert_of(table), values, connection)
+    mapper.dispatch.after_insert(mapper, connection, state)
+    # In the session as if flushed, so that a look-up by its id in this transaction gives
+    # this very object (the identity map), with nothing left to write.
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return True
+
+
+@cache
+def _insert_of(table: Table):
+    return insert(table)
+
+
+def _send(connection: Connection, commit: bool) -> None:
+    queue = connection.info.get(_QUEUE)
+    if not queue:
+        return
+    connection.info[_QUEUE] = []
+    import psycopg
+
+    raw = connection.connection.driver_connection
+    sql, params = "", {}
+    try:
+        with raw.pipeline(), raw.cursor() as cursor:
+            for sql, params in queue:
+                cursor.execute(sql, params)
+            if commit:
+                raw.commit()
+    except psycopg.Error as err:
+        raise exc.DBAPIError.instance(sql, params, err, psycopg.Error) from err
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _before_statement(connection, _cursor, _statement, _params, _context, _many) -> None:
+    if connection.info.get(_QUEUE) and not connection.info.get(_OPEN):
+        _send(connection, commit=False)
+
+
+@event.listens_for(Engine, "commit")
+def _before_commit(connection) -> None:
+    connection.info[_OPEN] = False
+    _send(connection, commit=True)
+
+
+@event.listens_for(Engine, "rollback")
+def _before_rollback(connection) -> None:
+    connection.info[_OPEN] = False
+    connection.info.pop(_QUEUE, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    """A flush may write rows that refer to queued ones (a foreign key): send them first."""
+    connection = session.connection()
+    if connection.info.get(_QUEUE):
+        _send(connection, commit=False)
+
+
+def _flush_first(connection, *_args) -> None:
+    _send(connection, commit=False)
+
+
+for _name in ("savepoint", "rollback_savepoint", "release_savepoint"):
+    event.listen(Engine, _name, _flush_first)
