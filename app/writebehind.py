@@ -57,6 +57,13 @@ def window() -> Iterator[None]:
         connection.info[_OPEN] = False
 
 
+def pending(session: Session) -> bool:
+    """Whether statements are queued, not yet sent, on the connection the session is bound to
+    (the test suite binds every session to its one connection)."""
+    bind = session.get_bind()
+    return isinstance(bind, Connection) and bool(bind.info.get(_QUEUE))
+
+
 def is_open() -> bool:
     return bool(db.session.connection().info.get(_OPEN))
 
@@ -185,13 +192,17 @@ def _insert_of(table: Table):
     return insert(table)
 
 
-def _send(connection: Connection, commit: bool) -> None:
+def _send(connection: Connection, commit: bool, undo: str | None = None) -> None:
+    """Send the queue in one pipeline (with the COMMIT when `commit`). On a failure the
+    transaction is rolled back (a failed COMMIT ends it, as the server does), or to the
+    savepoint being released (`undo`: SQLAlchemy does not roll back a failed release), and
+    the error is raised as SQLAlchemy would raise it."""
     queue = connection.info.get(_QUEUE)
     if not queue:
         return
-    connection.info[_QUEUE] = []
     import psycopg
 
+    connection.info[_QUEUE] = []
     raw = connection.connection.driver_connection
     sql, params = "", {}
     try:
@@ -201,6 +212,10 @@ def _send(connection: Connection, commit: bool) -> None:
             if commit:
                 raw.commit()
     except psycopg.Error as err:
+        if commit:
+            raw.rollback()
+        elif undo is not None:
+            raw.execute(f"ROLLBACK TO SAVEPOINT {undo}")
         raise exc.DBAPIError.instance(sql, params, err, psycopg.Error) from err
 
 
@@ -230,9 +245,16 @@ def _before_flush(session: Session, _context, _instances) -> None:
         _send(connection, commit=False)
 
 
-def _flush_first(connection, *_args) -> None:
-    _send(connection, commit=False)
+@event.listens_for(Engine, "savepoint")
+def _before_savepoint(connection, _name) -> None:
+    _send(connection, commit=False)  # what was queued before it is not undone with it
 
 
-for _name in ("savepoint", "rollback_savepoint", "release_savepoint"):
-    event.listen(Engine, _name, _flush_first)
+@event.listens_for(Engine, "release_savepoint")
+def _before_release(connection, name, _context) -> None:
+    _send(connection, commit=False, undo=name)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _before_rollback_to(connection, _name, _context) -> None:
+    connection.info.pop(_QUEUE, None)  # all queued after the savepoint was taken

@@ -18,6 +18,7 @@ from app.ledger.models import LedgerEntry
 from donations.pledges.models import Pledge, PledgeStatus
 from donations.receipts.models import Receipt
 from donations.recording import record_donation
+from tests.fixtures.app import _is_postgres
 from tests.fixtures.donations import SEPAY_KEY, post_sepay, sepay_body
 
 # Statements of one credited SePay notification (23 before the short path): the stored copy
@@ -25,6 +26,10 @@ from tests.fixtures.donations import SEPAY_KEY, post_sepay, sepay_body
 # executemany), head, pledge, entry, its index row, donation, receipt number, receipt, mail,
 # job run, bank row and its index link. (BEGIN IMMEDIATE on SQLite is not counted.)
 BUDGET = 17
+# On PostgreSQL the rows nobody reads back wait for the commit and go with it in one pipeline
+# (app/writebehind.py), not counted here: the stored copy, the pledge and the reserved ids
+# before the lock; the head, twins, balances, pledge and receipt number under it.
+BUDGET_POSTGRES = 8
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +50,8 @@ def test_a_credited_notification_keeps_to_its_statement_budget(
     # In tests the receipt's mail job runs at once, after the commit: not the request's own.
     job = next(i for i, s in enumerate(counted.statements) if "FROM job_runs" in s)
     mine = counted.statements[:job]
-    assert len(mine) <= BUDGET, "\n".join(s[:90] for s in mine)
+    budget = BUDGET_POSTGRES if _is_postgres() else BUDGET
+    assert len(mine) <= budget, "\n".join(s[:90] for s in mine)
     db.session.refresh(pledge)
     assert pledge.received == 200_000 and pledge.status == PledgeStatus.paid
     receipt = db.session.execute(select(Receipt).where(Receipt.pledge_id == pledge.id)).scalar_one()
