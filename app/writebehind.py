@@ -2,15 +2,17 @@
 
 A bank webhook holds the ledger's chain lock from its first posting statement to its commit,
 and every round trip in between makes every other webhook wait (DESIGN.md §4: one chain). Inside
-`window()`, on PostgreSQL, `execute()` queues its statement instead of sending it; the queue
-goes out in one pipeline (psycopg's pipeline mode) together with the COMMIT, or before the next
-other statement once the window is closed. Elsewhere (SQLite, or no window open) `execute()`
-runs the statement at once, as `session.execute` would.
+`window()`, on PostgreSQL, `execute()` and `insert_object()` queue their INSERTs and UPDATEs
+instead of sending them; the queue goes out in one pipeline (psycopg's pipeline mode) together
+with the COMMIT, or before a flush, a savepoint or (once the window is closed) any other
+statement. Rows that need an id get one reserved before the lock (`reserve_ids`). Elsewhere
+(SQLite, or no window open) everything runs at once, as `session.execute` or a flush would.
 
-Only statements that nothing in the window reads back may be queued (balance and head rows the
-transaction keeps in its cache, the statement index, a receipt, its mail and job rows). A
-savepoint, its release or its rollback sends the queue first. A failure in the queue surfaces
-at the commit as the same SQLAlchemy error (IntegrityError…) a direct execute would raise.
+Only statements whose rows nothing in the window reads back may be queued (the balance and
+head rows the transaction keeps in its cache, the statement index, the credit's entry, donation,
+bank row, receipt, mail and job rows). A failure in the queue surfaces at the commit as the
+SQLAlchemy error (IntegrityError…) a direct execute would raise, with the transaction rolled
+back; a rollback, or a rollback to a savepoint, drops what was queued since.
 """
 
 from __future__ import annotations
@@ -177,7 +179,9 @@ def insert_object(obj: Any) -> bool:
         if not reserved:
             return False
         values[key_column.key] = reserved.pop()
-        set_committed_value(obj, mapper.get_property_by_column(key_column).key, values[key_column.key])
+        set_committed_value(
+            obj, mapper.get_property_by_column(key_column).key, values[key_column.key]
+        )
     execute(_insert_of(table), values, connection)
     mapper.dispatch.after_insert(mapper, connection, state)
     # In the session as if flushed, so that a look-up by its id in this transaction gives
@@ -203,7 +207,7 @@ def _send(connection: Connection, commit: bool, undo: str | None = None) -> None
     import psycopg
 
     connection.info[_QUEUE] = []
-    raw = connection.connection.driver_connection
+    raw: Any = connection.connection.driver_connection  # a psycopg connection
     sql, params = "", {}
     try:
         with raw.pipeline(), raw.cursor() as cursor:

@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import uow, writebehind
+from app.dbtypes import utcnow
 from app.extensions import db
 from app.jobs.models import JobRun, JobStatus
-from app.dbtypes import utcnow
 from tests.fixtures.app import _is_postgres
 
 POSTGRES = _is_postgres()
@@ -46,11 +46,10 @@ def stored(*ids: str) -> list[str]:
 
 
 def test_a_window_holds_its_statements_until_the_commit(ctx, query_count):
-    with query_count() as counted:
-        with uow.transaction(), writebehind.window():
-            writebehind.execute(_RUNS, run("wb-1"))
-            writebehind.execute(_RUNS, [run("wb-2"), run("wb-3")])
-            sent_inside = counted.count
+    with query_count() as counted, uow.transaction(), writebehind.window():
+        writebehind.execute(_RUNS, run("wb-1"))
+        writebehind.execute(_RUNS, [run("wb-2"), run("wb-3")])
+        sent_inside = counted.count
     assert stored("wb-1", "wb-2", "wb-3") == ["wb-1", "wb-2", "wb-3"]
     # PostgreSQL: none went through SQLAlchemy one by one (one pipeline at the commit);
     # SQLite: each ran at once, as without a window (the two rows as one executemany).
@@ -105,7 +104,9 @@ def test_reserved_ids_are_used_only_inside_a_window(ctx):
         writebehind.reserve_ids("mail_outbox")
         outside = mail.queue_rendered_id("receipt", to="a@example.org", payload={"receipt_id": 1})
         with writebehind.window():
-            inside = mail.queue_rendered_id("receipt", to="b@example.org", payload={"receipt_id": 2})
+            inside = mail.queue_rendered_id(
+                "receipt", to="b@example.org", payload={"receipt_id": 2}
+            )
     rows = {m.id: m.to for m in db.session.execute(select(OutboxMail)).scalars()}
     assert rows[outside] == "a@example.org" and rows[inside] == "b@example.org"
     if POSTGRES:
