@@ -168,7 +168,9 @@ def rows_by_key(
     On PostgreSQL each value is looked up on its own through a LATERAL join: with the plain
     `a = x AND b = ANY(...)`, statistics taken while the table was small (an import fills it
     within seconds, before autovacuum looks again) make the planner read every row with
-    `a = x` and filter, a cost that grows with the table.
+    `a = x` and filter, a cost that grows with the table. The `OFFSET 0` keeps the planner
+    from flattening the LATERAL subquery into that same plan (a hash join over every row with
+    `a = x`: 57 ms per 1.000 keys at 100.000 rows instead of 3 ms).
     """
     values = list(values)
     wanted = [table.c[name] for name in columns]
@@ -183,7 +185,7 @@ def rows_by_key(
         .table_valued("v")
         .render_derived(name="k")
     )
-    inner = select(*wanted).where(*fixed, column == keys.c.v).lateral("t")
+    inner = select(*wanted).where(*fixed, column == keys.c.v).offset(0).lateral("t")
     return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))).all())
 
 
