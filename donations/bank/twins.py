@@ -136,6 +136,12 @@ def nearby_keys(account: str, day: date, amount: int) -> list[str]:
     return [f"{account}|{d.isoformat()}|{amount}" for d in _value_days(day)]
 
 
+@lru_cache(maxsize=4096)  # asked twice per row of an import, whose rows share few of them
+def _keys_at(account: str, moment: datetime, amount: int) -> tuple[str, ...]:
+    """`nearby_keys` of a moment (equal moments fall on the same Vietnam day)."""
+    return tuple(f"{account}|{d.isoformat()}|{amount}" for d in _value_days(local_day(moment)))
+
+
 class Evidence(enum.Enum):
     """What two reports say about each other."""
 
@@ -211,8 +217,8 @@ class TwinSearch:
         # (row id, provider): that row already has that channel's report as evidence.
         self._claimed: set[tuple[int, str]] = set()
 
-    def _keys(self, item: Any) -> list[str]:
-        return nearby_keys(self.account, local_day(item.occurred_at), item.amount)
+    def _keys(self, item: Any) -> tuple[str, ...]:
+        return _keys_at(self.account, item.occurred_at, item.amount)
 
     def preload(self, items: Iterable[Any]) -> None:
         """Take the ledger lock, then load every candidate the items may meet (a few queries
