@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    cast,
     func,
     literal_column,
     select,
@@ -141,6 +142,30 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
     return len(ready)
 
 
+def _literal(values: list[Any]) -> str | None:
+    """A PostgreSQL array literal of plain ints, or of strings without quotes or backslashes
+    (keys, codes, statuses): joined at C speed, where the driver dumps a list value by value
+    (~0.9 ms per thousand strings, a dozen lists per import chunk). None for anything else,
+    which the driver dumps as before."""
+    if not values:
+        return "{}"
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    if all(type(value) is str for value in values):
+        joined = '","'.join(values)
+        if '"' not in joined and "\\" not in joined:
+            return '{"' + joined + '"}'
+    return None
+
+
+def _array(values: list[Any], column_type: Any) -> Any:
+    """`values` bound as one array parameter of `column_type` items (PostgreSQL)."""
+    text = _literal(values)
+    if text is None:
+        return bindparam(None, values, type_=ARRAY(column_type))
+    return cast(bindparam(None, text, type_=String), ARRAY(column_type))
+
+
 def among(column: Any, values: Iterable[Any]) -> Any:
     """`column IN values` for a long list, bound as one parameter.
 
@@ -152,7 +177,7 @@ def among(column: Any, values: Iterable[Any]) -> Any:
     values = list(values)
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        return column == any_(_array(values, column.type))
     if dialect == "sqlite":
         listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
         return column.in_(select(literal_column("value")).select_from(listed))
@@ -181,7 +206,7 @@ def rows_by_key(
         )
     column = table.c[key]
     keys = (
-        func.unnest(bindparam(None, values, type_=ARRAY(column.type)))
+        func.unnest(_array(values, column.type))
         .table_valued("v")
         .render_derived(name="k")
     )
@@ -218,7 +243,7 @@ def update_rows(
             cursor.execute(
                 f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
                 f"WHERE {target}.{preparer.quote(key)} = v.c0",  # names quoted, values bound
-                [list(column) for column in zip(*ready, strict=True)],
+                [_text_or_list(list(column)) for column in zip(*ready, strict=True)],
             )
         else:
             sets = ", ".join(f"{preparer.quote(name)} = ?" for name in columns)
@@ -229,3 +254,8 @@ def update_rows(
     finally:
         cursor.close()
     return len(ready)
+
+
+def _text_or_list(values: list[Any]) -> Any:
+    literal = _literal(values)
+    return values if literal is None else literal

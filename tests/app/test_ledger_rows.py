@@ -109,3 +109,27 @@ def test_update_rows_sets_each_row_its_own_values(ctx):
     assert got["id-1"] == (7, TxStatus.ignored) and got["id-4"] == (9, TxStatus.duplicate)
     assert got["id-0"] == (100_000, TxStatus.matched)  # untouched
     assert update_rows(table, "id", ("amount",), []) == 0
+
+
+def test_among_binds_any_string_or_number_exactly(ctx):
+    """Plain values go as one array literal on PostgreSQL; quotes, backslashes, braces,
+    commas, spaces and "NULL" are found as they are, and so are numbers."""
+    table = table_of(BankTransaction)
+    odd = ['a"b', "c\\d", "{e}", "f,g", " h ", "NULL", "Ủng hộ", ""]
+    rows = [(*_row(n)[:1], value, *_row(n)[2:]) for n, value in enumerate(odd)]
+    insert_rows(table, COLUMNS, rows)
+    for wanted in (odd, odd[2:], ["NULL", ""], ["nothing"]):
+        found = db.session.execute(
+            select(table.c.provider_id).where(among(table.c.provider_id, wanted))
+        ).scalars()
+        assert sorted(found) == sorted(v for v in wanted if v in odd)
+        pairs = rows_by_key(table, "provider_id", wanted, ("provider_id",), provider="statement")
+        assert sorted(p[0] for p in pairs) == sorted(v for v in wanted if v in odd)
+    amounts = [100_000 + n for n in (0, 3, 99)]
+    found = db.session.execute(select(table.c.amount).where(among(table.c.amount, amounts)))
+    assert sorted(found.scalars()) == [100_000, 100_003]
+    ids = dict(db.session.execute(select(table.c.provider_id, table.c.id)).tuples().all())
+    changes = [(ids['a"b'], 5, 'say "hi"'), (ids["NULL"], 6, "back\\slash")]
+    assert update_rows(table, "id", ("amount", "memo"), changes) == 2
+    got = dict(db.session.execute(select(table.c.provider_id, table.c.memo)).tuples().all())
+    assert got['a"b'] == 'say "hi"' and got["NULL"] == "back\\slash"
