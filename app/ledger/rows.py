@@ -152,9 +152,9 @@ def _literal(values: list[Any]) -> str | None:
     if all(type(value) is int for value in values):
         return "{" + ",".join(map(str, values)) + "}"
     if all(type(value) is str for value in values):
-        joined = '","'.join(values)
-        if '"' not in joined and "\\" not in joined:
-            return '{"' + joined + '"}'
+        plain = "".join(values)
+        if '"' not in plain and "\\" not in plain:
+            return '{"' + '","'.join(values) + '"}'
     return None
 
 
@@ -205,11 +205,7 @@ def rows_by_key(
             db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))).all()
         )
     column = table.c[key]
-    keys = (
-        func.unnest(_array(values, column.type))
-        .table_valued("v")
-        .render_derived(name="k")
-    )
+    keys = func.unnest(_array(values, column.type)).table_valued("v").render_derived(name="k")
     inner = select(*wanted).where(*fixed, column == keys.c.v).offset(0).lateral("t")
     return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))).all())
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.ledger.batch import table_of
-from app.ledger.rows import among, insert_rows, rows_by_key, update_rows
+from app.ledger.rows import _literal, among, insert_rows, rows_by_key, update_rows
 from donations.bank.models import BankTransaction, TxStatus
 
 AT = datetime(2026, 11, 3, 0, 0, tzinfo=VN_TZ)
@@ -114,6 +114,8 @@ def test_update_rows_sets_each_row_its_own_values(ctx):
 def test_among_binds_any_string_or_number_exactly(ctx):
     """Plain values go as one array literal on PostgreSQL; quotes, backslashes, braces,
     commas, spaces and "NULL" are found as they are, and so are numbers."""
+    assert _literal(["TS1", "a b", ""]) == '{"TS1","a b",""}' and _literal([3, 1]) == "{3,1}"
+    assert _literal(['a"b']) is None and _literal(["c\\d"]) is None and _literal([1, None]) is None
     table = table_of(BankTransaction)
     odd = ['a"b', "c\\d", "{e}", "f,g", " h ", "NULL", "Ủng hộ", ""]
     rows = [(*_row(n)[:1], value, *_row(n)[2:]) for n, value in enumerate(odd)]
