@@ -236,9 +236,16 @@ def update_rows(
             sets = ", ".join(
                 f"{preparer.quote(name)} = v.c{i}" for i, name in enumerate(columns, start=1)
             )
+            # Each row is found through the key's index (a LATERAL look-up fenced by OFFSET
+            # 0): joined directly, statistics taken while the table was small make the
+            # planner hash the whole table for every batch (28 ms per 1.000 rows among
+            # 100.000 pledges, instead of 3 ms).
+            quoted = preparer.quote(key)
             cursor.execute(
                 f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
-                f"WHERE {target}.{preparer.quote(key)} = v.c0",  # names quoted, values bound
+                f"CROSS JOIN LATERAL (SELECT {quoted} AS k FROM {target} "
+                f"WHERE {quoted} = v.c0 OFFSET 0) AS t "
+                f"WHERE {target}.{quoted} = t.k",  # names quoted, values bound
                 [_text_or_list(list(column)) for column in zip(*ready, strict=True)],
             )
         else:
