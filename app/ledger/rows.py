@@ -21,13 +21,13 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
-    cast,
     func,
     literal_column,
     select,
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 
@@ -158,12 +158,25 @@ def _literal(values: list[Any]) -> str | None:
     return None
 
 
+class _ArrayText(TypeDecorator):
+    """An ARRAY parameter given as its literal text: rendered `%(p)s::TYPE[]` like any array
+    parameter, the text sent as it is. The driver sends a string untyped, so the server
+    reads it as the array once, when binding. (A `CAST(text AS TYPE[])` instead would parse
+    it again for every row a sequential scan filters: seconds per query.)"""
+
+    impl = ARRAY
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
 def _array(values: list[Any], column_type: Any) -> Any:
     """`values` bound as one array parameter of `column_type` items (PostgreSQL)."""
     text = _literal(values)
     if text is None:
         return bindparam(None, values, type_=ARRAY(column_type))
-    return cast(bindparam(None, text, type_=String), ARRAY(column_type))
+    return bindparam(None, text, type_=_ArrayText(column_type))
 
 
 def among(column: Any, values: Iterable[Any]) -> Any:

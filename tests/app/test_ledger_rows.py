@@ -135,3 +135,14 @@ def test_among_binds_any_string_or_number_exactly(ctx):
     assert update_rows(table, "id", ("amount", "memo"), changes) == 2
     got = dict(db.session.execute(select(table.c.provider_id, table.c.memo)).tuples().all())
     assert got['a"b'] == 'say "hi"' and got["NULL"] == "back\\slash"
+
+
+def test_among_binds_the_array_itself_on_postgresql(ctx):
+    """The literal is sent as the typed array parameter (`%(p)s::TYPE[]`, read once), never
+    cast from text (which a sequential scan would parse again for every row)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    table = table_of(BankTransaction)
+    stmt = select(table.c.id).where(among(table.c.provider_id, ["a", "b"]))
+    sql = str(stmt.compile(dialect=db.engine.dialect))
+    assert "CAST" not in sql and "::VARCHAR(120)[]" in sql
