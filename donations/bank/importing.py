@@ -7,10 +7,11 @@ rows already received by webhook, adds nothing. The caller may commit after ever
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -236,7 +237,7 @@ def import_statement(
     chunk: list[StatementRow] = []
     # Receipts of the donations found here are queued in the outbox with the chunk that
     # records them, and left to `flask mail send-pending`: an import sends no mail itself.
-    with mail.batch_only() as mails:
+    with mail.batch_only() as mails, _long_lived_frozen():
         try:
             for result in read_statement(path, filename, limits):
                 if isinstance(result, RowProblem):
@@ -295,6 +296,22 @@ def import_statement(
             {"rows": [None, report.rows], "added": [None, report.added]},
         )
     return report
+
+
+@contextmanager
+def _long_lived_frozen():
+    """Keep the objects that exist before the import (the app, its models and metadata:
+    a few hundred thousand) out of the garbage collector's full passes while it runs.
+
+    An import allocates millions of short-lived objects, and every full pass walked all of
+    those long-lived ones again: about 2 s of 100.000 rows. Unfrozen afterwards, so they
+    are collected as before (frozen, garbage is only kept a little longer, never lost).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _wal_pages(pages: int) -> None:
