@@ -48,6 +48,13 @@ CHUNK_SIZE = 1000
 # (4 KiB each) between checkpoints; the default is restored at the end.
 WAL_PAGES_WHILE_IMPORTING = 50_000
 _WAL_PAGES_DEFAULT = 1000
+# SQLite: a chunk inserts into a dozen indexes at scattered keys (hashes, fingerprints), so
+# once the tables outgrow the connection's 64 MiB page cache every chunk reads pages back
+# from the file, more of them the larger the tables (100.000 rows: 15,2 s -> 12,7 s with a
+# larger cache, mean of 3 runs). During an import the cache may grow to this many KiB (used
+# only as pages are read); the app's size is set back at the end.
+CACHE_KIB_WHILE_IMPORTING = 1_048_576
+_CACHE_KIB_DEFAULT = 65_536  # as app/__init__.py sets it on every connection
 MAX_PROBLEMS_KEPT = 500
 SAMPLE_ROWS = 50
 
@@ -254,7 +261,7 @@ def import_statement(
                 report.rows += 1
                 chunk.append(result)
                 if len(chunk) >= chunk_size:
-                    _wal_pages(WAL_PAGES_WHILE_IMPORTING)
+                    _sqlite_pragmas(WAL_PAGES_WHILE_IMPORTING, CACHE_KIB_WHILE_IMPORTING)
                     _process_chunk(chunk, matcher, seen, report, account)
                     chunk = []
                     _save(record, report)
@@ -269,7 +276,7 @@ def import_statement(
             raise DomainError(err.args[0], field="file") from None
         finally:
             with suppress(SQLAlchemyError):  # a failed transaction keeps its own error
-                _wal_pages(_WAL_PAGES_DEFAULT)
+                _sqlite_pragmas(_WAL_PAGES_DEFAULT, _CACHE_KIB_DEFAULT)
     report.receipts_queued = mails.queued
     if report.rows == 0 and report.skipped == 0:
         raise DomainError(_l("Tệp không có dòng giao dịch nào."), field="file")
@@ -314,11 +321,13 @@ def _long_lived_frozen():
         gc.unfreeze()
 
 
-def _wal_pages(pages: int) -> None:
-    """Set SQLite's WAL auto-checkpoint on the connection of the current transaction (a
-    commit may hand the next chunk another pooled connection, so it is set per chunk)."""
+def _sqlite_pragmas(wal_pages: int, cache_kib: int) -> None:
+    """Set SQLite's WAL auto-checkpoint and page cache size on the connection of the current
+    transaction (a commit may hand the next chunk another pooled connection, so they are set
+    per chunk). Durability at commit is unchanged."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text(f"PRAGMA wal_autocheckpoint={int(pages)}"))
+        db.session.execute(text(f"PRAGMA wal_autocheckpoint={int(wal_pages)}"))
+        db.session.execute(text(f"PRAGMA cache_size=-{int(cache_kib)}"))
 
 
 def _save(record: StatementImport | None, report: ImportReport) -> None:
