@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 
@@ -141,6 +142,43 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[An
     return len(ready)
 
 
+def _literal(values: list[Any]) -> str | None:
+    """A PostgreSQL array literal of plain ints, or of strings without quotes or backslashes
+    (keys, codes, statuses): joined at C speed, where the driver dumps a list value by value
+    (~0.9 ms per thousand strings, a dozen lists per import chunk). None for anything else,
+    which the driver dumps as before."""
+    if not values:
+        return "{}"
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    if all(type(value) is str for value in values):
+        plain = "".join(values)
+        if '"' not in plain and "\\" not in plain:
+            return '{"' + '","'.join(values) + '"}'
+    return None
+
+
+class _ArrayText(TypeDecorator):
+    """An ARRAY parameter given as its literal text: rendered `%(p)s::TYPE[]` like any array
+    parameter, the text sent as it is. The driver sends a string untyped, so the server
+    reads it as the array once, when binding. (A `CAST(text AS TYPE[])` instead would parse
+    it again for every row a sequential scan filters: seconds per query.)"""
+
+    impl = ARRAY
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
+def _array(values: list[Any], column_type: Any) -> Any:
+    """`values` bound as one array parameter of `column_type` items (PostgreSQL)."""
+    text = _literal(values)
+    if text is None:
+        return bindparam(None, values, type_=ARRAY(column_type))
+    return bindparam(None, text, type_=_ArrayText(column_type))
+
+
 def among(column: Any, values: Iterable[Any]) -> Any:
     """`column IN values` for a long list, bound as one parameter.
 
@@ -152,7 +190,7 @@ def among(column: Any, values: Iterable[Any]) -> Any:
     values = list(values)
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        return column == any_(_array(values, column.type))
     if dialect == "sqlite":
         listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
         return column.in_(select(literal_column("value")).select_from(listed))
@@ -168,7 +206,9 @@ def rows_by_key(
     On PostgreSQL each value is looked up on its own through a LATERAL join: with the plain
     `a = x AND b = ANY(...)`, statistics taken while the table was small (an import fills it
     within seconds, before autovacuum looks again) make the planner read every row with
-    `a = x` and filter, a cost that grows with the table.
+    `a = x` and filter, a cost that grows with the table. The `OFFSET 0` keeps the planner
+    from flattening the LATERAL subquery into that same plan (a hash join over every row with
+    `a = x`: 57 ms per 1.000 keys at 100.000 rows instead of 3 ms).
     """
     values = list(values)
     wanted = [table.c[name] for name in columns]
@@ -178,12 +218,8 @@ def rows_by_key(
             db.session.execute(select(*wanted).where(*fixed, among(table.c[key], values))).all()
         )
     column = table.c[key]
-    keys = (
-        func.unnest(bindparam(None, values, type_=ARRAY(column.type)))
-        .table_valued("v")
-        .render_derived(name="k")
-    )
-    inner = select(*wanted).where(*fixed, column == keys.c.v).lateral("t")
+    keys = func.unnest(_array(values, column.type)).table_valued("v").render_derived(name="k")
+    inner = select(*wanted).where(*fixed, column == keys.c.v).offset(0).lateral("t")
     return list(db.session.execute(select(inner).select_from(keys.join(inner, true()))).all())
 
 
@@ -213,10 +249,17 @@ def update_rows(
             sets = ", ".join(
                 f"{preparer.quote(name)} = v.c{i}" for i, name in enumerate(columns, start=1)
             )
+            # Each row is found through the key's index (a LATERAL look-up fenced by OFFSET
+            # 0): joined directly, statistics taken while the table was small make the
+            # planner hash the whole table for every batch (28 ms per 1.000 rows among
+            # 100.000 pledges, instead of 3 ms).
+            quoted = preparer.quote(key)
             cursor.execute(
                 f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
-                f"WHERE {target}.{preparer.quote(key)} = v.c0",  # names quoted, values bound
-                [list(column) for column in zip(*ready, strict=True)],
+                f"CROSS JOIN LATERAL (SELECT {quoted} AS k FROM {target} "
+                f"WHERE {quoted} = v.c0 OFFSET 0) AS t "
+                f"WHERE {target}.{quoted} = t.k",  # names quoted, values bound
+                [_text_or_list(list(column)) for column in zip(*ready, strict=True)],
             )
         else:
             sets = ", ".join(f"{preparer.quote(name)} = ?" for name in columns)
@@ -227,3 +270,8 @@ def update_rows(
     finally:
         cursor.close()
     return len(ready)
+
+
+def _text_or_list(values: list[Any]) -> Any:
+    literal = _literal(values)
+    return values if literal is None else literal

@@ -61,9 +61,13 @@ class Settled:
 _digits = lru_cache(maxsize=256)(digits)
 
 
+# ... and a statement's rows fall on a few dozen days (equal moments, the same local day).
+_day_text = lru_cache(maxsize=1024)(lambda moment: local_day(moment).isoformat())
+
+
 def _dedupe_key(item: Incoming) -> str:
-    """`Matcher._key`, with the account's digits folded once."""
-    return f"{_digits(item.account_number)}|{local_day(item.occurred_at).isoformat()}|{item.amount}"
+    """`Matcher._key`, with the account's digits and the day folded once."""
+    return f"{_digits(item.account_number)}|{_day_text(item.occurred_at)}|{item.amount}"
 
 
 _DONATION_COLUMNS = (
@@ -115,6 +119,7 @@ class PledgeRow(NamedTuple):
     campaign: Campaign
     account: str  # the campaign's ledger account
     open: bool  # the campaign accepts gifts
+    received: int  # read under the chain lock, so what `_move_pledges` adds to
 
 
 def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
@@ -136,6 +141,7 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             p.is_business,
             p.company_name,
             p.ref_code,
+            p.received,
         ).where(among(p.reference, codes))
     ).all()
     campaign_ids = {row.campaign_id for row in rows}
@@ -160,6 +166,7 @@ def _load_pledges(codes: set[str]) -> dict[str, PledgeRow | None]:
             campaign,
             account,
             open_,
+            int(row.received),
         )
     return found
 
@@ -291,25 +298,21 @@ def _record(matched: list[Settled]) -> None:
 
 
 def _move_pledges(fresh: list[tuple[Settled, str]]) -> None:
-    """Add what each pledge received, in one bulk update (under the chain lock)."""
+    """Add what each pledge received, in one bulk update (under the chain lock, as the
+    amounts the pledges were read with)."""
     added: dict[int, int] = {}
     by_id: dict[int, PledgeRow] = {}
     for s, _key in fresh:
         added[s.pledge.id] = added.get(s.pledge.id, 0) + s.item.amount
         by_id[s.pledge.id] = s.pledge
     table = table_of(Pledge)
-    current: dict[Any, Any] = dict(
-        db.session.execute(select(table.c.id, table.c.received).where(among(table.c.id, added)))
-        .tuples()
-        .all()
-    )
     held = {
         obj.id: obj for obj in list(db.session.identity_map.values()) if isinstance(obj, Pledge)
     }
     changes = []
     for pledge_id, amount in added.items():
         pledge = by_id[pledge_id]
-        received = int(current[pledge_id]) + amount
+        received = pledge.received + amount
         status = PledgeStatus.paid if pledge.monthly else status_for(pledge.amount, received)
         changes.append((pledge_id, received, status.value))
         loaded = held.get(pledge_id)

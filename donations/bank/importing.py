@@ -7,10 +7,11 @@ rows already received by webhook, adds nothing. The caller may commit after ever
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -47,6 +48,13 @@ CHUNK_SIZE = 1000
 # (4 KiB each) between checkpoints; the default is restored at the end.
 WAL_PAGES_WHILE_IMPORTING = 50_000
 _WAL_PAGES_DEFAULT = 1000
+# SQLite: a chunk inserts into a dozen indexes at scattered keys (hashes, fingerprints), so
+# once the tables outgrow the connection's 64 MiB page cache every chunk reads pages back
+# from the file, more of them the larger the tables (100.000 rows: 15,2 s -> 12,7 s with a
+# larger cache, mean of 3 runs). During an import the cache may grow to this many KiB (used
+# only as pages are read); the app's size is set back at the end.
+CACHE_KIB_WHILE_IMPORTING = 1_048_576
+_CACHE_KIB_DEFAULT = 65_536  # as app/__init__.py sets it on every connection
 MAX_PROBLEMS_KEPT = 500
 SAMPLE_ROWS = 50
 
@@ -236,7 +244,7 @@ def import_statement(
     chunk: list[StatementRow] = []
     # Receipts of the donations found here are queued in the outbox with the chunk that
     # records them, and left to `flask mail send-pending`: an import sends no mail itself.
-    with mail.batch_only() as mails:
+    with mail.batch_only() as mails, _long_lived_frozen():
         try:
             for result in read_statement(path, filename, limits):
                 if isinstance(result, RowProblem):
@@ -253,7 +261,7 @@ def import_statement(
                 report.rows += 1
                 chunk.append(result)
                 if len(chunk) >= chunk_size:
-                    _wal_pages(WAL_PAGES_WHILE_IMPORTING)
+                    _sqlite_pragmas(WAL_PAGES_WHILE_IMPORTING, CACHE_KIB_WHILE_IMPORTING)
                     _process_chunk(chunk, matcher, seen, report, account)
                     chunk = []
                     _save(record, report)
@@ -268,7 +276,7 @@ def import_statement(
             raise DomainError(err.args[0], field="file") from None
         finally:
             with suppress(SQLAlchemyError):  # a failed transaction keeps its own error
-                _wal_pages(_WAL_PAGES_DEFAULT)
+                _sqlite_pragmas(_WAL_PAGES_DEFAULT, _CACHE_KIB_DEFAULT)
     report.receipts_queued = mails.queued
     if report.rows == 0 and report.skipped == 0:
         raise DomainError(_l("Tệp không có dòng giao dịch nào."), field="file")
@@ -297,11 +305,29 @@ def import_statement(
     return report
 
 
-def _wal_pages(pages: int) -> None:
-    """Set SQLite's WAL auto-checkpoint on the connection of the current transaction (a
-    commit may hand the next chunk another pooled connection, so it is set per chunk)."""
+@contextmanager
+def _long_lived_frozen():
+    """Keep the objects that exist before the import (the app, its models and metadata:
+    a few hundred thousand) out of the garbage collector's full passes while it runs.
+
+    An import allocates millions of short-lived objects, and every full pass walked all of
+    those long-lived ones again: about 2 s of 100.000 rows. Unfrozen afterwards, so they
+    are collected as before (frozen, garbage is only kept a little longer, never lost).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _sqlite_pragmas(wal_pages: int, cache_kib: int) -> None:
+    """Set SQLite's WAL auto-checkpoint and page cache size on the connection of the current
+    transaction (a commit may hand the next chunk another pooled connection, so they are set
+    per chunk). Durability at commit is unchanged."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text(f"PRAGMA wal_autocheckpoint={int(pages)}"))
+        db.session.execute(text(f"PRAGMA wal_autocheckpoint={int(wal_pages)}"))
+        db.session.execute(text(f"PRAGMA cache_size=-{int(cache_kib)}"))
 
 
 def _save(record: StatementImport | None, report: ImportReport) -> None:

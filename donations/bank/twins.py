@@ -63,23 +63,32 @@ _CANDIDATES = (
 )
 
 
-def _candidates(asker: str, keys: list[str]) -> tuple:
-    """(statement, parameters) of the rows another channel reported under these keys: the
-    prebuilt statement for a webhook's few keys (built once: it runs under the chain lock), one
-    array parameter for an import chunk's thousands."""
+def _candidates(asker: str, keys: list[str]) -> list[tuple]:
+    """(statement, parameters) pairs that together give the rows another channel reported
+    under these keys: the prebuilt statement for a webhook's few keys (built once: it runs
+    under the chain lock), array-parameter ones for an import chunk's thousands.
+
+    A chunk's keys are the statement's own keys too (a few dozen days times a few amounts),
+    so `provider != asker` would walk the index through every row the import stored so far
+    and drop them one by one (a cost that grows with the file). Asked as two ranges of the
+    (dedupe_key, provider) index, below and above the asker, it never visits them."""
     if len(keys) <= _FEW_KEYS:
-        return _CANDIDATES, {"b_keys": keys, "b_asker": asker}
-    stmt = (
-        select(BankTransaction)
-        .where(
-            among(BankTransaction.dedupe_key, keys),
-            BankTransaction.provider != asker,
-            BankTransaction.status.not_in(_NOT_PRIMARY),
-            BankTransaction.direction == "in",
+        return [(_CANDIDATES, {"b_keys": keys, "b_asker": asker})]
+    provider = BankTransaction.provider
+    return [
+        (
+            select(BankTransaction)
+            .where(
+                among(BankTransaction.dedupe_key, keys),
+                other,
+                BankTransaction.status.not_in(_NOT_PRIMARY),
+                BankTransaction.direction == "in",
+            )
+            .order_by(BankTransaction.id),
+            {},
         )
-        .order_by(BankTransaction.id)
-    )
-    return stmt, {}
+        for other in (provider < asker, provider > asker)
+    ]
 
 
 def digits(text: str | None) -> str:
@@ -125,6 +134,12 @@ def nearby_keys(account: str, day: date, amount: int) -> list[str]:
     """The keys of the value dates a twin may carry (the day itself first)."""
     account = digits(account)
     return [f"{account}|{d.isoformat()}|{amount}" for d in _value_days(day)]
+
+
+@lru_cache(maxsize=4096)  # asked twice per row of an import, whose rows share few of them
+def _keys_at(account: str, moment: datetime, amount: int) -> tuple[str, ...]:
+    """`nearby_keys` of a moment (equal moments fall on the same Vietnam day)."""
+    return tuple(f"{account}|{d.isoformat()}|{amount}" for d in _value_days(local_day(moment)))
 
 
 class Evidence(enum.Enum):
@@ -202,8 +217,8 @@ class TwinSearch:
         # (row id, provider): that row already has that channel's report as evidence.
         self._claimed: set[tuple[int, str]] = set()
 
-    def _keys(self, item: Any) -> list[str]:
-        return nearby_keys(self.account, local_day(item.occurred_at), item.amount)
+    def _keys(self, item: Any) -> tuple[str, ...]:
+        return _keys_at(self.account, item.occurred_at, item.amount)
 
     def preload(self, items: Iterable[Any]) -> None:
         """Take the ledger lock, then load every candidate the items may meet (a few queries
@@ -224,9 +239,8 @@ class TwinSearch:
         found: list[BankTransaction] = []
         ordered = sorted(keys)
         for start in range(0, len(ordered), _KEYS_PER_QUERY):  # SQLite's bound-variable limit
-            found += db.session.execute(
-                *_candidates(asker, ordered[start : start + _KEYS_PER_QUERY])
-            ).scalars()
+            for stmt, params in _candidates(asker, ordered[start : start + _KEYS_PER_QUERY]):
+                found += db.session.execute(stmt, params).scalars()
         found.sort(key=lambda row: row.id)
         for row in found:
             self._rows[(asker, row.dedupe_key)].add(row)

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from app.dbtypes import VN_TZ
 from app.extensions import db
 from app.ledger.batch import table_of
-from app.ledger.rows import among, insert_rows, rows_by_key, update_rows
+from app.ledger.rows import _literal, among, insert_rows, rows_by_key, update_rows
 from donations.bank.models import BankTransaction, TxStatus
 
 AT = datetime(2026, 11, 3, 0, 0, tzinfo=VN_TZ)
@@ -109,3 +109,40 @@ def test_update_rows_sets_each_row_its_own_values(ctx):
     assert got["id-1"] == (7, TxStatus.ignored) and got["id-4"] == (9, TxStatus.duplicate)
     assert got["id-0"] == (100_000, TxStatus.matched)  # untouched
     assert update_rows(table, "id", ("amount",), []) == 0
+
+
+def test_among_binds_any_string_or_number_exactly(ctx):
+    """Plain values go as one array literal on PostgreSQL; quotes, backslashes, braces,
+    commas, spaces and "NULL" are found as they are, and so are numbers."""
+    assert _literal(["TS1", "a b", ""]) == '{"TS1","a b",""}' and _literal([3, 1]) == "{3,1}"
+    assert _literal(['a"b']) is None and _literal(["c\\d"]) is None and _literal([1, None]) is None
+    table = table_of(BankTransaction)
+    odd = ['a"b', "c\\d", "{e}", "f,g", " h ", "NULL", "Ủng hộ", ""]
+    rows = [(*_row(n)[:1], value, *_row(n)[2:]) for n, value in enumerate(odd)]
+    insert_rows(table, COLUMNS, rows)
+    for wanted in (odd, odd[2:], ["NULL", ""], ["nothing"]):
+        found = db.session.execute(
+            select(table.c.provider_id).where(among(table.c.provider_id, wanted))
+        ).scalars()
+        assert sorted(found) == sorted(v for v in wanted if v in odd)
+        pairs = rows_by_key(table, "provider_id", wanted, ("provider_id",), provider="statement")
+        assert sorted(p[0] for p in pairs) == sorted(v for v in wanted if v in odd)
+    amounts = [100_000 + n for n in (0, 3, 99)]
+    found = db.session.execute(select(table.c.amount).where(among(table.c.amount, amounts)))
+    assert sorted(found.scalars()) == [100_000, 100_003]
+    ids = dict(db.session.execute(select(table.c.provider_id, table.c.id)).tuples().all())
+    changes = [(ids['a"b'], 5, 'say "hi"'), (ids["NULL"], 6, "back\\slash")]
+    assert update_rows(table, "id", ("amount", "memo"), changes) == 2
+    got = dict(db.session.execute(select(table.c.provider_id, table.c.memo)).tuples().all())
+    assert got['a"b'] == 'say "hi"' and got["NULL"] == "back\\slash"
+
+
+def test_among_binds_the_array_itself_on_postgresql(ctx):
+    """The literal is sent as the typed array parameter (`%(p)s::TYPE[]`, read once), never
+    cast from text (which a sequential scan would parse again for every row)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    table = table_of(BankTransaction)
+    stmt = select(table.c.id).where(among(table.c.provider_id, ["a", "b"]))
+    sql = str(stmt.compile(dialect=db.engine.dialect))
+    assert "CAST" not in sql and "::VARCHAR(120)[]" in sql

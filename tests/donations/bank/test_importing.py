@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEntry
 from app.errors import DomainError
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.models import LedgerEntry
-from donations.bank.importing import import_statement
+from donations.bank.importing import CACHE_KIB_WHILE_IMPORTING, import_statement
 from donations.bank.models import BankTransaction, StatementImport, TxStatus
 from donations.models import Donation
 from donations.pledges.models import Pledge
@@ -289,3 +291,38 @@ def test_cli_import_shows_a_progress_bar_and_a_summary(app, pledges, tmp_path):
     bar = result.stderr
     assert "Nhập sao kê" in bar and "khop=6" in bar and "100%" in bar
     assert "khớp tự động         : 6" in result.stdout
+
+
+def test_the_import_freezes_the_long_lived_objects_only_while_it_runs(pledges, tmp_path):
+    """The app's objects are kept out of the garbage collector's full passes during the
+    import, and handed back afterwards, also when a chunk fails half-way."""
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    frozen: list[int] = []
+    import_statement(path, chunk_size=2, progress=lambda _r: frozen.append(gc.get_freeze_count()))
+    db.session.rollback()
+    assert frozen and all(n > 0 for n in frozen) and gc.get_freeze_count() == 0
+
+    def fail(_report):
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        import_statement(path, chunk_size=2, checkpoint=fail)
+    db.session.rollback()
+    assert gc.get_freeze_count() == 0
+
+
+def test_sqlite_imports_with_a_larger_page_cache_and_gives_it_back(pledges, tmp_path):
+    """On SQLite each chunk runs with the import's page cache; the app's size is restored."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    sizes: list[int] = []
+
+    def checkpoint(_report):
+        sizes.append(db.session.execute(text("PRAGMA cache_size")).scalar_one())
+        db.session.commit()
+
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    import_statement(path, chunk_size=2, checkpoint=checkpoint)
+    assert sizes and set(sizes) == {-CACHE_KIB_WHILE_IMPORTING}
+    assert db.session.execute(text("PRAGMA cache_size")).scalar_one() == -65_536
+    db.session.commit()

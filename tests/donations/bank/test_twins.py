@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import threading
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -392,3 +394,44 @@ def test_a_statement_with_many_amounts_still_finds_its_twin(client, pledge, tmp_
     db.session.commit()
     assert report.duplicates == 1 and report.to_review == 600
     credited_once(pledge)
+
+
+def test_a_chunk_reads_the_other_channels_rows_on_both_sides_of_its_own(app, pledge):
+    """A chunk's many keys are read as two ranges of the twin index, below and above the
+    asking channel's name: rows of channels named before and after "statement" are both
+    candidates, the statement's own rows never are."""
+    from donations.bank.matching import fund_account_number
+    from donations.bank.twins import _FEW_KEYS, nearby_keys
+
+    account = fund_account_number()
+    day = datetime(2026, 11, 18, 3, 0, tzinfo=UTC)  # a Wednesday, Vietnam time too
+    amounts = range(100_000, 100_000 + 2 * _FEW_KEYS)
+    for provider in ("casso", "statement", "zalopay"):  # before, itself, after
+        for amount in amounts:
+            db.session.add(
+                BankTransaction(
+                    provider=provider,
+                    provider_id=f"{provider}-{amount}",
+                    account_number=account,
+                    amount=amount,
+                    occurred_at=day,
+                    dedupe_key=nearby_keys(account, day.date(), amount)[0],
+                    status=TxStatus.review,
+                )
+            )
+    db.session.flush()
+    search = TwinSearch(account)
+    items = [
+        SimpleNamespace(provider="statement", occurred_at=day, amount=a, bank_reference="")
+        for a in amounts
+    ]
+    search.preload(items)
+    seen = {
+        row.provider
+        for bucket in search._rows.values()
+        for found in bucket.by_provider.values()
+        for row in found
+    }
+    assert seen == {"casso", "zalopay"}
+    assert sum(len(b.by_provider.get("zalopay", ())) for b in search._rows.values()) == len(amounts)
+    db.session.rollback()
