@@ -48,7 +48,7 @@ def by_package(profiler, count: int) -> None:
     for key, own in sorted(totals.items(), key=lambda kv: -kv[1])[:12]:
         print(f"  {own / count * 1000:6.2f} ms {calls[key] / count:7.0f} calls  {key}")
     stats.sort_stats("cumulative").print_stats(
-        r"/work/wt/wh/(app|donations|transparency)|sqlalchemy/orm/(session|scoping).py.*(flush|execute|commit)",
+        r"/(app|donations|transparency)/|sqlalchemy/orm/(session|scoping).py.*(flush|execute|commit)",
         40,
     )
 
