@@ -196,6 +196,11 @@ def _insert_of(table: Table):
     return insert(table)
 
 
+def send_now() -> None:
+    """Send what the session's connection has queued, now (a window stays open)."""
+    _send(db.session.connection(), commit=False)
+
+
 def _send(connection: Connection, commit: bool, undo: str | None = None) -> None:
     """Send the queue in one pipeline (with the COMMIT when `commit`). On a failure the
     transaction is rolled back (a failed COMMIT ends it, as the server does), or to the

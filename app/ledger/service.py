@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, bindparam, func, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import writebehind
@@ -79,6 +81,7 @@ class Posting:
 # posting (a statement import posts thousands of entries in one transaction).
 _LOCKED_HEAD = "ledger.locked_head"
 _BALANCE_ROWS = "ledger.balance_rows"
+_BEHIND = "ledger.balances_behind"  # increments queued, not yet sent (see _add_behind)
 # Assets are never deleted once an entry names them (foreign key), so one look-up per process.
 _KNOWN_ASSETS: set[str] = set()
 
@@ -121,6 +124,7 @@ def lock() -> None:
 
 def _balance_row(account: str, asset: str) -> AccountBalance:
     """The balance row, read once per locked transaction (see _LOCKED_HEAD)."""
+    _balances_read()
     cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
     row = cache.get((account, asset))
     if row is not None:
@@ -155,6 +159,7 @@ def _balance_pair(
     none yet; both read in one query unless already read in this locked transaction (see
     _LOCKED_HEAD). The destination's row is read or made by `_balance_row` once the posting
     is sure (a refused posting adds no row)."""
+    _balances_read()
     cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
     if (source, asset) in cache or (destination, asset) in cache:
         return _balance_row(source, asset), cache.get((destination, asset))
@@ -175,6 +180,7 @@ def _new_balance_row(account: str, asset: str) -> AccountBalance:
 def _balance_rows(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AccountBalance]:
     """`_balance_row` for many (account, asset) pairs: the ones not yet read in this locked
     transaction in one query per 500 accounts (a batch of allocations names thousands)."""
+    _balances_read()
     cache = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
     wanted = set(pairs)
     missing = sorted(wanted - cache.keys())
@@ -269,19 +275,21 @@ def post(
     if reverses is not None:
         _check_reversal(reverses, source, destination, asset, amount)
 
-    out_row, in_row = _balance_pair(source, destination, asset)
-    if source != WORLD and out_row.balance < amount:
-        raise InsufficientFunds(
-            _l(
-                "Tài khoản %(account)s không đủ số dư: còn %(have)s, cần %(need)s. Số dư có thể "
-                "vừa thay đổi do một thao tác khác; không có gì được ghi sổ.",
-                account=source,
-                have=format_quantity(out_row.balance, asset),
-                need=format_quantity(amount, asset),
-            )
-        )
-    if in_row is None:
-        in_row = _balance_row(destination, asset)
+    # Money from outside into an account (a bank credit in a write-behind window): nothing
+    # to check (only `world` pays it), so both balances are moved by queued increments,
+    # without being read. Rows already read in this transaction keep the usual way.
+    known = tx_cache(db.session).setdefault(_BALANCE_ROWS, {})
+    behind = (
+        new
+        and source == WORLD
+        and (source, asset) not in known
+        and (destination, asset) not in known
+        and writebehind.is_open()
+    )
+    if behind:
+        _add_behind(source, destination, asset, amount)
+    else:
+        _move_checked(source, destination, asset, amount)
 
     seq = head.seq + 1
     when = (at or utcnow()).replace(microsecond=0)
@@ -314,11 +322,75 @@ def post(
     # A new key in a write-behind window: the row waits for the commit (app/writebehind.py).
     if not (new and writebehind.insert_object(entry)):
         db.session.add(entry)
-    _move([(out_row, -amount, 0, amount), (in_row, amount, amount, 0)])
     _move_head(head, seq, digest)
     if flush:
         db.session.flush()
     return Posting(entry, created=True)
+
+
+def _move_checked(source: str, destination: str, asset: str, amount: int) -> None:
+    """Move `amount` between the two balance rows, read (once per locked transaction) and
+    checked: no account but `world` goes below zero."""
+    out_row, in_row = _balance_pair(source, destination, asset)
+    if source != WORLD and out_row.balance < amount:
+        raise InsufficientFunds(
+            _l(
+                "Tài khoản %(account)s không đủ số dư: còn %(have)s, cần %(need)s. Số dư có thể "
+                "vừa thay đổi do một thao tác khác; không có gì được ghi sổ.",
+                account=source,
+                have=format_quantity(out_row.balance, asset),
+                need=format_quantity(amount, asset),
+            )
+        )
+    if in_row is None:
+        in_row = _balance_row(destination, asset)
+    _move([(out_row, -amount, 0, amount), (in_row, amount, amount, 0)])
+
+
+@functools.cache
+def _upsert_balance():
+    """Add to a balance row, making it if missing (PostgreSQL; write-behind is only there)."""
+    new = pg_insert(_balances)
+    return new.on_conflict_do_update(
+        index_elements=[_balances.c.account, _balances.c.asset],
+        set_={
+            "balance": _balances.c.balance + new.excluded.balance,
+            "total_in": _balances.c.total_in + new.excluded.total_in,
+            "total_out": _balances.c.total_out + new.excluded.total_out,
+        },
+    )
+
+
+def _add_behind(source: str, destination: str, asset: str, amount: int) -> None:
+    """Queue `world → destination` as increments of both balance rows, unread;
+    `_balances_read` sends them before any balance is read again in this transaction."""
+    writebehind.execute(
+        _upsert_balance(),
+        [
+            {
+                "account": source,
+                "asset": asset,
+                "balance": -amount,
+                "total_in": 0,
+                "total_out": amount,
+            },
+            {
+                "account": destination,
+                "asset": asset,
+                "balance": amount,
+                "total_in": amount,
+                "total_out": 0,
+            },
+        ],
+    )
+    tx_cache(db.session)[_BEHIND] = True
+
+
+def _balances_read() -> None:
+    """Before a balance row is read: send increments queued by `_add_behind`."""
+    cache = tx_cache(db.session)
+    if cache.pop(_BEHIND, False):
+        writebehind.send_now()
 
 
 # The balance and head rows are written at once by plain UPDATEs (set as committed on the
@@ -428,6 +500,7 @@ def reverse(entry: LedgerEntry, *, idempotency_key: str, ref: str | None = None)
 
 def balance(account: str, asset: str = "VND") -> int:
     """Current balance of one account in one asset."""
+    _balances_read()
     value = db.session.execute(
         select(AccountBalance.balance).where(
             AccountBalance.account == account, AccountBalance.asset == asset
@@ -438,6 +511,7 @@ def balance(account: str, asset: str = "VND") -> int:
 
 def balances(account: str) -> dict[str, AccountBalance]:
     """Balance rows of one account, by asset."""
+    _balances_read()
     rows = db.session.execute(select(AccountBalance).where(AccountBalance.account == account))
     return {row.asset: row for row in rows.scalars()}
 

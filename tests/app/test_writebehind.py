@@ -169,3 +169,59 @@ def test_a_credit_written_behind_stores_what_the_orm_path_stores(
         i2, "ref_key", "bank_key", "name_key"
     )
     assert i1.bank_key == "FTWB1" and i2.bank_key == "FTWB2"
+
+
+def test_credits_written_behind_then_a_checked_posting_see_exact_balances(
+    ctx, campaign, make_campaign
+):
+    """Credits from `world` in a window move both balances by queued increments (the new
+    campaign's row made by the first); a posting that must check a balance, later in the
+    same transaction, reads it only after they are sent."""
+    from app.ledger import service as ledger
+
+    other = make_campaign("khac-wb")
+    fresh = make_campaign("moi-wb")  # no balance row yet
+
+    def credit(account: str, amount: int, key: str):
+        return ledger.post(
+            source="world",
+            destination=account,
+            asset="VND",
+            amount=amount,
+            kind="donation",
+            ref=key,
+            idempotency_key=key,
+            new=True,
+        )
+
+    before = ledger.balance("world")
+    with uow.transaction(), writebehind.window():
+        credit(fresh.account, 300_000, "wb:c1")
+        credit(fresh.account, 200_000, "wb:c2")
+        credit(campaign.account, 50_000, "wb:c3")
+        with pytest.raises(ledger.InsufficientFunds):
+            ledger.post(
+                source=fresh.account,
+                destination=other.account,
+                asset="VND",
+                amount=500_001,
+                kind="reallocation",
+                ref="wb:r0",
+                idempotency_key="wb:r0",
+            )
+        ledger.post(
+            source=fresh.account,
+            destination=other.account,
+            asset="VND",
+            amount=500_000,
+            kind="reallocation",
+            ref="wb:r1",
+            idempotency_key="wb:r1",
+        )
+        credit(fresh.account, 10_000, "wb:c4")  # its rows are read now: the usual way
+    row = ledger.balances(fresh.account)["VND"]
+    assert (row.balance, row.total_in, row.total_out) == (10_000, 510_000, 500_000)
+    assert ledger.balance(other.account) == 500_000
+    assert ledger.balance("world") == before - 560_000
+    world = ledger.balances("world")["VND"]
+    assert world.total_out - world.total_in == -world.balance
