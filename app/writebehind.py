@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from typing import Any
 
@@ -221,10 +221,11 @@ def _send(connection: Connection, commit: bool, undo: str | None = None) -> None
             if commit:
                 raw.commit()
     except psycopg.Error as err:
-        if commit:
-            raw.rollback()
-        elif undo is not None:
-            raw.execute(f"ROLLBACK TO SAVEPOINT {undo}")
+        with suppress(psycopg.Error):  # a broken connection must not hide the first error
+            if commit:
+                raw.rollback()
+            elif undo is not None:
+                raw.execute(f"ROLLBACK TO SAVEPOINT {undo}")
         raise exc.DBAPIError.instance(sql, params, err, psycopg.Error) from err
 
 
