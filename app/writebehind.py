@@ -147,8 +147,9 @@ def insert_object(obj: Any) -> bool:
     (Python-side defaults, the keys of the rows its many-to-one relationships name, its id
     reserved by `reserve_ids`), and run the mapper's `after_insert` listeners.
 
-    The object stays out of the session: nothing flushes it a second time. False when no
-    window is open or no id is reserved: the caller adds and flushes it as usual.
+    It then joins the session as if it had been flushed (persistent, nothing pending), so
+    nothing writes it a second time. False when no window is open or no id is reserved: the
+    caller adds and flushes it as usual.
     """
     connection = db.session.connection()
     if not connection.info.get(_OPEN):
