@@ -41,7 +41,18 @@ _compiled: dict[tuple, tuple[Any, dict[str, Any], Any]] = {}
 
 
 def _pipelined(connection: Connection) -> bool:
-    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+    """PostgreSQL through psycopg on a libpq with pipeline mode (14 or newer; the binary
+    wheel in requirements.txt bundles one). Elsewhere statements run at once."""
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return False
+    return _pipeline_supported()
+
+
+@cache
+def _pipeline_supported() -> bool:
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
 
 
 @contextmanager

@@ -225,3 +225,14 @@ def test_credits_written_behind_then_a_checked_posting_see_exact_balances(
     assert ledger.balance("world") == before - 560_000
     world = ledger.balances("world")["VND"]
     assert world.total_out - world.total_in == -world.balance
+
+
+def test_without_pipeline_mode_a_window_runs_statements_at_once(ctx, monkeypatch):
+    """A libpq too old for pipeline mode: nothing is queued, everything runs as before."""
+    monkeypatch.setattr(writebehind, "_pipelined", lambda _connection: False)
+    with uow.transaction(), writebehind.window():
+        writebehind.reserve_ids("mail_outbox")  # takes nothing either
+        writebehind.execute(_RUNS, run("wb-plain"))
+        assert not writebehind.is_open() and not writebehind.pending(db.session)
+        assert db.session.get(JobRun, "wb-plain") is not None
+    assert stored("wb-plain") == ["wb-plain"]
