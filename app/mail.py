@@ -36,7 +36,7 @@ from typing import cast
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale, get_locale
-from sqlalchemy import Table, and_, func, insert, inspect, or_, select, update
+from sqlalchemy import Table, and_, func, inspect, or_, select, update
 
 from app import uow, writebehind
 from app.dbtypes import utcnow
@@ -190,8 +190,6 @@ def queue_rendered(
 
 
 _OUTBOX = cast(Table, OutboxMail.__table__)
-_INSERT_OUTBOX_PLAIN = insert(_OUTBOX)
-_INSERT_OUTBOX = _INSERT_OUTBOX_PLAIN.returning(_OUTBOX.c.id)
 
 
 def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> int:
@@ -219,7 +217,7 @@ def queue_rendered_id(kind: str, to: str, payload: dict, subject: str = "") -> i
         "created_at": now,
         "sent_at": None,
     }
-    row_id = writebehind.insert_id(_OUTBOX, _INSERT_OUTBOX, _INSERT_OUTBOX_PLAIN, values)
+    row_id = writebehind.insert_id(_OUTBOX, values)
     batch = g.get("_mail_batch")
     if batch is not None:
         batch.queued += 1

@@ -142,15 +142,20 @@ def _nextvals(tables: tuple[str, ...]):
     return text(f"SELECT {columns}")
 
 
-def insert_id(table: Table, returning, plain, values: Mapping[str, Any]) -> int:
-    """Insert one row and give its id: queued with a reserved id inside a window, else by the
-    `returning` statement (`plain` is the same INSERT without RETURNING)."""
+def _take_id(table: Table) -> int | None:
+    """An id `reserve_ids` took for `table` in this transaction, if any is left."""
     reserved = tx_cache(db.session).get(_IDS, {}).get(table.name)
-    if reserved and is_open():
-        row_id = reserved.pop()
-        execute(plain, {**values, "id": row_id})
-        return row_id
-    return db.session.execute(returning, values).scalar_one()
+    return reserved.pop() if reserved else None
+
+
+def insert_id(table: Table, values: Mapping[str, Any]) -> int:
+    """Insert one row into `table` and give its id: queued with a reserved id inside a
+    window, else sent at once with RETURNING."""
+    row_id = _take_id(table) if is_open() else None
+    if row_id is None:
+        return db.session.execute(_insert_returning_id(table), values).scalar_one()
+    execute(_insert_of(table), {**values, "id": row_id})
+    return row_id
 
 
 def insert_object(obj: Any) -> bool:
@@ -168,11 +173,21 @@ def insert_object(obj: Any) -> bool:
     state = inspect(obj)
     mapper = state.mapper
     table = mapper.local_table
-    values: dict[str, Any] = {}
+    (key_column,) = mapper.primary_key
+    key = mapper.get_property_by_column(key_column).key
+    row_id = state.dict.get(key)
+    if row_id is None:
+        row_id = _take_id(table)
+        if row_id is None:
+            return False
+        set_committed_value(obj, key, row_id)
+    values: dict[str, Any] = {key_column.key: row_id}
     for prop in mapper.column_attrs:
         column = prop.columns[0]
+        if column is key_column:
+            continue
         value = state.dict.get(prop.key)
-        if value is None and column.default is not None and not column.primary_key:
+        if value is None and column.default is not None:
             default: Any = column.default
             value = default.arg(None) if default.is_callable else default.arg
             set_committed_value(obj, prop.key, value)
@@ -185,15 +200,6 @@ def insert_object(obj: Any) -> bool:
             value = getattr(related, mapper_of(related).get_property_by_column(remote).key)
             values[local.key] = value
             set_committed_value(obj, mapper.get_property_by_column(local).key, value)
-    (key_column,) = mapper.primary_key
-    if values.get(key_column.key) is None:
-        reserved = tx_cache(db.session).get(_IDS, {}).get(table.name)
-        if not reserved:
-            return False
-        values[key_column.key] = reserved.pop()
-        set_committed_value(
-            obj, mapper.get_property_by_column(key_column).key, values[key_column.key]
-        )
     execute(_insert_of(table), values, connection)
     mapper.dispatch.after_insert(mapper, connection, state)
     # In the session as if flushed, so that a look-up by its id in this transaction gives
@@ -206,6 +212,11 @@ def insert_object(obj: Any) -> bool:
 @cache
 def _insert_of(table: Table):
     return insert(table)
+
+
+@cache
+def _insert_returning_id(table: Table):
+    return insert(table).returning(table.c.id)
 
 
 def send_now() -> None:

@@ -69,7 +69,23 @@ def progress(job_id: str | None, **counts: int) -> None:
             conn.execute(update(JobRun).where(JobRun.id == job_id).values(progress=counts))
 
 
-_INSERT_RUN = insert(cast(Table, JobRun.__table__))
+INSERT_RUN = insert(cast(Table, JobRun.__table__))
+
+
+def run_row(job_id: str, name: str, args: list) -> dict[str, Any]:
+    """The values of a just-queued job's row, for `INSERT_RUN`."""
+    return {
+        "id": job_id,
+        "name": name,
+        "args": args,
+        "status": JobStatus.queued,
+        "attempts": 0,
+        "error": "",
+        "progress": {},
+        "queued_at": utcnow(),
+        "started_at": None,
+        "finished_at": None,
+    }
 
 
 class Job:
@@ -124,21 +140,7 @@ class Job:
         task = self.task.s(*args)
         # A plain INSERT now rather than an ORM row flushed later: a webhook queues its
         # receipt's mail while it holds the ledger's chain lock.
-        writebehind.execute(
-            _INSERT_RUN,
-            {
-                "id": task.id,
-                "name": self.name,
-                "args": list(args),
-                "status": JobStatus.queued,
-                "attempts": 0,
-                "error": "",
-                "progress": {},
-                "queued_at": utcnow(),
-                "started_at": None,
-                "finished_at": None,
-            },
-        )
+        writebehind.execute(INSERT_RUN, run_row(task.id, self.name, list(args)))
         uow.after_commit(lambda: huey.enqueue(task))
         return task.id
 

@@ -40,8 +40,6 @@ _TAKE_NUMBER = (
     .returning(_counters.c.last)
 )
 _receipts = cast(Table, Receipt.__table__)
-_INSERT_RECEIPT_PLAIN = insert(_receipts)
-_INSERT_RECEIPT = _INSERT_RECEIPT_PLAIN.returning(_receipts.c.id)
 
 
 def _next_number(year: int) -> tuple[int, str]:
@@ -138,7 +136,7 @@ def issue_new_receipt(donation: Donation) -> int | None:
         "voided_at": None,
         "void_reason": "",
     }
-    receipt_id = writebehind.insert_id(_receipts, _INSERT_RECEIPT, _INSERT_RECEIPT_PLAIN, values)
+    receipt_id = writebehind.insert_id(_receipts, values)
     if email:
         mail.queue_rendered_id(
             RECEIPT_MAIL, to=email, payload={"receipt_id": receipt_id}, subject=_subject(number)

@@ -11,32 +11,21 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import uow, writebehind
-from app.dbtypes import utcnow
 from app.extensions import db
-from app.jobs.models import JobRun, JobStatus
+from app.jobs.models import JobRun
+from app.jobs.queue import INSERT_RUN as _RUNS
+from app.jobs.queue import run_row
 from tests.fixtures.app import _is_postgres
 
 POSTGRES = _is_postgres()
-_RUNS = insert(JobRun.__table__)
 
 
 def run(job_id: str) -> dict:
-    return {
-        "id": job_id,
-        "name": "test.writebehind",
-        "args": [job_id],
-        "status": JobStatus.queued,
-        "attempts": 0,
-        "error": "",
-        "progress": {},
-        "queued_at": utcnow(),
-        "started_at": None,
-        "finished_at": None,
-    }
+    return run_row(job_id, "test.writebehind", [job_id])
 
 
 def stored(*ids: str) -> list[str]:
@@ -182,43 +171,27 @@ def test_credits_written_behind_then_a_checked_posting_see_exact_balances(
     other = make_campaign("khac-wb")
     fresh = make_campaign("moi-wb")  # no balance row yet
 
-    def credit(account: str, amount: int, key: str):
+    def move(source: str, destination: str, amount: int, key: str):
         return ledger.post(
-            source="world",
-            destination=account,
+            source=source,
+            destination=destination,
             asset="VND",
             amount=amount,
-            kind="donation",
+            kind="donation" if source == "world" else "reallocation",
             ref=key,
             idempotency_key=key,
-            new=True,
+            new=source == "world",
         )
 
     before = ledger.balance("world")
     with uow.transaction(), writebehind.window():
-        credit(fresh.account, 300_000, "wb:c1")
-        credit(fresh.account, 200_000, "wb:c2")
-        credit(campaign.account, 50_000, "wb:c3")
+        move("world", fresh.account, 300_000, "wb:c1")
+        move("world", fresh.account, 200_000, "wb:c2")
+        move("world", campaign.account, 50_000, "wb:c3")
         with pytest.raises(ledger.InsufficientFunds):
-            ledger.post(
-                source=fresh.account,
-                destination=other.account,
-                asset="VND",
-                amount=500_001,
-                kind="reallocation",
-                ref="wb:r0",
-                idempotency_key="wb:r0",
-            )
-        ledger.post(
-            source=fresh.account,
-            destination=other.account,
-            asset="VND",
-            amount=500_000,
-            kind="reallocation",
-            ref="wb:r1",
-            idempotency_key="wb:r1",
-        )
-        credit(fresh.account, 10_000, "wb:c4")  # its rows are read now: the usual way
+            move(fresh.account, other.account, 500_001, "wb:r0")
+        move(fresh.account, other.account, 500_000, "wb:r1")
+        move("world", fresh.account, 10_000, "wb:c4")  # its rows are read now: the usual way
     row = ledger.balances(fresh.account)["VND"]
     assert (row.balance, row.total_in, row.total_out) == (10_000, 510_000, 500_000)
     assert ledger.balance(other.account) == 500_000

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -90,32 +93,35 @@ def test_a_card_for_another_campaign_is_never_shown(client, held, make_campaign)
     assert stale == share_jobs.FALLBACK.read_bytes() != longer_card
 
 
+def cards_of(campaign) -> list[Path]:
+    """The campaign's cards in the share folder."""
+    pattern = share.card_pattern(campaign)
+    return [p for p in share.card_folder().iterdir() if pattern.fullmatch(p.name)]
+
+
+def draw_card_of(client, held, campaign) -> None:
+    client.get(f"/chien-dich/{campaign.slug}/anh-chia-se.png")
+    run_next_job(held)
+
+
 def test_a_new_card_replaces_the_old_ones_once_they_are_a_few_minutes_old(
     app, client, held, make_campaign, give
 ):
-    import os
-    import time
-
     campaign = make_campaign(slug="ao", title="Áo")
     neighbour = make_campaign(slug="ao-am", title="Áo ấm")
     for each in (campaign, neighbour):
-        client.get(f"/chien-dich/{each.slug}/anh-chia-se.png")
-        run_next_job(held)
-    folder = share.card_folder()
-    [first] = [p for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]
-    [other] = [p for p in folder.iterdir() if share.card_pattern(neighbour).fullmatch(p.name)]
+        draw_card_of(client, held, each)
+    [first], [other] = cards_of(campaign), cards_of(neighbour)
     old = time.time() - share.REPLACED_CARD_SECONDS - 60
     os.utime(first, (old, old))
     os.utime(other, (old, old))
 
     give(campaign, 1_200_000)
-    client.get(f"/chien-dich/{campaign.slug}/anh-chia-se.png")
-    run_next_job(held)
-    kept = [p.name for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]
+    draw_card_of(client, held, campaign)
+    kept = [p.name for p in cards_of(campaign)]
     assert kept == [share.card_file(campaign, {"VND": 1_200_000}).name]
     assert other.exists()  # another campaign's card, however old, stays
 
     give(campaign, 300_000)  # a card drawn minutes ago may be being sent: it stays for now
-    client.get(f"/chien-dich/{campaign.slug}/anh-chia-se.png")
-    run_next_job(held)
-    assert len([p for p in folder.iterdir() if share.card_pattern(campaign).fullmatch(p.name)]) == 2
+    draw_card_of(client, held, campaign)
+    assert len(cards_of(campaign)) == 2
