@@ -7,7 +7,7 @@ Each size runs on a fresh database (a temporary SQLite file, or a fresh schema o
 PostgreSQL that DATABASE_URL names, dropped afterwards): N open pledges are made as `flask demo
 bulk --pledges N` makes them, a CSV statement of N credit rows (one per pledge, codes wrapped
 the way banks wrap them, plus 2 % without a code) is written, and `import_statement` reads,
-de-duplicates, stores, matches and posts it, committing every 1.000 rows as `flask bank import`
+de-duplicates, stores, matches and posts it, committing every 3.000 rows as `flask bank import`
 does. Then the rows the import wrote (bank transactions, donations, ledger entries, receipts)
 are taken out and inserted again as they are, in the same chunks and commits, by plain Core
 bulk inserts: the "bare insert" floor (with the same driver-level path as the import: COPY on PostgreSQL,
