@@ -17,8 +17,9 @@ from datetime import datetime, time
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import event, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import Pool
 
 from app import mail, stored_text
 from app.audit import service as audit
@@ -330,10 +331,32 @@ def _long_lived_frozen():
 def _sqlite_pragmas(wal_pages: int, cache_kib: int) -> None:
     """Set SQLite's WAL auto-checkpoint and page cache size on the connection of the current
     transaction (a commit may hand the next chunk another pooled connection, so they are set
-    per chunk). Durability at commit is unchanged."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text(f"PRAGMA wal_autocheckpoint={int(wal_pages)}"))
-        db.session.execute(text(f"PRAGMA cache_size=-{int(cache_kib)}"))
+    per chunk, and set back when the connection returns to the pool). Durability at commit
+    is unchanged."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    connection = db.session.connection()
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(wal_pages)}")
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_kib)}")
+    connection.connection.info[_RAISED] = (wal_pages, cache_kib) != (
+        _WAL_PAGES_DEFAULT,
+        _CACHE_KIB_DEFAULT,
+    )
+
+
+_RAISED = "import_sqlite_pragmas"
+
+
+@event.listens_for(Pool, "checkin")
+def _lower_on_checkin(dbapi_connection, connection_record) -> None:
+    """A connection an import raised the settings of goes back to the pool with the app's
+    own, so no idle connection keeps a 1 GiB cache."""
+    if dbapi_connection is None or not connection_record.info.pop(_RAISED, False):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA wal_autocheckpoint={_WAL_PAGES_DEFAULT}")
+    cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB_DEFAULT}")
+    cursor.close()
 
 
 def _save(record: StatementImport | None, report: ImportReport) -> None:

@@ -326,3 +326,31 @@ def test_sqlite_imports_with_a_larger_page_cache_and_gives_it_back(pledges, tmp_
     assert sizes and set(sizes) == {-CACHE_KIB_WHILE_IMPORTING}
     assert db.session.execute(text("PRAGMA cache_size")).scalar_one() == -65_536
     db.session.commit()
+
+
+@pytest.mark.commits  # real commits, so a chunk's connection really returns to the pool
+def test_sqlite_connections_go_back_to_the_pool_with_the_apps_settings(pledges, tmp_path):
+    """A chunk's connection, returned to the pool by its commit, no longer holds the import's
+    cache and WAL settings, even while the import goes on with another chunk."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    used: list = []
+    idle: list[tuple[int, int]] = []
+
+    def checkpoint(_report):
+        used.append(db.session.connection().connection.dbapi_connection)
+        db.session.commit()
+
+    def progress(_report):  # after the commit: the chunk's connection is back in the pool
+        raw = used[-1]
+        idle.append(
+            (
+                raw.execute("PRAGMA cache_size").fetchone()[0],
+                raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+            )
+        )
+
+    path = write_csv(tmp_path / "s.csv", rows_for(pledges))
+    import_statement(path, chunk_size=2, checkpoint=checkpoint, progress=progress)
+    db.session.commit()
+    assert len(idle) >= 2 and set(idle) == {(-65_536, 1000)}
