@@ -45,7 +45,7 @@ from donations.bank.statement_reader import (
 # Rows settled and committed together. Every commit writes each index page the chunk touched,
 # and most of these indexes have scattered keys (hashes, fingerprints): once the tables are
 # large, 1.000 rows touch nearly as many pages as 3.000, so larger chunks write fewer pages
-# per row (100.000 rows, A/B: SQLite 28–32 s -> 21–25 s, PostgreSQL 30–38 s -> 24–31 s;
+# per row (100.000 rows, A/B: SQLite 25–32 s -> 21–25 s, PostgreSQL 30–38 s -> 24–31 s;
 # 5.000 gained little more). The chain lock is held for one chunk, well under a second at
 # this size: what a bank notification arriving during an import may wait.
 CHUNK_SIZE = 3000
@@ -328,6 +328,9 @@ def _long_lived_frozen():
         gc.unfreeze()
 
 
+_RAISED = "import_sqlite_pragmas"  # on a pooled connection's info: its settings were raised
+
+
 def _sqlite_pragmas(wal_pages: int, cache_kib: int) -> None:
     """Set SQLite's WAL auto-checkpoint and page cache size on the connection of the current
     transaction (a commit may hand the next chunk another pooled connection, so they are set
@@ -342,9 +345,6 @@ def _sqlite_pragmas(wal_pages: int, cache_kib: int) -> None:
         _WAL_PAGES_DEFAULT,
         _CACHE_KIB_DEFAULT,
     )
-
-
-_RAISED = "import_sqlite_pragmas"
 
 
 @event.listens_for(Pool, "checkin")
