@@ -20,6 +20,7 @@ from app.jobs.models import JobRun
 from app.jobs.queue import INSERT_RUN as _RUNS
 from app.jobs.queue import run_row
 from tests.fixtures.app import _is_postgres
+from tests.fixtures.donations import move
 
 POSTGRES = _is_postgres()
 
@@ -171,27 +172,17 @@ def test_credits_written_behind_then_a_checked_posting_see_exact_balances(
     other = make_campaign("khac-wb")
     fresh = make_campaign("moi-wb")  # no balance row yet
 
-    def move(source: str, destination: str, amount: int, key: str):
-        return ledger.post(
-            source=source,
-            destination=destination,
-            asset="VND",
-            amount=amount,
-            kind="donation" if source == "world" else "reallocation",
-            ref=key,
-            idempotency_key=key,
-            new=source == "world",
-        )
-
     before = ledger.balance("world")
     with uow.transaction(), writebehind.window():
-        move("world", fresh.account, 300_000, "wb:c1")
-        move("world", fresh.account, 200_000, "wb:c2")
-        move("world", campaign.account, 50_000, "wb:c3")
+        move("world", fresh.account, 300_000, "wb:c1", new=True)
+        move("world", fresh.account, 200_000, "wb:c2", new=True)
+        move("world", campaign.account, 50_000, "wb:c3", new=True)
         with pytest.raises(ledger.InsufficientFunds):
             move(fresh.account, other.account, 500_001, "wb:r0")
         move(fresh.account, other.account, 500_000, "wb:r1")
-        move("world", fresh.account, 10_000, "wb:c4")  # its rows are read now: the usual way
+        move(
+            "world", fresh.account, 10_000, "wb:c4", new=True
+        )  # its rows are read now: the usual way
     row = ledger.balances(fresh.account)["VND"]
     assert (row.balance, row.total_in, row.total_out) == (10_000, 510_000, 500_000)
     assert ledger.balance(other.account) == 500_000

@@ -19,7 +19,7 @@ from donations.pledges.models import Pledge, PledgeStatus
 from donations.receipts.models import Receipt
 from donations.recording import record_donation
 from tests.fixtures.app import _is_postgres
-from tests.fixtures.donations import SEPAY_KEY, post_sepay, sepay_body
+from tests.fixtures.donations import SEPAY_KEY, move, post_sepay, sepay_body
 
 # Statements of one credited SePay notification (23 before the short path): the stored copy
 # and the pledge before the lock; under it the head, twins, balances, the balance rows (one
@@ -109,22 +109,11 @@ def test_balances_and_head_written_plainly_stay_exact(ctx, campaign, make_campai
     see the right figures (a refusal included), and the head is the last entry's hash."""
     other = make_campaign("khac")
 
-    def post(source, destination, amount, key):
-        return ledger.post(
-            source=source,
-            destination=destination,
-            asset="VND",
-            amount=amount,
-            kind="donation" if source == "world" else "reallocation",
-            ref=key,
-            idempotency_key=key,
-        )
-
-    post("world", campaign.account, 500_000, "t:1")
-    post(campaign.account, other.account, 200_000, "t:2")
+    move("world", campaign.account, 500_000, "t:1")
+    move(campaign.account, other.account, 200_000, "t:2")
     with pytest.raises(ledger.InsufficientFunds):
-        post(campaign.account, other.account, 300_001, "t:3")
-    post("world", campaign.account, 100_000, "t:4")
+        move(campaign.account, other.account, 300_001, "t:3")
+    move("world", campaign.account, 100_000, "t:4")
     db.session.commit()
     row = ledger.balances(campaign.account)["VND"]
     assert (row.balance, row.total_in, row.total_out) == (400_000, 600_000, 200_000)
