@@ -14,7 +14,8 @@ bulk inserts: the "bare insert" floor (with the same driver-level path as the im
 executemany on SQLite). Reports wall and CPU seconds, rows per second, the time
 per row relative to the smallest size (1.0 = linear) and the ratio to the bare insert; beside
 the per-row figure, the bare insert's own (how much the databases' B-trees grow) and that of
-the import's work beyond the bare insert.
+the import's work beyond the bare insert. `bench/host_probe.py` runs before and after: the
+host's speed moves over a day, and its seconds say how fast it was.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from app.extensions import db  # noqa: E402
 from app.ledger.models import AccountBalance, Asset, LedgerEntry, LedgerHead  # noqa: E402
 from app.ledger.rows import insert_rows  # noqa: E402
 from app.units.models import Unit, UnitKind  # noqa: E402
+from bench.host_probe import line as host_probe  # noqa: E402
 from campaigns.models import Campaign, CampaignKind, CampaignStatus  # noqa: E402
 from donations.bank.importing import (  # noqa: E402
     CACHE_KIB_WHILE_IMPORTING,
@@ -208,6 +210,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     backend = "PostgreSQL" if _database_url().startswith("postgresql") else "SQLite"
     print(f"import + match on {backend}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    print(f"  before: {host_probe()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         times = {n: run(n, Path(tmp)) for n in sizes}
     base = sizes[0]
@@ -224,6 +227,7 @@ def main() -> None:
         print(
             f"  {n:>7}: {wall:.2f} wall, {cpu:.2f} CPU; bare insert {bare:.2f}; beyond it {own:.2f}"
         )
+    print(f"  after: {host_probe()}")
 
 
 if __name__ == "__main__":

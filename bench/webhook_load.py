@@ -16,7 +16,8 @@ notification pays a different pledge, authenticated with the SePay API key as Se
    every receipt (PDF attached, written to a temporary mail folder): receipts per second,
    from the first receipt sent to the last.
 
-The load average before and after is printed: the machine is shared, say so with the figures.
+The load average before and after is printed, and `bench/host_probe.py`'s seconds: the machine is
+shared and its speed moves over a day; say so with the figures.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from app.config import _database_url  # noqa: E402
+from bench.host_probe import line as host_probe  # noqa: E402
 
 KEY = "bench-sepay-key"
 APP_NAME = "webhook_bench"
@@ -343,6 +345,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
     env = app_env(env_url, tmp, args.queue)
     print(f"webhooks on PostgreSQL, {os.cpu_count()} CPUs, load average {load()}", flush=True)
+    print(f"  before: {host_probe()}", flush=True)
     server = None
     try:
         pledges = prepare(env, total)
@@ -410,6 +413,7 @@ def main() -> None:
         if not args.skip_receipts:
             receipts(env, engine, queued, args)
         engine.dispose()
+        print(f"  after: {host_probe()}", flush=True)
     finally:
         if server is not None:
             server.kill()
