@@ -51,6 +51,13 @@ def local_date(value: date | datetime | None, fmt: str = "short") -> str:
     return format_date(value, _four_digit_year(fmt, "date"))
 
 
+def month_label(value: str) -> str:
+    """A `YYYY-MM` month as people write it: 11/2026 in Vietnamese, November 2026 in English."""
+    year, month = (int(part) for part in value.split("-"))
+    pattern = "MM/y" if str(get_locale()).startswith("vi") else "MMMM y"
+    return format_date(date(year, month, 1), pattern)
+
+
 def stored(value, message: dict | None = None) -> str:
     """Stored text in the reader's language: `note|stored` (a note the system wrote in
     Vietnamese, or a person typed), `text|stored(message)`, or a value `stored_text.pack` made."""
@@ -65,6 +72,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(quantity)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(month_label)
     app.add_template_filter(stored)
 
     @app.context_processor

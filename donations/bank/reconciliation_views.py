@@ -16,6 +16,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.formtools import form_status
 from app.money import MoneyError, parse_amount
+from app.templating import month_label
 from donations.bank import reconciliation as service
 from donations.bank.forms import MonthStatementForm
 from donations.bank.models import StatementImport
@@ -118,7 +119,7 @@ def month(month: str):
                 statement_import_id=form.statement_id.data,
             )
         if done:
-            flash(_("Đã lưu số dư sao kê tháng %(month)s.", month=month), "success")
+            flash(_("Đã lưu số dư sao kê tháng %(month)s.", month=month_label(month)), "success")
             return redirect(url_for("reconciliation_admin.month", month=month))
     return _month_page(month, form, form_status(form))
 
@@ -131,7 +132,7 @@ def close(month: str):
     with uow.attempt() as done:
         service.close_month(current_user, month)
     if done:
-        flash(_("Đã chốt đối soát tháng %(month)s.", month=month), "success")
+        flash(_("Đã chốt đối soát tháng %(month)s.", month=month_label(month)), "success")
     return redirect(url_for("reconciliation_admin.month", month=month))
 
 

@@ -74,7 +74,7 @@ def test_possible_duplicate_merged_then_month_closed(
     _shot(phone, "bank-month-open")
     phone.once("dialog", lambda d: d.accept())
     phone.get_by_role("button", name="Chốt tháng").click()
-    phone.get_by_text("Đã chốt đối soát tháng 2026-11").wait_for()
+    phone.get_by_text("Đã chốt đối soát tháng 11/2026").wait_for()
 
     phone.goto(f"{live_server}/doi-soat/2026-11")
     content = phone.content()

@@ -82,7 +82,7 @@ def test_a_balanced_month_closes_and_is_published(client, pledge, statement, log
     page = client.get(f"/quan-tri/doi-soat/{MONTH}")
     assert "Ngân hàng và sổ cái khớp nhau" in page.text
     response = close(client)
-    assert "Đã chốt đối soát tháng 2026-11" in response.text
+    assert "Đã chốt đối soát tháng 11/2026" in response.text
     month = record()
     assert month.status == MonthStatus.closed and month.difference == 0
     assert month.ledger_total == closing and month.statement_sha256 == "ab" * 32
@@ -95,11 +95,16 @@ def test_a_balanced_month_closes_and_is_published(client, pledge, statement, log
     assert "Chênh lệch" in public.text and "0 ₫" in public.text
     # Totals only: nothing of a donor reaches the public page.
     assert pledge.reference not in public.text and pledge.donor_name not in public.text
-    assert f"/doi-soat/{MONTH}" in client.get("/doi-soat").text
+    listing = client.get("/doi-soat").text
+    assert f"/doi-soat/{MONTH}" in listing
+    # The month as people write it (11/2026, not 2026-11), in either language.
+    assert f">{MONTH}<" not in listing and ">11/2026<" in listing
+    assert "Đối soát tháng 11/2026" in public.text
 
     # Closed is closed: no new balances, no second close.
     assert "đã chốt" in enter(login_as, client, closing + 1, statement).text
     assert record().closing_balance == closing
+    assert "Reconciliation of November 2026" in client.get(f"/doi-soat/{MONTH}?lang=en").text
 
 
 def test_transfer_waiting_in_review_is_listed_and_blocks_the_close(
