@@ -73,9 +73,17 @@
       }
     });
   }
+  // The back office's menu (<details class="bo-menu" open>, thirty links) folds on a phone,
+  // so that each page's own content is on the first screen; it stays open on wider screens
+  // and without JavaScript.
+  function foldBackOfficeMenu() {
+    var menu = document.querySelector("details.bo-menu");
+    if (menu && window.matchMedia("(max-width: 699px)").matches) { menu.open = false; }
+  }
   function start() {
     applySizes(document);
     setUpMenu();
+    foldBackOfficeMenu();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

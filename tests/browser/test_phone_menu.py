@@ -1,6 +1,6 @@
 """Browser: the header on a phone folds its links behind "Menu" (keyboard, Escape), without
-JavaScript the same links are in the footer, and the back office offers the signed-in user's
-own account pages."""
+JavaScript the same links are in the footer, the back office's menu is folded on a phone and
+open on a desktop, and the back office offers the signed-in user's own account pages."""
 
 from __future__ import annotations
 
@@ -83,8 +83,26 @@ def test_back_office_header_links_to_own_password_and_second_factor(phone, live_
     expect(phone.get_by_role("heading", level=1)).to_contain_text("mật khẩu")
     # The password page keeps the back-office header: the way back is one tap away.
     expect(phone.get_by_role("region", name="Tài khoản đang đăng nhập")).to_be_visible()
-    expect(phone.get_by_role("navigation", name="Quản trị")).to_be_attached()
+    expect(phone.get_by_text("Menu quản trị", exact=True)).to_be_visible()  # folded
     phone.go_back()
     account.get_by_role("link", name="Xác thực hai lớp").click()
     phone.wait_for_url(re.compile(r"/tai-khoan/xac-thuc-hai-lop"))
     assert not has_horizontal_scroll(phone)
+
+
+def test_back_office_menu_is_folded_on_a_phone_and_open_on_a_desktop(
+    phone, page, live_server, make_user
+):
+    _login(phone, live_server, make_user("admin", "province"))
+    menu = phone.get_by_role("navigation", name="Quản trị")
+    # Folded: the page's own heading is on the first screen, not thirty links.
+    expect(menu).to_be_hidden()
+    expect(phone.get_by_role("heading", level=1)).to_be_in_viewport()
+    phone.get_by_text("Menu quản trị", exact=True).click()
+    expect(menu).to_be_visible()
+    menu.get_by_role("link", name="Đối soát ngân hàng").click()
+    phone.wait_for_url(re.compile(r"/quan-tri/doi-soat$"))
+    expect(phone.get_by_role("navigation", name="Quản trị")).to_be_hidden()
+
+    _login(page, live_server, make_user("admin", "province"))  # a code works once: another user
+    expect(page.get_by_role("navigation", name="Quản trị")).to_be_visible()
